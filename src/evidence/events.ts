@@ -1,0 +1,180 @@
+// The journal's typed events: the single source of truth for the audit document, the step summary and the outputs
+// (both are pure functions of the event list). Event `details` never hold secrets; the journal redacts anyway.
+import type { ApiStats } from '../genesys/api.ts';
+
+export type Command = 'deploy' | 'plan' | 'rollback';
+export type Outcome = 'succeeded' | 'rolled-back' | 'failed' | 'rollback-failed' | 'planned';
+export type EventStatus = 'info' | 'ok' | 'warning' | 'error';
+
+export interface RequestInfo {
+  method: string;
+  path: string;
+  status?: number;
+  correlationId?: string;
+}
+
+export interface ValidationIssue {
+  file: string;
+  line: number;
+  column: number;
+  /** Field path inside the file, e.g. `stages[1].checks[0]`. */
+  path: string;
+  message: string;
+  /** How to fix it. */
+  fix?: string;
+}
+
+export interface GithubContext {
+  repository?: string;
+  sha?: string;
+  ref?: string;
+  runId?: string;
+  runAttempt?: string;
+  actor?: string;
+  event?: string;
+  workflow?: string;
+  serverUrl?: string;
+}
+
+export type PlanAction = 'create' | 'update' | 'unchanged' | 'skipped';
+
+export interface PlannedFlow {
+  name: string;
+  type: string;
+  stage: string;
+  action: PlanAction;
+  source: 'file' | 'draft';
+  flowId?: string;
+  /** Published version in the org when planned. */
+  publishedVersion?: string;
+  /** Draft promotion: the checked-in version to publish. */
+  draftVersion?: string;
+  /** sha256 of the substituted YAML (file flows). */
+  contentHash?: string;
+  reason: string;
+  drift?: { recordedVersion: string; actualVersion?: string };
+  lockedBy?: string;
+}
+
+export interface PublishedFlow {
+  name: string;
+  type: string;
+  flowId: string;
+  fromVersion: string | null;
+  toVersion: string;
+}
+
+export interface CheckMeasurement {
+  check: string;
+  kind: 'execution' | 'analytics' | 'http';
+  /** Which bake round (1-based) produced it; 0 for a re-check after rollback. */
+  round: number;
+  result: 'pass' | 'fail' | 'inconclusive' | 'pass-with-warning';
+  /** Measured values, e.g. { failureRate: 0.12, samples: 140, previousFailureRate: 0.01 } or { status: 'COMPLETED' }. */
+  measured: Record<string, unknown>;
+  /** Thresholds, e.g. { max: 0.05, minSamples: 20 } or { status: 'COMPLETED', output: {...} }. */
+  expected: Record<string, unknown>;
+  message: string;
+}
+
+export interface RollbackFlowResult {
+  name: string;
+  type: string;
+  flowId: string;
+  action: 'republish' | 'delete';
+  attempts: number;
+  ok: boolean;
+  expected: { version?: string; contentHash?: string; deleted?: boolean };
+  actual: { version?: string; contentHash?: string; deleted?: boolean };
+  error?: string;
+}
+
+/** Event type → its details. */
+export interface EventDetails {
+  'release-started': {
+    releaseId: string;
+    command: Command;
+    toolVersion: string;
+    target: { region?: string; apiUrl: string; loginUrl: string };
+    github: GithubContext;
+    manifest: string;
+    flowsFilter?: string[];
+  };
+  'validation-failed': { issues: ValidationIssue[] };
+  plan: { flows: PlannedFlow[]; stages: { name: string; flows: string[]; bakeMs: number; checks: string[] }[] };
+  'flow-unlocked': { flowId: string; lockedBy: string };
+  'flow-refused': { flowId?: string; reason: string; lockedBy?: string };
+  'drift-detected': { flowId: string; recordedVersion: string; actualVersion?: string };
+  'stage-started': { index: number; name: string; flows: string[] };
+  snapshot: { flowId: string; version: string; contentHash: string; exportJobId?: string };
+  'publish-started': {
+    flowId?: string;
+    method: 'architect-job' | 'actions-publish';
+    jobId?: string;
+    fromVersion?: string | null;
+  };
+  'wait-progress': { what: string; id: string; state: string; elapsedMs: number };
+  'publish-succeeded': {
+    flowId: string;
+    fromVersion: string | null;
+    toVersion: string;
+    jobId?: string;
+    contentHash?: string;
+    created: boolean;
+  };
+  'publish-failed': { flowId?: string; jobId?: string; error: string; messages?: string[]; timedOut?: boolean };
+  'bake-started': { bakeMs: number; intervalMs: number };
+  'check-result': CheckMeasurement;
+  'stage-succeeded': { name: string };
+  'stage-failed': { name: string; reason: string };
+  'rollback-started': { reason: string; flows: string[] };
+  'rollback-flow': RollbackFlowResult;
+  'rollback-finished': { ok: boolean; flows: RollbackFlowResult[] };
+  export: { flowId: string; version: string; contentHash: string; path: string };
+  commit: { sha?: string; files: string[]; pushed: boolean; attempts: number; error?: string; skipped?: string };
+  artifact: { name: string; id?: number | string; localPath?: string; error?: string };
+  warning: { message: string };
+  error: { message: string; error?: unknown };
+  cancelled: { signal: string };
+  'release-finished': {
+    outcome: Outcome;
+    durationMs: number;
+    published: PublishedFlow[];
+    api: ApiStats;
+    message?: string;
+  };
+}
+
+export type EventType = keyof EventDetails;
+
+export interface EventInit<T extends EventType = EventType> {
+  stage?: string;
+  flow?: string;
+  status: EventStatus;
+  latencyMs?: number;
+  request?: RequestInfo;
+  details: EventDetails[T];
+}
+
+export type JournalEvent<T extends EventType = EventType> = {
+  [K in T]: {
+    seq: number;
+    /** ISO-8601 time from the injected clock. */
+    at: string;
+    type: K;
+    stage?: string;
+    flow?: string;
+    status: EventStatus;
+    latencyMs?: number;
+    request?: RequestInfo;
+    details: EventDetails[K];
+    /** sha256 (hex) of the previous event's canonical JSON; 64 zeros for the first. */
+    prevHash: string;
+  };
+}[T];
+
+/** What the engine writes to. Implemented by the file-backed journal in journal.ts. */
+export interface JournalSink {
+  append<T extends EventType>(type: T, init: EventInit<T>): JournalEvent<T>;
+  readonly events: readonly JournalEvent[];
+}

@@ -1,0 +1,75 @@
+// One typed error for everything that can go wrong talking to Genesys Cloud. Messages never contain secrets.
+
+export type GenesysErrorKind =
+  | 'http' // a non-2xx response (status, code, details from the Genesys error body)
+  | 'network' // connection refused/reset, DNS, TLS
+  | 'timeout' // the per-request timeout fired
+  | 'shape' // a 2xx whose body is not JSON, not the expected shape, or has an unknown enum value
+  | 'auth' // the token request failed (invalid_client, ...)
+  | 'budget' // the retry/time budget would be exceeded (e.g. Retry-After longer than what is left)
+  | 'config'; // bad region, bad base URL, refused insecure URL
+
+export interface GenesysErrorInit {
+  kind: GenesysErrorKind;
+  message: string;
+  method?: string;
+  path?: string;
+  status?: number;
+  code?: string;
+  details?: unknown[];
+  errors?: unknown[];
+  contextId?: string;
+  correlationId?: string;
+  /** A mutating request that may or may not have taken effect (sent, then the connection died or a 504). */
+  outcomeUnknown?: boolean;
+  cause?: unknown;
+}
+
+export class GenesysError extends Error {
+  readonly kind: GenesysErrorKind;
+  readonly method?: string;
+  readonly path?: string;
+  readonly status?: number;
+  readonly code?: string;
+  readonly details?: unknown[];
+  readonly errors?: unknown[];
+  readonly contextId?: string;
+  readonly correlationId?: string;
+  readonly outcomeUnknown: boolean;
+
+  constructor(init: GenesysErrorInit) {
+    super(init.message, init.cause === undefined ? undefined : { cause: init.cause });
+    this.name = 'GenesysError';
+    this.kind = init.kind;
+    this.method = init.method;
+    this.path = init.path;
+    this.status = init.status;
+    this.code = init.code;
+    this.details = init.details;
+    this.errors = init.errors;
+    this.contextId = init.contextId;
+    this.correlationId = init.correlationId;
+    this.outcomeUnknown = init.outcomeUnknown ?? false;
+  }
+
+  /** A JSON-safe summary for the journal. */
+  toJSON(): Record<string, unknown> {
+    return {
+      kind: this.kind,
+      message: this.message,
+      method: this.method,
+      path: this.path,
+      status: this.status,
+      code: this.code,
+      details: this.details,
+      errors: this.errors,
+      contextId: this.contextId,
+      correlationId: this.correlationId,
+      outcomeUnknown: this.outcomeUnknown || undefined
+    };
+  }
+}
+
+export function isGenesysError(e: unknown): e is GenesysError {
+  return e instanceof GenesysError;
+}

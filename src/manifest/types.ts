@@ -1,0 +1,96 @@
+// The validated release manifest as the engine consumes it (camelCase, durations in ms, files read and substituted).
+// The YAML form is described in ../shared/DESIGN.md; loader.ts turns one into the other or returns every issue at once.
+import type { FlowType } from '../genesys/models.ts';
+import type { ValidationIssue } from '../evidence/events.ts';
+
+export interface FileFlowSpec {
+  name: string;
+  type: FlowType;
+  source: 'file';
+  /** Path relative to the workspace, as written in the manifest. */
+  file: string;
+  /** The flow file after `{{placeholder}}` substitution: exactly the bytes uploaded. */
+  content: string;
+  /** sha256 hex of `content`. */
+  contentHash: string;
+  substitutions: Record<string, string>;
+  forceUnlock: boolean;
+}
+
+export interface DraftFlowSpec {
+  name: string;
+  type: FlowType;
+  source: 'draft';
+  forceUnlock: boolean;
+}
+
+export type FlowSpec = FileFlowSpec | DraftFlowSpec;
+
+export interface ExecutionCheck {
+  kind: 'execution';
+  name: string;
+  /** Name of a manifest flow of type workflow. */
+  flow: string;
+  input: Record<string, unknown>;
+  expect: { status: 'COMPLETED' | 'FAILED' | 'ERROR' | 'TERMINATED'; output?: Record<string, unknown> };
+  timeoutMs: number;
+}
+
+export interface AnalyticsCheck {
+  kind: 'analytics';
+  name: string;
+  metric: 'outcome-failure-rate';
+  /** Flows to measure; default: every flow of the stage that runs the check. */
+  flows?: string[];
+  max: number;
+  minSamples: number;
+  onInsufficientData: 'fail' | 'pass-with-warning';
+  /** When set, also fail if new rate > previous version's rate + maxIncrease. */
+  compareToPrevious?: { maxIncrease: number };
+}
+
+export interface HttpCheck {
+  kind: 'http';
+  name: string;
+  url: string;
+  expectStatus: number;
+  expectBody?: string;
+  timeoutMs: number;
+}
+
+export type CheckSpec = ExecutionCheck | AnalyticsCheck | HttpCheck;
+
+export interface StageSpec {
+  name: string;
+  flows: string[];
+  bakeMs: number;
+  /** How often checks re-run during the bake; default min(bake, 30s), and at least once at the end. */
+  checkIntervalMs: number;
+  checks: string[];
+}
+
+export interface ReleaseManifest {
+  version: 1;
+  /** Absolute path of the manifest file. */
+  path: string;
+  flows: FlowSpec[];
+  stages: StageSpec[];
+  checks: Record<string, CheckSpec>;
+  rollback: { automatic: boolean; newFlows: 'delete' | 'keep' };
+  artifacts: { dir: string; message: string };
+  /** Deadline for one asynchronous job (default 16 min). */
+  jobTimeoutMs: number;
+  /** Flows published at once within a stage (default 4). */
+  concurrency: number;
+}
+
+export type LoadResult = { ok: true; manifest: ReleaseManifest } | { ok: false; issues: ValidationIssue[] };
+
+export interface LoadOptions {
+  /** The repository root; every file reference must stay inside it (no traversal, no symlink escape). */
+  workspace: string;
+  /** Manifest path, relative to the workspace or absolute. */
+  manifestPath: string;
+  /** Values for the built-in placeholders `{{run}}` and `{{release}}` (and any other built-ins). */
+  builtins: Record<string, string>;
+}
