@@ -26,3 +26,23 @@ export interface CommitResult {
 export interface Committer {
   commitAndPush(req: CommitRequest): Promise<CommitResult>;
 }
+
+/** `<artifacts.dir>/release.json`: what the last successful release left published. Read by the planner. */
+export interface ReleaseRecord {
+  schemaVersion: 1;
+  releaseId: string;
+  /** The source commit the release was made from (GITHUB_SHA). */
+  sourceCommit: string;
+  outcome: 'succeeded';
+  flows: {
+    name: string;
+    type: string;
+    id: string;
+    /** Published version id after the release. */
+    version: string;
+    /** sha256 of the substituted YAML that was published (file flows) — compared with the manifest's content. */
+    contentHash: string;
+    /** Path of the exported YAML, relative to the artifacts dir. */
+    file: string;
+  }[];
+}
