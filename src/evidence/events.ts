@@ -100,7 +100,11 @@ export interface EventDetails {
     manifest: string;
     flowsFilter?: string[];
   };
-  'validation-failed': { issues: ValidationIssue[] };
+  'validation-failed': {
+    issues: ValidationIssue[];
+    /** How many items (manifest flows / files) were validated, for the audit's validation error rate. */
+    checked?: number;
+  };
   plan: { flows: PlannedFlow[]; stages: { name: string; flows: string[]; bakeMs: number; checks: string[] }[] };
   'flow-unlocked': { flowId: string; lockedBy: string };
   'flow-refused': { flowId?: string; reason: string; lockedBy?: string };

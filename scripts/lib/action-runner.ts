@@ -1,0 +1,135 @@
+// Runs the built action (dist/index.js) the way a GitHub runner does: INPUT_* variables, a step-summary file, an
+// outputs file, a state file and RUNNER_TEMP — used by the demo, the end-to-end tests, the fault suite and the bench.
+import { spawn, type ChildProcess } from 'node:child_process';
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { dirname, join, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+export const REPO_ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '../..');
+
+export interface ActionRun {
+  exitCode: number | null;
+  signal: NodeJS.Signals | null;
+  stdout: string;
+  stderr: string;
+  outputs: Record<string, string>;
+  summary: string;
+  state: Record<string, string>;
+  runnerTemp: string;
+  /** Paths of every evidence file the run left (journal, audit). */
+  evidenceFiles: string[];
+  auditPath?: string;
+  audit?: Record<string, unknown>;
+  durationMs: number;
+}
+
+export interface RunActionOptions {
+  workspace: string;
+  inputs: Record<string, string>;
+  env?: Record<string, string>;
+  /** Entry point; default dist/index.js. */
+  entry?: string;
+  /** Called once the process is started (e.g. to send it a signal later). */
+  onStart?: (child: ChildProcess) => void;
+  /** Receives stdout as it arrives. */
+  onStdout?: (chunk: string) => void;
+  timeoutMs?: number;
+}
+
+/** Parses GitHub's file-command format (`name<<DELIM\nvalue\nDELIM` or `name=value`). */
+export function parseFileCommands(text: string): Record<string, string> {
+  const out: Record<string, string> = {};
+  const lines = text.split('\n');
+  for (let i = 0; i < lines.length; i++) {
+    const line = lines[i] ?? '';
+    const heredoc = /^([^=<]+)<<(.+)$/.exec(line);
+    if (heredoc) {
+      const [, name, delim] = heredoc as unknown as [string, string, string];
+      const value: string[] = [];
+      for (i++; i < lines.length && lines[i] !== delim; i++) value.push(lines[i] ?? '');
+      out[name] = value.join('\n');
+    } else if (line.includes('=')) {
+      const at = line.indexOf('=');
+      out[line.slice(0, at)] = line.slice(at + 1);
+    }
+  }
+  return out;
+}
+
+function listFiles(dir: string): string[] {
+  if (!existsSync(dir)) return [];
+  return readdirSync(dir, { withFileTypes: true, recursive: true })
+    .filter((d) => d.isFile())
+    .map((d) => join(d.parentPath, d.name));
+}
+
+export async function runAction(opts: RunActionOptions): Promise<ActionRun> {
+  const runnerTemp = mkdtempSync(join(tmpdir(), 'flow-release-runner-'));
+  const files = { summary: 'step-summary.md', output: 'output.txt', state: 'state.txt', env: 'env.txt' };
+  for (const f of Object.values(files)) writeFileSync(join(runnerTemp, f), '');
+  const env: Record<string, string> = {
+    PATH: process.env.PATH ?? '',
+    HOME: process.env.HOME ?? tmpdir(),
+    GITHUB_ACTIONS: 'true',
+    GITHUB_WORKSPACE: opts.workspace,
+    GITHUB_STEP_SUMMARY: join(runnerTemp, files.summary),
+    GITHUB_OUTPUT: join(runnerTemp, files.output),
+    GITHUB_STATE: join(runnerTemp, files.state),
+    GITHUB_ENV: join(runnerTemp, files.env),
+    RUNNER_TEMP: runnerTemp,
+    GITHUB_REPOSITORY: 'contoso/contact-centre-flows',
+    GITHUB_REF: 'refs/heads/main',
+    GITHUB_REF_NAME: 'main',
+    GITHUB_RUN_ID: '1001',
+    GITHUB_RUN_ATTEMPT: '1',
+    GITHUB_ACTOR: 'octocat',
+    GITHUB_EVENT_NAME: 'push',
+    GITHUB_WORKFLOW: 'Release flows',
+    GITHUB_SERVER_URL: 'https://github.com',
+    GIT_TERMINAL_PROMPT: '0',
+    ...opts.env
+  };
+  for (const [k, v] of Object.entries(opts.inputs)) env[`INPUT_${k.toUpperCase()}`] = v;
+  const started = Date.now();
+  const child = spawn(process.execPath, [opts.entry ?? join(REPO_ROOT, 'dist/index.js')], {
+    cwd: opts.workspace,
+    env,
+    stdio: ['ignore', 'pipe', 'pipe']
+  });
+  opts.onStart?.(child);
+  let stdout = '';
+  let stderr = '';
+  child.stdout.setEncoding('utf8').on('data', (d: string) => {
+    stdout += d;
+    opts.onStdout?.(d);
+  });
+  child.stderr.setEncoding('utf8').on('data', (d: string) => (stderr += d));
+  const timer = setTimeout(() => child.kill('SIGKILL'), opts.timeoutMs ?? 120_000);
+  const [exitCode, signal] = await new Promise<[number | null, NodeJS.Signals | null]>((res) =>
+    child.on('close', (code, sig) => res([code, sig]))
+  );
+  clearTimeout(timer);
+  const read = (f: string) => readFileSync(join(runnerTemp, f), 'utf8');
+  const evidenceFiles = listFiles(join(runnerTemp, 'flow-release'));
+  const auditPath = evidenceFiles.find((f) => f.endsWith('.audit.json'));
+  return {
+    exitCode,
+    signal,
+    stdout,
+    stderr,
+    outputs: parseFileCommands(read(files.output)),
+    summary: read(files.summary),
+    state: parseFileCommands(read(files.state)),
+    runnerTemp,
+    evidenceFiles,
+    auditPath,
+    audit: auditPath ? (JSON.parse(readFileSync(auditPath, 'utf8')) as Record<string, unknown>) : undefined,
+    durationMs: Date.now() - started
+  };
+}
+
+export function ensureDir(dir: string): string {
+  mkdirSync(dir, { recursive: true });
+  return dir;
+}

@@ -1,0 +1,28 @@
+// The Logger that writes to the runner through @actions/core. Every line is redacted, and a line that would start a
+// workflow command (`::name::`) is defused, so a hostile flow name or API message can never mask output, stop command
+// processing or set an output.
+import * as core from '@actions/core';
+import type { Logger } from './log.ts';
+import { redactor } from './redact.ts';
+
+/** Makes text safe to print on a runner: redacted, and no line can be read as a workflow command. */
+export function safeText(text: string): string {
+  return redactor
+    .redact(text)
+    .split(/\r?\n|\r/)
+    .map((line) => (/^\s*::/.test(line) ? `\u2063${line.replace(/::/g, ':\u2063:')}` : line))
+    .join('\n');
+}
+
+export const coreLogger: Logger = {
+  debug: (m) => core.debug(safeText(m)),
+  info: (m) => core.info(safeText(m)),
+  warning: (m, a) => core.warning(safeText(m), a),
+  error: (m, a) => core.error(safeText(m), a),
+  startGroup: (n) => core.startGroup(safeText(n)),
+  endGroup: () => core.endGroup(),
+  setSecret: (v) => {
+    redactor.add(v);
+    core.setSecret(v);
+  }
+};

@@ -1,0 +1,166 @@
+// The append-only, hash-chained journal. Each event is redacted, hashed and appended to disk synchronously the moment
+// it happens, so a crash or a SIGTERM mid-release still leaves the whole story up to that point.
+import { createHash } from 'node:crypto';
+import { appendFileSync, existsSync, mkdirSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import type { Clock } from '../clock.ts';
+import { redactor as defaultRedactor, type Redactor } from '../redact.ts';
+import type { EventInit, EventType, JournalEvent, JournalSink } from './events.ts';
+
+export const GENESIS_HASH = '0'.repeat(64);
+
+/**
+ * Turns any value into plain JSON data: drops `undefined`, turns Errors into `{ name, message }`, non-finite numbers
+ * into null and bigints into strings, so the in-memory event is exactly what a reader parses back from the file.
+ */
+export function toPlainJson(value: unknown): unknown {
+  const seen = new WeakSet<object>();
+  const walk = (v: unknown): unknown => {
+    if (v === null || typeof v === 'string' || typeof v === 'boolean') return v;
+    if (typeof v === 'number') return Number.isFinite(v) ? v : null;
+    if (typeof v === 'bigint') return v.toString();
+    if (v === undefined || typeof v === 'function' || typeof v === 'symbol') return undefined;
+    if (v instanceof Date) return Number.isNaN(v.getTime()) ? null : v.toISOString();
+    if (v instanceof Error) return { name: v.name, message: v.message };
+    if (typeof v === 'object') {
+      if (seen.has(v)) return '[circular]';
+      seen.add(v);
+      let out: unknown;
+      if (Array.isArray(v)) out = v.map((x) => walk(x) ?? null);
+      else {
+        const o: Record<string, unknown> = {};
+        for (const [k, x] of Object.entries(v)) {
+          const w = walk(x);
+          if (w !== undefined) o[k] = w;
+        }
+        out = o;
+      }
+      seen.delete(v);
+      return out;
+    }
+    return undefined;
+  };
+  return walk(value);
+}
+
+/** JSON with object keys sorted at every level and no whitespace: the one byte form that gets hashed. */
+export function canonicalJson(value: unknown): string {
+  const walk = (v: unknown): unknown => {
+    if (Array.isArray(v)) return v.map(walk);
+    if (v && typeof v === 'object') {
+      const o: Record<string, unknown> = {};
+      for (const k of Object.keys(v).sort()) {
+        const x = (v as Record<string, unknown>)[k];
+        if (x !== undefined) o[k] = walk(x);
+      }
+      return o;
+    }
+    return v;
+  };
+  return JSON.stringify(walk(toPlainJson(value))) ?? 'null';
+}
+
+/** sha256 (hex) of an event's canonical JSON, prevHash included: what the next event's `prevHash` must equal. */
+export function hashEvent(event: unknown): string {
+  return createHash('sha256').update(canonicalJson(event), 'utf8').digest('hex');
+}
+
+export interface JournalOptions {
+  /** Folder for the journal file; created if missing. */
+  dir: string;
+  releaseId: string;
+  clock: Clock;
+  redactor?: Redactor;
+}
+
+export function journalFileName(releaseId: string): string {
+  return `flow-release-${releaseId}.journal.jsonl`;
+}
+
+/** Parses a JSON-lines journal. Throws with the line number when a line is not JSON. */
+export function parseJournal(text: string): JournalEvent[] {
+  const events: JournalEvent[] = [];
+  const lines = text.split('\n');
+  lines.forEach((line, i) => {
+    if (!line.trim()) return;
+    try {
+      events.push(JSON.parse(line) as JournalEvent);
+    } catch (e) {
+      throw new Error(`journal line ${i + 1} is not valid JSON (${(e as Error).message})`, { cause: e });
+    }
+  });
+  return events;
+}
+
+export class Journal implements JournalSink {
+  readonly path: string;
+  readonly releaseId: string;
+  private readonly clock: Clock;
+  private readonly redactor: Redactor;
+  private readonly list: JournalEvent[] = [];
+  private lastHash = GENESIS_HASH;
+  /** The first failure to write to disk, if any. The events stay in memory so the audit document is still complete. */
+  writeError: Error | undefined;
+
+  private constructor(options: JournalOptions, path: string) {
+    this.path = path;
+    this.releaseId = options.releaseId;
+    this.clock = options.clock;
+    this.redactor = options.redactor ?? defaultRedactor;
+  }
+
+  /**
+   * Opens `<dir>/flow-release-<releaseId>.journal.jsonl`. An existing file (a resumed run, or the post step) is read
+   * back and the chain continues after its last event; otherwise the file is created empty at once, so it exists
+   * even if the first event never comes.
+   */
+  static create(options: JournalOptions): Journal {
+    mkdirSync(options.dir, { recursive: true });
+    const journal = new Journal(options, join(options.dir, journalFileName(options.releaseId)));
+    if (existsSync(journal.path)) {
+      for (const e of parseJournal(readFileSync(journal.path, 'utf8'))) {
+        journal.list.push(e);
+        journal.lastHash = hashEvent(e);
+      }
+    } else {
+      appendFileSync(journal.path, '');
+    }
+    return journal;
+  }
+
+  get events(): readonly JournalEvent[] {
+    return this.list;
+  }
+
+  /** Hash of the last event (64 zeros when empty): what the next event will carry as `prevHash`. */
+  get headHash(): string {
+    return this.lastHash;
+  }
+
+  append<T extends EventType>(type: T, init: EventInit<T>): JournalEvent<T> {
+    // Redact before hashing: the hash must cover exactly the bytes that were written.
+    const clean = this.redactor.redactDeep(toPlainJson(init)) as EventInit<T>;
+    const event = {
+      seq: (this.list.at(-1)?.seq ?? 0) + 1,
+      at: new Date(this.clock.now()).toISOString(),
+      type,
+      ...(clean.stage !== undefined && { stage: clean.stage }),
+      ...(clean.flow !== undefined && { flow: clean.flow }),
+      status: clean.status,
+      ...(clean.latencyMs !== undefined && { latencyMs: clean.latencyMs }),
+      ...(clean.request !== undefined && { request: clean.request }),
+      details: clean.details ?? {},
+      prevHash: this.lastHash
+    } as JournalEvent<T>;
+    const line = canonicalJson(event);
+    this.lastHash = hashEvent(event);
+    this.list.push(event as JournalEvent);
+    try {
+      appendFileSync(this.path, line + '\n', 'utf8');
+    } catch (e) {
+      // Losing the disk copy must not abort a release half-way through; the in-memory list still feeds the audit.
+      this.writeError ??= e instanceof Error ? e : new Error(String(e));
+    }
+    return event;
+  }
+}

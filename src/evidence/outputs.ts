@@ -1,0 +1,43 @@
+// The action's outputs: a pure function of the journal plus what happened after it (audit path, artifact, commit).
+import * as core from '@actions/core';
+import { deriveRelease } from './derive.ts';
+import type { JournalEvent } from './events.ts';
+import { redactor } from '../redact.ts';
+
+export type OutputName = 'outcome' | 'release-id' | 'published' | 'audit-log' | 'artifact-id' | 'commit-sha';
+
+export interface OutputExtra {
+  auditLogPath: string;
+  artifactId?: string | number;
+  commitSha?: string;
+}
+
+export function computeOutputs(events: readonly JournalEvent[], extra: OutputExtra): Record<OutputName, string> {
+  const d = deriveRelease(events);
+  // Fixed key order so the output is byte-stable for the same release.
+  const published = d.published.map((p) => ({
+    name: p.name,
+    type: p.type,
+    flowId: p.flowId,
+    fromVersion: p.fromVersion,
+    toVersion: p.toVersion
+  }));
+  const commitSha = extra.commitSha ?? (d.commit?.pushed ? d.commit.sha : undefined);
+  const artifactId = extra.artifactId ?? d.artifact?.id;
+  return {
+    outcome: d.outcome,
+    'release-id': d.releaseId ?? '',
+    published: JSON.stringify(published),
+    'audit-log': extra.auditLogPath,
+    'artifact-id': artifactId === undefined ? '' : String(artifactId),
+    'commit-sha': commitSha ?? ''
+  };
+}
+
+/** Sets every output, redacted (outputs end up in logs and in later steps' environments). */
+export function setOutputs(
+  outputs: Record<OutputName, string>,
+  set: (name: string, value: string) => void = core.setOutput
+): void {
+  for (const [name, value] of Object.entries(outputs)) set(name, redactor.redact(value));
+}

@@ -1,0 +1,242 @@
+// The one place that reads action inputs. Every problem is collected and reported at once in a single InputError
+// whose message says how to fix each; the client secret and the token never appear in it (values that equal or
+// contain them are masked before the message is built).
+import * as core from '@actions/core';
+import type { Command } from './evidence/events.ts';
+import type { Redactor } from './redact.ts';
+import { redactor as processRedactor } from './redact.ts';
+
+export interface Inputs {
+  command: Command;
+  manifest: string;
+  region?: string;
+  clientId: string;
+  clientSecret: string;
+  apiUrl?: string;
+  loginUrl?: string;
+  /** Subset of flow names to release; undefined means every flow of the manifest. */
+  flows?: string[];
+  commitArtifacts: boolean;
+  githubToken?: string;
+  auditArtifactName: string;
+}
+
+export class InputError extends Error {
+  readonly problems: string[];
+
+  constructor(problems: string[]) {
+    super(`Invalid action inputs (${problems.length}):\n${problems.map((p) => `  - ${p}`).join('\n')}`);
+    this.name = 'InputError';
+    this.problems = problems;
+  }
+}
+
+const COMMANDS: readonly Command[] = ['deploy', 'plan', 'rollback'];
+const DEFAULT_MANIFEST = 'genesys/release.yml';
+const DEFAULT_ARTIFACT_NAME = 'flow-release-audit';
+// GitHub refuses these in artifact names; path separators would also let the name escape the upload directory.
+const ARTIFACT_FORBIDDEN = /["<>|*?:\\/]/;
+
+/** C0 control characters and DEL (written as a function: eslint forbids control characters in regexes). */
+export function hasControlChars(s: string): boolean {
+  for (let i = 0; i < s.length; i++) {
+    const c = s.charCodeAt(i);
+    if (c < 32 || c === 127) return true;
+  }
+  return false;
+}
+const LOOPBACK = new Set(['localhost', '127.0.0.1', '[::1]', '::1']);
+
+/** Shows a user-supplied value in a message: quoted, one line, short; a value that overlaps a secret is hidden. */
+function showValue(value: string, secrets: readonly string[] = []): string {
+  // Case-insensitive: an upper-cased secret still gives it away.
+  const v = value.toLowerCase();
+  for (const secret of secrets) {
+    const s = secret.toLowerCase();
+    if (s.length >= 4 && (v.includes(s) || (v.length >= 4 && s.includes(v))))
+      return "'***' (hidden: it matches a secret)";
+  }
+  const oneLine = JSON.stringify(value.length > 60 ? `${value.slice(0, 60)}…` : value);
+  return `'${oneLine.slice(1, -1).replace(/'/g, "\\'")}'`;
+}
+
+function parseBool(
+  name: string,
+  raw: string,
+  fallback: boolean,
+  problems: string[],
+  show: (v: string) => string
+): boolean {
+  const v = raw.trim().toLowerCase();
+  if (v === '') return fallback;
+  if (v === 'true' || v === 'yes') return true;
+  if (v === 'false' || v === 'no') return false;
+  problems.push(`${name} must be true or false (also yes/no) (got ${show(raw)})`);
+  return fallback;
+}
+
+function parseBaseUrl(name: string, raw: string, problems: string[], show: (v: string) => string): string | undefined {
+  let url: URL;
+  try {
+    url = new URL(raw);
+  } catch {
+    problems.push(`${name} must be an absolute URL such as https://api.mypurecloud.com (got ${show(raw)})`);
+    return undefined;
+  }
+  if (url.protocol !== 'https:' && url.protocol !== 'http:') {
+    problems.push(`${name} must use https:// (got ${show(url.protocol)})`);
+    return undefined;
+  }
+  // Plain http would send the client secret and tokens in clear: only allowed to this machine (the emulator).
+  if (url.protocol === 'http:' && !LOOPBACK.has(url.hostname)) {
+    problems.push(
+      `${name} uses plain http:// to a non-loopback host (got ${show(raw)}); credentials would travel unencrypted. Use https://, or http:// only for localhost/127.0.0.1`
+    );
+    return undefined;
+  }
+  if (url.username || url.password) {
+    problems.push(`${name} must not contain credentials (user:password@); pass client-id and client-secret instead`);
+    return undefined;
+  }
+  if (url.search || url.hash) {
+    problems.push(`${name} must not have a query string or fragment; give the base URL only, e.g. ${url.origin}`);
+    return undefined;
+  }
+  return `${url.origin}${url.pathname.replace(/\/+$/, '')}`;
+}
+
+/**
+ * Reads and validates every input. `get` defaults to core.getInput; tests pass a plain function. Secrets are
+ * registered with `secrets` (the process-wide redactor by default) as soon as they are read.
+ */
+export function getInputs(
+  get: (name: string) => string = (n) => core.getInput(n),
+  secrets: Redactor = processRedactor
+): Inputs {
+  const problems: string[] = [];
+  const read = (name: string): string => {
+    try {
+      const v = get(name);
+      return typeof v === 'string' ? v : '';
+    } catch {
+      problems.push(`${name} could not be read`);
+      return '';
+    }
+  };
+
+  const clientSecret = read('client-secret');
+  const githubTokenRaw = read('github-token').trim();
+  secrets.add(clientSecret);
+  secrets.add(clientSecret.trim());
+  secrets.add(githubTokenRaw);
+  const secretValues = [clientSecret, clientSecret.trim(), githubTokenRaw];
+  const show = (value: string): string => showValue(value, secretValues);
+
+  const commandRaw = read('command').trim();
+  const commandLower = commandRaw.toLowerCase() || 'deploy';
+  let command: Command = 'deploy';
+  if ((COMMANDS as readonly string[]).includes(commandLower)) command = commandLower as Command;
+  else problems.push(`command must be one of ${COMMANDS.join(', ')} (got ${show(commandRaw)})`);
+
+  const manifest = read('manifest').trim() || DEFAULT_MANIFEST;
+  if (hasControlChars(manifest))
+    problems.push(`manifest must be a file path without control characters (got ${show(manifest)})`);
+
+  const regionInput = read('region').trim();
+  const regionRaw = regionInput.toLowerCase();
+  let region: string | undefined;
+  if (regionRaw) {
+    if (/^https?:\/\//.test(regionRaw)) {
+      problems.push(
+        `region is a domain, not a URL (got ${show(regionInput)}); write e.g. mypurecloud.com, or set api-url and login-url`
+      );
+    } else if (!/^(?=.{4,100}$)[a-z0-9-]+(\.[a-z0-9-]+)+$/.test(regionRaw)) {
+      problems.push(
+        `region must be a Genesys Cloud domain such as mypurecloud.com, mypurecloud.ie or usw2.pure.cloud (got ${show(regionInput)})`
+      );
+    } else region = regionRaw;
+  }
+
+  const apiRaw = read('api-url').trim();
+  const loginRaw = read('login-url').trim();
+  const apiUrl = apiRaw ? parseBaseUrl('api-url', apiRaw, problems, show) : undefined;
+  const loginUrl = loginRaw ? parseBaseUrl('login-url', loginRaw, problems, show) : undefined;
+  if (!!apiRaw !== !!loginRaw) {
+    problems.push(
+      `api-url and login-url go together (only ${apiRaw ? 'api-url' : 'login-url'} is set); set both, or neither and use region`
+    );
+  } else if (!apiRaw && !regionRaw) {
+    problems.push(
+      'region or api-url+login-url is required: set region (e.g. mypurecloud.com), or api-url and login-url for a gateway or the emulator'
+    );
+  }
+
+  const clientId = read('client-id').trim();
+  if (!clientId)
+    problems.push(
+      'client-id is required: pass the OAuth client id of a client-credentials grant, e.g. ${{ secrets.GENESYS_CLIENT_ID }}'
+    );
+  else if (/\s/.test(clientId) || hasControlChars(clientId))
+    problems.push(
+      'client-id must not contain whitespace or control characters; check the secret or variable it comes from'
+    );
+  if (!clientSecret.trim())
+    problems.push(
+      'client-secret is required: pass it from a repository secret, e.g. ${{ secrets.GENESYS_CLIENT_SECRET }}'
+    );
+
+  const flowsRaw = read('flows');
+  let flows: string[] | undefined;
+  const names = flowsRaw
+    .split(/[,\n]/)
+    .map((s) => s.trim())
+    .filter((s) => s !== '');
+  if (names.length > 0) {
+    const bad = names.filter((n) => hasControlChars(n));
+    if (bad.length > 0) problems.push('flows must be comma-separated flow names without control characters');
+    else flows = [...new Set(names)];
+  }
+
+  const commitArtifacts = parseBool('commit-artifacts', read('commit-artifacts'), true, problems, show);
+
+  const auditArtifactName = read('audit-artifact-name').trim() || DEFAULT_ARTIFACT_NAME;
+  if (auditArtifactName.length > 100)
+    problems.push(`audit-artifact-name must be at most 100 characters (got ${auditArtifactName.length})`);
+  if (ARTIFACT_FORBIDDEN.test(auditArtifactName) || hasControlChars(auditArtifactName)) {
+    problems.push(
+      `audit-artifact-name must not contain / \\ " : < > | * ? or control characters (got ${show(auditArtifactName)}); use e.g. ${DEFAULT_ARTIFACT_NAME}`
+    );
+  }
+
+  if (problems.length > 0) {
+    // Defence in depth: an input value that happens to hold the secret (pasted in the wrong field) is masked.
+    throw new InputError(problems.map((p) => mask(p, secretValues)));
+  }
+  return {
+    command,
+    manifest,
+    ...(region ? { region } : {}),
+    clientId,
+    clientSecret,
+    ...(apiUrl ? { apiUrl } : {}),
+    ...(loginUrl ? { loginUrl } : {}),
+    ...(flows ? { flows } : {}),
+    commitArtifacts,
+    ...(githubTokenRaw ? { githubToken: githubTokenRaw } : {}),
+    auditArtifactName
+  };
+}
+
+function mask(text: string, secrets: string[]): string {
+  let out = text;
+  for (const s of secrets.filter((x) => x.length >= 4).sort((a, b) => b.length - a.length)) {
+    // Repeat: a replacement next to similar characters can form a new occurrence. Each pass shrinks the text.
+    while (out.includes(s)) out = out.split(s).join('***');
+    // show() may have escaped the secret (quotes, backslashes, non-ASCII as-is): mask that form too.
+    const escaped = JSON.stringify(s).slice(1, -1).replace(/'/g, "\\'");
+    while (escaped.length >= 4 && out.includes(escaped)) out = out.split(escaped).join('***');
+    // A value truncated by show() can still carry a long prefix of the secret.
+    if (s.length > 20) out = out.split(s.slice(0, 20)).join('***');
+  }
+  return out;
+}

@@ -1,0 +1,279 @@
+// Reading one flow file referenced by the manifest: confinement to the workspace, size limits, `{{placeholder}}`
+// substitution and the Archy checks (one top-level key naming the flow type, a `name` equal to the manifest's).
+import { createHash } from 'node:crypto';
+import { promises as fs } from 'node:fs';
+import path from 'node:path';
+import type { FlowType } from '../genesys/models.ts';
+import { FLOW_TYPES } from '../genesys/models.ts';
+import type { ValidationIssue } from '../evidence/events.ts';
+import { truncate } from './duration.ts';
+import { formatPath, locate, parseYaml, pathAt, positionOf } from './yaml-source.ts';
+
+/** The platform's maximum request size; the upload is exactly the substituted bytes. */
+export const MAX_FLOW_BYTES = 512_000;
+/** Refuse to even read files far beyond any plausible flow (bounded memory). */
+const MAX_RAW_FLOW_BYTES = 2 * 1024 * 1024;
+
+export const PLACEHOLDER = /\{\{\s*([A-Za-z_][A-Za-z0-9_.-]*)\s*\}\}/g;
+
+/** Archy top-level keys whose lowercase form differs from the API's type filter. */
+const ARCHY_KEY_ALIASES: Record<string, FlowType> = { inqueueemail: 'inqueueemailflow' };
+
+export function archyKeyToType(key: string): FlowType | undefined {
+  const lower = key.toLowerCase();
+  if ((FLOW_TYPES as readonly string[]).includes(lower)) return lower as FlowType;
+  return ARCHY_KEY_ALIASES[lower];
+}
+
+export interface ResolvedPath {
+  ok: true;
+  absolute: string;
+}
+
+/**
+ * Resolves `ref` inside `workspace`, refusing traversal, absolute paths elsewhere and symlinks that lead out.
+ * Returns a message + fix on refusal.
+ */
+export async function resolveInside(
+  workspace: string,
+  ref: string
+): Promise<ResolvedPath | { ok: false; message: string; fix: string }> {
+  if (ref.includes('\0')) return { ok: false, message: 'the path contains a NUL byte', fix: 'remove it' };
+  const ws = path.resolve(workspace);
+  const absolute = path.resolve(ws, ref);
+  const outside = (root: string, p: string): boolean => {
+    const rel = path.relative(root, p);
+    return rel === '' ? false : rel.startsWith('..') || path.isAbsolute(rel);
+  };
+  if (outside(ws, absolute)) {
+    return {
+      ok: false,
+      message: `'${truncate(ref)}' is outside the workspace`,
+      fix: 'reference a file inside the repository with a relative path such as flows/my-flow.yaml'
+    };
+  }
+  let real: string;
+  let realWs: string;
+  try {
+    realWs = await fs.realpath(ws);
+    real = await fs.realpath(absolute);
+  } catch (e) {
+    const code = (e as NodeJS.ErrnoException).code;
+    if (code === 'ENOENT' || code === 'ENOTDIR') {
+      return {
+        ok: false,
+        message: `file '${truncate(ref)}' does not exist`,
+        fix: 'check the path (relative to the repository root) and that the file is committed'
+      };
+    }
+    if (code === 'ELOOP')
+      return { ok: false, message: `'${truncate(ref)}' is a symlink loop`, fix: 'point it at a real file' };
+    return {
+      ok: false,
+      message: `cannot access '${truncate(ref)}' (${code ?? 'error'})`,
+      fix: 'check the file permissions'
+    };
+  }
+  if (outside(realWs, real)) {
+    return {
+      ok: false,
+      message: `'${truncate(ref)}' is a symlink that resolves outside the workspace`,
+      fix: 'replace the symlink with the file itself, inside the repository'
+    };
+  }
+  return { ok: true, absolute: real };
+}
+
+export interface FlowFileResult {
+  content?: string;
+  contentHash?: string;
+  issues: ValidationIssue[];
+}
+
+export interface FlowFileRequest {
+  workspace: string;
+  /** As written in the manifest. */
+  file: string;
+  /** Workspace-relative display name for issues. */
+  displayFile: string;
+  flowName: string;
+  flowType: FlowType;
+  substitutions: Record<string, string>;
+  builtins: Record<string, string>;
+  /** Where the manifest references the file (for issues that are about the reference itself). */
+  manifestFile: string;
+  manifestRef: { line: number; column: number; path: string };
+}
+
+export async function loadFlowFile(req: FlowFileRequest): Promise<FlowFileResult> {
+  const issues: ValidationIssue[] = [];
+  const label = `flow '${truncate(req.flowName, 80)}'`;
+  const refIssue = (message: string, fix: string): FlowFileResult => ({
+    issues: [{ file: req.manifestFile, ...req.manifestRef, message: `${label}: ${message}`, fix }]
+  });
+  const resolved = await resolveInside(req.workspace, req.file);
+  if (!resolved.ok) return refIssue(resolved.message, resolved.fix);
+  const stat = await fs.stat(resolved.absolute);
+  if (!stat.isFile()) return refIssue(`'${truncate(req.file)}' is not a regular file`, 'reference an Archy YAML file');
+  if (stat.size > MAX_RAW_FLOW_BYTES) {
+    return refIssue(
+      `'${truncate(req.file)}' is ${stat.size} bytes; the platform accepts at most ${MAX_FLOW_BYTES}`,
+      'split the flow (e.g. move shared logic into a common module)'
+    );
+  }
+  const raw = await fs.readFile(resolved.absolute, 'utf8');
+  const at = (line: number, column: number, p: string, message: string, fix: string): ValidationIssue => ({
+    file: req.displayFile,
+    line,
+    column,
+    path: p,
+    message: `${label}: ${message}`,
+    fix
+  });
+
+  // Placeholders are located in the raw file so each issue points at the line the user wrote.
+  const rawParsed = parseYaml(raw, 'flow file');
+  const values: Record<string, string> = { ...req.builtins, ...req.substitutions };
+  for (const m of raw.matchAll(PLACEHOLDER)) {
+    const key = m[1] ?? '';
+    if (Object.hasOwn(values, key)) continue;
+    const pos = positionOf(rawParsed, m.index);
+    const fieldPath = rawParsed.doc && rawParsed.issues.length === 0 ? formatPath(pathAt(rawParsed.doc, m.index)) : '';
+    const known = Object.keys(values);
+    issues.push(
+      at(
+        pos.line,
+        pos.column,
+        fieldPath,
+        `placeholder {{${key}}} is not defined`,
+        `add '${key}: <value>' to this flow's substitutions in ${req.manifestFile}` +
+          (known.length ? ` (defined: ${known.slice(0, 20).join(', ')})` : '')
+      )
+    );
+  }
+  if (issues.length > 0) return { issues };
+  const content = raw.replace(PLACEHOLDER, (whole, key: string) =>
+    Object.hasOwn(values, key) ? (values[key] ?? whole) : whole
+  );
+  const bytes = Buffer.byteLength(content, 'utf8');
+  if (bytes > MAX_FLOW_BYTES) {
+    return {
+      issues: [
+        at(
+          1,
+          1,
+          '',
+          `is ${bytes} bytes after substitution; the platform accepts at most ${MAX_FLOW_BYTES}`,
+          'split the flow (e.g. move shared logic into a common module) or shorten substituted values'
+        )
+      ]
+    };
+  }
+
+  const parsed = parseYaml(content, 'flow file');
+  for (const i of parsed.issues) issues.push(at(i.line, i.column, formatPath(i.path), i.message, i.fix));
+  if (issues.length > 0) return { issues };
+  const value = parsed.value;
+  const expectedKey = req.flowType;
+  if (value === null || typeof value !== 'object' || Array.isArray(value)) {
+    issues.push(
+      at(
+        1,
+        1,
+        '',
+        'is not an Archy flow: expected a mapping with one top-level key naming the flow type',
+        `start the file with the flow type key for type ${expectedKey}, e.g. '${exampleKey(expectedKey)}:'`
+      )
+    );
+    return { issues };
+  }
+  const keys = Object.keys(value);
+  if (keys.length !== 1) {
+    const pos = locate(parsed, [keys[1] ?? ''], true);
+    issues.push(
+      at(
+        keys.length ? pos.line : 1,
+        keys.length ? pos.column : 1,
+        keys[1] ?? '',
+        `has ${keys.length} top-level keys (${keys.slice(0, 5).join(', ')}); an Archy flow file has exactly one, naming the flow type`,
+        'keep one flow per file under a single key such as inboundCall: or workflow:'
+      )
+    );
+    return { issues };
+  }
+  const key = keys[0] ?? '';
+  const keyPos = locate(parsed, [key], true);
+  const fileType = archyKeyToType(key);
+  if (fileType !== req.flowType) {
+    issues.push(
+      at(
+        keyPos.line,
+        keyPos.column,
+        key,
+        fileType
+          ? `the file holds a flow of type ${fileType} (top-level key '${key}') but the manifest says type: ${req.flowType}`
+          : `top-level key '${truncate(key)}' is not an Archy flow type`,
+        fileType
+          ? `set type: ${fileType} in the manifest, or reference the ${req.flowType} flow's file`
+          : `use the Archy key for type ${req.flowType}, e.g. '${exampleKey(req.flowType)}:'`
+      )
+    );
+  }
+  const body = (value as Record<string, unknown>)[key];
+  if (body === null || typeof body !== 'object' || Array.isArray(body)) {
+    issues.push(
+      at(
+        keyPos.line,
+        keyPos.column,
+        key,
+        `'${truncate(key)}' must be a mapping with the flow's name and settings`,
+        'add the flow body (name, division, startUpRef, ...) under the key'
+      )
+    );
+    return { issues };
+  }
+  const fileName = (body as Record<string, unknown>).name;
+  if (typeof fileName !== 'string' || fileName.trim() === '') {
+    issues.push(
+      at(
+        keyPos.line,
+        keyPos.column,
+        `${key}.name`,
+        'has no name',
+        `add 'name: ${truncate(req.flowName)}' under '${key}:'`
+      )
+    );
+  } else if (fileName !== req.flowName) {
+    const pos = locate(parsed, [key, 'name']);
+    issues.push(
+      at(
+        pos.line,
+        pos.column,
+        `${key}.name`,
+        `the file's name '${truncate(fileName)}' differs from the manifest's name '${truncate(req.flowName)}'`,
+        'make the two names identical (the manifest name is the exact Genesys flow name)'
+      )
+    );
+  }
+  if (issues.length > 0) return { issues };
+  return { content, contentHash: createHash('sha256').update(content, 'utf8').digest('hex'), issues };
+}
+
+function exampleKey(type: FlowType): string {
+  const known: Partial<Record<FlowType, string>> = {
+    inboundcall: 'inboundCall',
+    inboundchat: 'inboundChat',
+    inboundemail: 'inboundEmail',
+    inboundshortmessage: 'inboundShortMessage',
+    inqueuecall: 'inQueueCall',
+    inqueueemailflow: 'inQueueEmail',
+    inqueueshortmessage: 'inQueueShortMessage',
+    outboundcall: 'outboundCall',
+    securecall: 'secureCall',
+    commonmodule: 'commonModule',
+    digitalbot: 'digitalBot',
+    surveyinvite: 'surveyInvite',
+    voicesurvey: 'voiceSurvey'
+  };
+  return known[type] ?? type;
+}

@@ -1,0 +1,225 @@
+// The plan: resolve every flow of the (filtered) manifest against the org and decide create / update / unchanged,
+// refuse flows locked by a person, check draft promotions and validate them — all before any mutating call.
+import type { PlannedFlow } from '../evidence/events.ts';
+import type { Flow, FlowType } from '../genesys/models.ts';
+import type { ReleaseRecord } from '../git/types.ts';
+import type { FlowSpec, StageSpec } from '../manifest/types.ts';
+import type { EngineContext } from './context.ts';
+import { compareVersions, errorText, isCancellation, sameType } from './context.ts';
+import { waitFor } from './wait.ts';
+
+export interface FlowPlan extends PlannedFlow {
+  spec: FlowSpec;
+  /** The org's flow when it exists. */
+  org?: Flow;
+  /** Needs a force-unlock before publishing (manifest force-unlock: true). */
+  unlock: boolean;
+}
+
+export interface StagePlan {
+  spec: StageSpec;
+  index: number;
+  flows: FlowPlan[];
+}
+
+export interface Plan {
+  flows: FlowPlan[];
+  stages: StagePlan[];
+  /** Blocking problems: the release must not start. */
+  errors: string[];
+}
+
+/** Apply the `flows` input; unknown names are an error (a typo must not silently release nothing). */
+export function filterFlows(all: FlowSpec[], filter: string[] | undefined): { keep: Set<string>; unknown: string[] } {
+  const names = new Set(all.map((f) => f.name));
+  if (!filter || filter.length === 0) return { keep: names, unknown: [] };
+  const wanted = filter.map((n) => n.trim()).filter(Boolean);
+  return { keep: new Set(wanted.filter((n) => names.has(n))), unknown: wanted.filter((n) => !names.has(n)) };
+}
+
+export async function buildPlan(
+  ctx: EngineContext,
+  opts: { flowsFilter?: string[]; lastRecord?: ReleaseRecord }
+): Promise<Plan> {
+  const { manifest } = ctx;
+  const errors: string[] = [];
+  const { keep } = filterFlows(manifest.flows, opts.flowsFilter);
+  const stageOf = new Map<string, string>();
+  for (const s of manifest.stages) for (const f of s.flows) stageOf.set(f, s.name);
+  const selected = manifest.flows.filter((f) => keep.has(f.name));
+
+  // One listing per flow type, not one lookup per flow.
+  const byType = new Map<FlowType, Flow[]>();
+  for (const type of new Set(selected.map((f) => f.type))) {
+    byType.set(type, await ctx.api.listFlows(type));
+  }
+  const recorded = new Map((opts.lastRecord?.flows ?? []).map((r) => [`${r.type.toLowerCase()}\u0000${r.name}`, r]));
+
+  const flows: FlowPlan[] = [];
+  for (const spec of manifest.flows) {
+    const stage = stageOf.get(spec.name) ?? '';
+    if (!keep.has(spec.name)) {
+      flows.push({
+        name: spec.name,
+        type: spec.type,
+        stage,
+        action: 'skipped',
+        source: spec.source,
+        reason: 'not in the flows input',
+        spec,
+        unlock: false
+      });
+      continue;
+    }
+    const matches = (byType.get(spec.type) ?? []).filter(
+      (f) => f.name === spec.name && sameType(f.type, spec.type) && !f.deleted
+    );
+    const p: FlowPlan = {
+      name: spec.name,
+      type: spec.type,
+      stage,
+      action: 'update',
+      source: spec.source,
+      reason: '',
+      spec,
+      unlock: false
+    };
+    flows.push(p);
+    if (matches.length > 1) {
+      errors.push(
+        `${matches.length} ${spec.type} flows are named "${spec.name}" (${matches.map((m) => m.id).join(', ')}); rename or delete the extra ones so the name is unique.`
+      );
+      p.reason = 'ambiguous name';
+      continue;
+    }
+    const org = matches[0];
+    p.org = org;
+    p.flowId = org?.id;
+    p.publishedVersion = org?.publishedVersion?.id;
+    const rec = recorded.get(`${spec.type}\u0000${spec.name}`);
+
+    if (spec.source === 'file') {
+      p.contentHash = spec.contentHash;
+      if (!org) {
+        p.action = 'create';
+        p.reason = 'does not exist in the org';
+      } else if (rec && rec.contentHash === spec.contentHash) {
+        if (rec.id === org.id && rec.version === org.publishedVersion?.id) {
+          p.action = 'unchanged';
+          p.reason = `same content as release ${opts.lastRecord?.releaseId}, still published as version ${rec.version}`;
+        } else {
+          p.action = 'update';
+          p.drift = { recordedVersion: rec.version, actualVersion: org.publishedVersion?.id };
+          p.reason = `drift: release ${opts.lastRecord?.releaseId} left version ${rec.version}, the org publishes ${org.publishedVersion?.id ?? 'nothing'}`;
+        }
+      } else {
+        p.action = 'update';
+        p.reason = rec ? 'content changed since the last release' : 'no record of a previous release of this content';
+      }
+    } else {
+      // Draft promotion: publish the checked-in version.
+      const published = org?.publishedVersion?.id;
+      const checkedIn = org?.checkedInVersion?.id;
+      if (!org) {
+        errors.push(
+          `Flow "${spec.name}" (${spec.type}) has source: draft but does not exist in the org. Create and check it in with Architect first, or give it a file: in the manifest.`
+        );
+        p.action = 'create';
+        p.reason = 'missing in the org';
+      } else if (checkedIn && (!published || compareVersions(checkedIn, published) > 0)) {
+        p.action = 'update';
+        p.draftVersion = checkedIn;
+        p.reason = `promote checked-in version ${checkedIn} over published ${published ?? 'none'}`;
+      } else if (rec && rec.id === org.id && rec.version === published) {
+        p.action = 'unchanged';
+        p.reason = `no checked-in version newer than published ${published}, as recorded by release ${opts.lastRecord?.releaseId}`;
+      } else {
+        errors.push(
+          `Flow "${spec.name}" has source: draft but no checked-in version newer than the published one ` +
+            `(checked in ${checkedIn ?? 'none'}, published ${published ?? 'none'}). Check in the draft in Architect, or remove the flow from this release.`
+        );
+        p.reason = 'nothing to promote';
+      }
+    }
+
+    if (org?.lockedUser && p.action !== 'unchanged') {
+      const who = org.lockedUser.name ?? org.lockedUser.id;
+      p.lockedBy = who;
+      if (spec.forceUnlock) {
+        p.unlock = true;
+        p.reason += `; locked by ${who}, will be force-unlocked (force-unlock: true)`;
+      } else {
+        const reason = `Flow "${spec.name}" is checked out in Architect by ${who}. Ask them to check it in or discard their changes, or set force-unlock: true on this flow in the manifest to unlock it (their unsaved work is lost).`;
+        errors.push(reason);
+        ctx.journal.append('flow-refused', {
+          flow: spec.name,
+          stage,
+          status: 'error',
+          details: { flowId: org.id, reason, lockedBy: who }
+        });
+        ctx.log.error(reason);
+      }
+    }
+    if (p.drift) {
+      ctx.journal.append('drift-detected', {
+        flow: spec.name,
+        stage,
+        status: 'warning',
+        details: { flowId: org!.id, recordedVersion: p.drift.recordedVersion, actualVersion: p.drift.actualVersion }
+      });
+      ctx.log.warning(`Drift on "${spec.name}": ${p.reason}; it will be republished.`);
+    }
+  }
+
+  await validateDrafts(
+    ctx,
+    flows.filter((f) => f.source === 'draft' && f.action === 'update' && f.flowId && f.draftVersion),
+    errors
+  );
+
+  const stages: StagePlan[] = manifest.stages
+    .map((spec, index) => ({
+      spec,
+      index,
+      // Stage order, not manifest order: the stage lists its flows in the order they should go out.
+      flows: spec.flows
+        .map((n) => flows.find((f) => f.name === n && f.action !== 'skipped'))
+        .filter((f): f is FlowPlan => f !== undefined)
+    }))
+    .filter((s) => s.flows.length > 0);
+  return { flows, stages, errors };
+}
+
+/** One validate job for every draft to promote; Error messages block the release. */
+async function validateDrafts(ctx: EngineContext, drafts: FlowPlan[], errors: string[]): Promise<void> {
+  if (drafts.length === 0) return;
+  try {
+    const reg = await ctx.api.registerValidateJob(drafts.map((d) => ({ flowId: d.flowId!, version: d.draftVersion })));
+    const job = await waitFor({
+      what: 'validate job',
+      id: reg.id,
+      poll: () => ctx.api.getValidateJob(reg.id),
+      done: (j) => j.status === 'Success' || j.status === 'Failure',
+      state: (j) => j.status,
+      clock: ctx.clock,
+      log: ctx.log,
+      deadlineMs: ctx.manifest.jobTimeoutMs,
+      signal: ctx.signal,
+      expectedLatencyMs: 2000
+    });
+    const msgs = job.messages ?? [];
+    const errs = msgs.filter((m) => m.type === 'Error').map((m) => m.text ?? 'unnamed error');
+    for (const w of msgs.filter((m) => m.type === 'Warning')) ctx.log.warning(`Validation warning: ${w.text ?? ''}`);
+    const names = drafts.map((d) => `"${d.name}" v${d.draftVersion}`).join(', ');
+    if (errs.length > 0 || job.status === 'Failure') {
+      const text = errs.length ? errs.join('; ') : 'the validate job failed without messages';
+      errors.push(`Validation of ${names} failed: ${text}. Fix the flow in Architect and check it in again.`);
+      for (const d of drafts) d.reason += '; validation failed';
+    } else {
+      for (const d of drafts) d.reason += '; validated';
+    }
+  } catch (e) {
+    if (isCancellation(ctx, e)) throw e;
+    errors.push(`Could not validate the drafts to promote: ${errorText(e)}`);
+  }
+}

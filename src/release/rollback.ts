@@ -1,0 +1,228 @@
+// Rollback is a roll-forward of old content (Genesys has no "make version N live again"): republish the snapshot YAML
+// through an Architect job, or delete a flow this release created, then prove it by reading back — the published
+// version moved off the failed one and an export of it equals the snapshot after normalisation. Newest first,
+// up to 3 attempts per flow.
+import type { RollbackFlowResult } from '../evidence/events.ts';
+import type { FlowType } from '../genesys/models.ts';
+import type { EngineContext } from './context.ts';
+import { errorText, isNotFound, sameType } from './context.ts';
+import { exportVersions } from './exports.ts';
+import { exportHash } from './normalize.ts';
+import { publishYaml } from './publish.ts';
+
+export const ROLLBACK_ATTEMPTS = 3;
+
+/** A flow this release changed (or may have changed), in the order the changes happened. */
+export interface ChangedFlow {
+  name: string;
+  type: FlowType;
+  stage: string;
+  flowId: string;
+  created: boolean;
+  /** The published version before the release, exported before the stage touched anything. */
+  snapshot?: { version: string; content: string; hash: string };
+  /** The version this release left published (undefined when in doubt). */
+  publishedVersion?: string;
+  /** Wait for an in-flight job/operation to end before restoring, so it cannot land after the rollback. */
+  settle?: (deadlineAt: number) => Promise<void>;
+}
+
+export interface RollbackRunOptions {
+  newFlows: 'delete' | 'keep';
+  /** Stop waiting at this clock time (after a cancellation). */
+  deadlineAt?: number;
+}
+
+function journalFlow(ctx: EngineContext, stage: string, r: RollbackFlowResult): void {
+  ctx.journal.append('rollback-flow', { stage, flow: r.name, status: r.ok ? 'ok' : 'error', details: r });
+  const line = `Rollback of "${r.name}" (${r.action}): ${r.ok ? 'verified' : 'FAILED'} after ${r.attempts} attempt(s)${r.error ? ` — ${r.error}` : ''}`;
+  if (r.ok) ctx.log.info(line);
+  else ctx.log.error(line);
+}
+
+async function deleteCreated(ctx: EngineContext, f: ChangedFlow): Promise<RollbackFlowResult> {
+  const r: RollbackFlowResult = {
+    name: f.name,
+    type: f.type,
+    flowId: f.flowId,
+    action: 'delete',
+    attempts: 0,
+    ok: false,
+    expected: { deleted: true },
+    actual: {}
+  };
+  for (let attempt = 1; attempt <= ROLLBACK_ATTEMPTS; attempt++) {
+    r.attempts = attempt;
+    try {
+      if (!f.flowId) {
+        // Created by a job whose result we never saw: find it by name (absent means nothing was created).
+        const found = await ctx.api.findFlowsByName(f.name, f.type);
+        const hit = found.find((x) => x.name === f.name && sameType(x.type, f.type) && !x.deleted);
+        if (!hit) {
+          r.actual = { deleted: true };
+          r.ok = true;
+          return r;
+        }
+        f = { ...f, flowId: hit.id };
+        r.flowId = hit.id;
+      }
+      try {
+        await ctx.api.deleteFlow(f.flowId);
+      } catch (e) {
+        if (!isNotFound(e)) throw e;
+      }
+      let deleted = false;
+      let version: string | undefined;
+      try {
+        const flow = await ctx.api.getFlow(f.flowId);
+        deleted = flow.deleted === true;
+        version = flow.publishedVersion?.id;
+      } catch (e) {
+        if (!isNotFound(e)) throw e;
+        deleted = true;
+      }
+      r.actual = deleted ? { deleted: true } : { deleted: false, version };
+      if (deleted) {
+        r.ok = true;
+        r.error = undefined;
+        return r;
+      }
+      r.error = `flow ${f.flowId} still exists after DELETE`;
+    } catch (e) {
+      r.error = errorText(e);
+    }
+    if (attempt < ROLLBACK_ATTEMPTS) await ctx.clock.sleep(1000 * attempt);
+  }
+  return r;
+}
+
+/**
+ * Make `content` the published content of the flow again and verify it. Shared by the automatic rollback (snapshot
+ * content) and `command: rollback` (the recorded export).
+ */
+export async function restoreContent(
+  ctx: EngineContext,
+  f: { name: string; type: FlowType; flowId: string; stage: string },
+  target: { version?: string; content: string; hash: string },
+  deadlineAt?: number
+): Promise<RollbackFlowResult> {
+  const r: RollbackFlowResult = {
+    name: f.name,
+    type: f.type,
+    flowId: f.flowId,
+    action: 'republish',
+    attempts: 0,
+    ok: false,
+    expected: { version: target.version, contentHash: target.hash },
+    actual: {}
+  };
+  for (let attempt = 1; attempt <= ROLLBACK_ATTEMPTS; attempt++) {
+    if (deadlineAt !== undefined && ctx.clock.now() >= deadlineAt && attempt > 1) break;
+    r.attempts = attempt;
+    try {
+      let current: string | undefined;
+      try {
+        current = (await ctx.api.getFlow(f.flowId)).publishedVersion?.id;
+      } catch (e) {
+        // A deleted flow is restored by the job, which recreates it by name.
+        if (!isNotFound(e)) throw e;
+      }
+      r.actual = { version: current };
+      if (current !== undefined && current === target.version) {
+        // The failed publish never took effect: the snapshot version is still live.
+        r.actual = { version: current, contentHash: target.hash };
+        r.ok = true;
+        r.error = undefined;
+        return r;
+      }
+      const pub = await publishYaml(
+        ctx,
+        {
+          name: f.name,
+          type: f.type,
+          flowId: current === undefined ? undefined : f.flowId,
+          fromVersion: current ?? null
+        },
+        target.content,
+        { deadlineAt, stage: f.stage }
+      );
+      r.actual = { version: pub.toVersion ?? current };
+      if (!pub.ok || !pub.toVersion || !pub.flowId) {
+        r.error = pub.error ?? 'the republish did not change the published version';
+      } else {
+        const exported = await exportVersions(
+          ctx,
+          [{ name: f.name, type: f.type, flowId: pub.flowId, version: pub.toVersion }],
+          { deadlineAt, stage: f.stage }
+        );
+        const hash = exported.get(pub.flowId)?.hash;
+        r.actual = { version: pub.toVersion, contentHash: hash };
+        if (pub.flowId !== f.flowId) r.flowId = pub.flowId;
+        if (hash === target.hash) {
+          r.ok = true;
+          r.error = undefined;
+          return r;
+        }
+        r.error = `published version ${pub.toVersion} exports content ${hash?.slice(0, 12)}, expected ${target.hash.slice(0, 12)}`;
+      }
+    } catch (e) {
+      r.error = errorText(e);
+    }
+    ctx.log.warning(`Rollback attempt ${attempt} for "${f.name}" failed: ${r.error}`);
+    if (attempt < ROLLBACK_ATTEMPTS) await ctx.clock.sleep(1000 * attempt);
+  }
+  return r;
+}
+
+/** Roll back every changed flow, newest first. Ignores cancellation (bounded by `deadlineAt`). */
+export async function rollbackFlows(
+  ctx: EngineContext,
+  changed: ChangedFlow[],
+  opts: RollbackRunOptions
+): Promise<{ ok: boolean; results: RollbackFlowResult[]; kept: ChangedFlow[] }> {
+  const results: RollbackFlowResult[] = [];
+  const kept: ChangedFlow[] = [];
+  for (const f of [...changed].reverse()) {
+    if (f.settle) {
+      // A job cut short may still publish: let it end (bounded) so it cannot overwrite the restored content.
+      await f.settle(opts.deadlineAt ?? ctx.clock.now() + ctx.manifest.jobTimeoutMs);
+    }
+    let r: RollbackFlowResult;
+    if (f.created) {
+      if (opts.newFlows === 'keep') {
+        kept.push(f);
+        ctx.journal.append('warning', {
+          stage: f.stage,
+          flow: f.name,
+          status: 'warning',
+          details: { message: `Kept "${f.name}", created by this release (rollback.new-flows: keep).` }
+        });
+        continue;
+      }
+      r = await deleteCreated(ctx, f);
+    } else if (!f.snapshot) {
+      r = {
+        name: f.name,
+        type: f.type,
+        flowId: f.flowId,
+        action: 'republish',
+        attempts: 0,
+        ok: false,
+        expected: {},
+        actual: { version: f.publishedVersion },
+        error:
+          'The flow had no published version before this release, so there is nothing to restore. Deactivate it or publish a known-good version in Architect.'
+      };
+    } else {
+      r = await restoreContent(ctx, f, f.snapshot, opts.deadlineAt);
+    }
+    journalFlow(ctx, f.stage, r);
+    results.push(r);
+  }
+  return { ok: results.every((r) => r.ok), results, kept };
+}
+
+/** Hash recorded content the same way exports are hashed, so restore verification compares like with like. */
+export function recordedTarget(content: string, version?: string): { version?: string; content: string; hash: string } {
+  return { version, content, hash: exportHash(content) };
+}

@@ -1,0 +1,77 @@
+// Inputs and results of the release engine. The engine never throws for an expected failure: it journals what
+// happened and returns an outcome; these types are what main.ts, the git committer and the reporter consume.
+import type { Clock } from '../clock.ts';
+import type { JournalSink, Outcome, PublishedFlow } from '../evidence/events.ts';
+import type { GenesysApi } from '../genesys/api.ts';
+import type { ReleaseRecord } from '../git/types.ts';
+import type { Logger } from '../log.ts';
+import type { ReleaseManifest } from '../manifest/types.ts';
+
+export type HttpGet = (url: string, timeoutMs: number) => Promise<{ status: number; body: string }>;
+
+export interface ReleaseDeps {
+  api: GenesysApi;
+  journal: JournalSink;
+  clock: Clock;
+  log: Logger;
+  signal?: AbortSignal;
+  /** Used by `http` checks; defaults to a plain fetch with a timeout. */
+  httpGet?: HttpGet;
+}
+
+export interface ReleaseOptions {
+  command: 'deploy' | 'plan' | 'rollback';
+  manifest: ReleaseManifest;
+  /** Release only these flow names (the `flows` input). */
+  flowsFilter?: string[];
+  /** `<artifacts.dir>/release.json` of the last successful release, when there is one. */
+  lastRecord?: ReleaseRecord;
+  /** For `command: rollback`: the exported YAML committed for each recorded flow, by flow name. */
+  recordedContent?: Map<string, string>;
+  releaseId: string;
+  /** After a successful release, export the new published version of every released flow into `exports`. */
+  exportAfter?: boolean;
+  /**
+   * After cancellation, how long (on the injected clock) the rollback may keep waiting for jobs before it gives up
+   * and reports what it could not verify. Default 10 s: GitHub kills a cancelled step a few seconds after SIGINT.
+   */
+  cancelGraceMs?: number;
+}
+
+export type FlowFinalState =
+  'published' | 'unchanged' | 'rolled-back' | 'deleted' | 'failed' | 'unknown' | 'skipped' | 'planned';
+
+export interface FlowResult {
+  name: string;
+  type: string;
+  flowId?: string;
+  state: FlowFinalState;
+  /** The published version at the end (when known). */
+  version?: string;
+  /** The published version before the release. */
+  fromVersion?: string | null;
+  /** sha256 of the substituted YAML this release published (file flows). */
+  contentHash?: string;
+  /** Why a flow failed or was skipped. */
+  reason?: string;
+}
+
+export interface ExportedFlow {
+  name: string;
+  type: string;
+  flowId: string;
+  version: string;
+  /** Normalised export YAML (see normalize.ts). */
+  content: string;
+  /** sha256 hex of `content`. */
+  contentHash: string;
+}
+
+export interface ReleaseResult {
+  outcome: Outcome;
+  /** Flows whose newly published version is live at the end (after a rollback: none of the rolled-back ones). */
+  published: PublishedFlow[];
+  exports: ExportedFlow[];
+  flows: FlowResult[];
+  message: string;
+}

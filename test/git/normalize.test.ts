@@ -1,0 +1,121 @@
+import { describe, expect, it } from '@jest/globals';
+import fc from 'fast-check';
+import { parse, stringify } from 'yaml';
+import { contentHash, normalizeExport, sameContent } from '../../src/git/normalize.ts';
+
+const EXPORT = [
+  '# Exported by Genesys Cloud Architect emulator at 2025-01-02T03:04:05.678Z',
+  '# flow: Support IVR',
+  '',
+  'inboundCall:   ',
+  '    name: "Support IVR"',
+  "    description: 'It''s the main line'",
+  '    division: Home',
+  '    startUpRef: "./menus/menu[Main Menu]"',
+  '    defaultLanguage: en-us',
+  '    queueCode: "123"',
+  '    enabled: "true"',
+  '    supportedLanguages: {en-us: {defaultLanguageSkill: {noValue: true}}}',
+  '    tags: []',
+  '    # an inline comment',
+  '    greeting: |',
+  '      Welcome.',
+  '      Please hold.',
+  '    menus:',
+  '    - menu:',
+  '        name: Main Menu',
+  '        audio: \'Tts("Hello: world")\' # trailing comment',
+  ''
+].join('\r\n');
+
+describe('normalizeExport', () => {
+  it('strips the export header, comments, CRLF and trailing whitespace and restyles consistently', () => {
+    expect(normalizeExport(EXPORT)).toBe(
+      [
+        'inboundCall:',
+        '  name: Support IVR',
+        "  description: It's the main line",
+        '  division: Home',
+        '  startUpRef: ./menus/menu[Main Menu]',
+        '  defaultLanguage: en-us',
+        '  queueCode: "123"',
+        '  enabled: "true"',
+        '  supportedLanguages:',
+        '    en-us:',
+        '      defaultLanguageSkill:',
+        '        noValue: true',
+        '  tags: []',
+        '  greeting: |',
+        '    Welcome.',
+        '    Please hold.',
+        '  menus:',
+        '    - menu:',
+        '        name: Main Menu',
+        '        audio: \'Tts("Hello: world")\'',
+        ''
+      ].join('\n')
+    );
+  });
+
+  it('is idempotent and independent of the export time', () => {
+    const once = normalizeExport(EXPORT);
+    expect(normalizeExport(once)).toBe(once);
+    const later = EXPORT.replace('2025-01-02T03:04:05.678Z', '2030-12-31T23:59:59.999Z');
+    expect(normalizeExport(later)).toBe(once);
+    expect(contentHash(normalizeExport(later))).toBe(contentHash(once));
+  });
+
+  it('keeps key order as written (Archy order is meaningful)', () => {
+    const out = normalizeExport('z: 1\na: 2\n"10": x\nm: {y: 1, b: 2}\n');
+    expect(out).toBe('z: 1\na: 2\n"10": x\nm:\n  y: 1\n  b: 2\n');
+  });
+
+  it('ends with exactly one newline and handles empty input', () => {
+    expect(normalizeExport('a: 1\n\n\n\n')).toBe('a: 1\n');
+    expect(normalizeExport('a: 1')).toBe('a: 1\n');
+    expect(normalizeExport('# only a header\n')).toBe('');
+  });
+
+  it('falls back to text normalisation for YAML that does not parse', () => {
+    const broken = '# header\r\nkey: [unclosed   \r\n';
+    expect(normalizeExport(broken)).toBe('key: [unclosed\n');
+  });
+
+  it('is idempotent and value-preserving for arbitrary documents', () => {
+    const value = fc.dictionary(
+      fc.string({ minLength: 1, maxLength: 8 }),
+      fc.oneof(
+        fc.string({ maxLength: 20 }),
+        fc.integer(),
+        fc.boolean(),
+        fc.constant(null),
+        fc.array(fc.string({ maxLength: 10 }), { maxLength: 3 })
+      ),
+      { minKeys: 1, maxKeys: 6 }
+    );
+    fc.assert(
+      fc.property(value, fc.boolean(), (doc, flow) => {
+        const text = `# Exported at ${Date.now()}\n${stringify(doc, flow ? { collectionStyle: 'flow' } : {})}`;
+        const once = normalizeExport(text);
+        expect(normalizeExport(once)).toBe(once);
+        expect(sameContent(text, once)).toBe(true);
+        expect(parse(once)).toEqual(doc);
+      }),
+      { seed: 4242, numRuns: 300 }
+    );
+  });
+});
+
+describe('contentHash and sameContent', () => {
+  it('hashes UTF-8 text with sha256', () => {
+    expect(contentHash('abc')).toBe('ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad');
+    expect(contentHash('é')).toBe(contentHash(Buffer.from('é', 'utf8').toString()));
+  });
+
+  it('compares normalised forms', () => {
+    expect(sameContent(EXPORT, normalizeExport(EXPORT))).toBe(true);
+    expect(sameContent('a: "x"\n', "a: 'x'   \r\n")).toBe(true);
+    expect(sameContent('a: 1\nb: 2\n', 'b: 2\na: 1\n')).toBe(false);
+    expect(sameContent('a: "1"\n', 'a: 1\n')).toBe(false);
+  });
+});

@@ -1,0 +1,126 @@
+// Test helpers for the release engine: an in-memory journal, manifest builders and a ready-made harness.
+import { createHash } from 'node:crypto';
+import { FakeClock } from '../../src/clock.ts';
+import type { EventInit, EventType, JournalEvent, JournalSink } from '../../src/evidence/events.ts';
+import type { FlowType } from '../../src/genesys/models.ts';
+import { MemoryLogger } from '../../src/log.ts';
+import type {
+  CheckSpec,
+  DraftFlowSpec,
+  FileFlowSpec,
+  FlowSpec,
+  ReleaseManifest,
+  StageSpec
+} from '../../src/manifest/types.ts';
+import { runRelease } from '../../src/release/release.ts';
+import type { ReleaseOptions, ReleaseResult } from '../../src/release/types.ts';
+import { FakeGenesys } from './fake-genesys.ts';
+
+export class MemoryJournal implements JournalSink {
+  readonly events: JournalEvent[] = [];
+  private readonly clock: FakeClock;
+  constructor(clock: FakeClock) {
+    this.clock = clock;
+  }
+  append<T extends EventType>(type: T, init: EventInit<T>): JournalEvent<T> {
+    const prev = this.events[this.events.length - 1];
+    const prevHash = prev ? createHash('sha256').update(JSON.stringify(prev)).digest('hex') : '0'.repeat(64);
+    const e = { seq: this.events.length + 1, at: new Date(this.clock.now()).toISOString(), type, ...init, prevHash };
+    // JSON round trip: the journal stores plain data, as the file-backed journal does.
+    const stored = JSON.parse(JSON.stringify(e)) as JournalEvent<T>;
+    this.events.push(stored as JournalEvent);
+    return stored;
+  }
+  ofType<T extends EventType>(type: T): JournalEvent<T>[] {
+    return this.events.filter((e) => e.type === type) as JournalEvent<T>[];
+  }
+  types(): string[] {
+    return this.events.map((e) => e.type);
+  }
+}
+
+const TYPE_KEY: Partial<Record<FlowType, string>> = { inboundcall: 'inboundCall', workflow: 'workflow' };
+
+export function archy(name: string, type: FlowType, marker = 'v1'): string {
+  return `${TYPE_KEY[type] ?? type}:\n  name: ${name}\n  description: ${marker}\n  startUpRef: ./tasks/main\n`;
+}
+
+export function fileFlow(
+  name: string,
+  type: FlowType = 'inboundcall',
+  marker = 'v2',
+  extra: Partial<FileFlowSpec> = {}
+): FileFlowSpec {
+  const content = archy(name, type, marker);
+  return {
+    name,
+    type,
+    source: 'file',
+    file: `flows/${name.toLowerCase().replace(/\W+/g, '-')}.yaml`,
+    content,
+    contentHash: createHash('sha256').update(content).digest('hex'),
+    substitutions: {},
+    forceUnlock: false,
+    ...extra
+  };
+}
+
+export function draftFlow(name: string, type: FlowType = 'inboundcall', forceUnlock = false): DraftFlowSpec {
+  return { name, type, source: 'draft', forceUnlock };
+}
+
+export function stage(
+  name: string,
+  flows: string[],
+  checks: string[] = [],
+  bakeMs = 0,
+  checkIntervalMs = 30_000
+): StageSpec {
+  return { name, flows, checks, bakeMs, checkIntervalMs };
+}
+
+export function manifest(
+  flows: FlowSpec[],
+  stages: StageSpec[],
+  checks: CheckSpec[] = [],
+  extra: Partial<ReleaseManifest> = {}
+): ReleaseManifest {
+  return {
+    version: 1,
+    path: '/repo/genesys/release.yml',
+    flows,
+    stages,
+    checks: Object.fromEntries(checks.map((c) => [c.name, c])),
+    rollback: { automatic: true, newFlows: 'delete' },
+    artifacts: { dir: 'genesys/published', message: 'release: {{release}} [skip ci]' },
+    jobTimeoutMs: 16 * 60_000,
+    concurrency: 4,
+    ...extra
+  };
+}
+
+export interface Harness {
+  api: FakeGenesys;
+  clock: FakeClock;
+  journal: MemoryJournal;
+  log: MemoryLogger;
+  run: (opts: Partial<ReleaseOptions> & { manifest: ReleaseManifest }, signal?: AbortSignal) => Promise<ReleaseResult>;
+}
+
+export function harness(): Harness {
+  const api = new FakeGenesys();
+  const clock = new FakeClock();
+  const journal = new MemoryJournal(clock);
+  const log = new MemoryLogger();
+  return {
+    api,
+    clock,
+    journal,
+    log,
+    run: (opts, signal) =>
+      runRelease(
+        { api, journal, clock, log, signal, httpGet: async () => ({ status: 200, body: 'ok' }) },
+        { command: 'deploy', releaseId: 'rel-1', ...opts }
+      )
+  };
+}
