@@ -177,7 +177,9 @@ async function analyticsCheck(
       out.push({ ...base, result: 'inconclusive', measured: {}, message: `Flow "${name}" is not live; no analytics.` });
       continue;
     }
-    const since = flow.publishedAt ?? stageStartedAt;
+    // The platform publishes before we observe it, and analytics intervals are minute-aligned: start a minute early.
+    // Grouping by flowVersion keeps the older version's traffic out of the new version's figures.
+    const since = Math.floor(((flow.publishedAt ?? stageStartedAt) - 60_000) / 60_000) * 60_000;
     const end = Math.max(ctx.clock.now(), since + 1000);
     const interval = `${new Date(since).toISOString()}/${new Date(end).toISOString()}`;
     let res: FlowAggregateQueryResponse;

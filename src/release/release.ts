@@ -539,7 +539,7 @@ async function rollbackAndFinish(
     }
   }
   if (ok) {
-    return finish('rolled-back', `${reason}. Rolled back and verified: ${names.join(', ')}.`);
+    return finish('rolled-back', `${reason.replace(/\.$/, '')}. Rolled back and verified: ${names.join(', ')}.`);
   }
   const bad = results.filter((r) => !r.ok);
   return finish(
