@@ -75351,7 +75351,7 @@ __nccwpck_require__.d(__webpack_exports__, {
   eF: () => (/* binding */ run)
 });
 
-// UNUSED EXPORTS: githubContext, newReleaseId
+// UNUSED EXPORTS: cancelledFinish, githubContext, newReleaseId
 
 // EXTERNAL MODULE: ./node_modules/@actions/core/lib/core.js + 13 modules
 var lib_core = __nccwpck_require__(77094);
@@ -75469,12 +75469,16 @@ const redact_redactor = new Redactor();
 // processing or set an output.
 
 
-/** Makes text safe to print on a runner: redacted, and no line can be read as a workflow command. */
+/**
+ * Makes text safe to print on a runner: redacted, and no line can be read as a workflow command — neither `::name::`
+ * at the start of a line nor the legacy `##[name]` form, which the runner recognises anywhere in a line.
+ */
 function safeText(text) {
     return redact_redactor
         .redact(text)
         .split(/\r?\n|\r/)
         .map((line) => (/^\s*::/.test(line) ? `\u2063${line.replace(/::/g, ':\u2063:')}` : line))
+        .map((line) => line.replace(/##\[/g, '#\u2063#['))
         .join('\n');
 }
 const coreLogger = {
@@ -75814,7 +75818,8 @@ function deriveRelease(events) {
                 d.errors.push(e.details.message);
                 break;
             case 'cancelled':
-                d.cancelled = e.details.signal;
+                // The first one is the signal itself (main.ts); later ones are the engine's, carrying the abort message.
+                d.cancelled ??= e.details.signal;
                 break;
             case 'release-finished':
                 finished = e.details;
@@ -76018,6 +76023,9 @@ class Journal {
     lastHash = GENESIS_HASH;
     /** The first failure to write to disk, if any. The events stay in memory so the audit document is still complete. */
     writeError;
+    /** Events offered after seal(): not recorded, only counted. */
+    dropped = 0;
+    sealed = false;
     constructor(options, path) {
         this.path = path;
         this.releaseId = options.releaseId;
@@ -76050,6 +76058,14 @@ class Journal {
     get headHash() {
         return this.lastHash;
     }
+    /**
+     * Ends the journal: later appends are not recorded. Called once `release-finished` is written, so that work still
+     * winding down after a cancellation (a rollback past its grace period) cannot add events behind the end of the
+     * story, after the audit document was built from it.
+     */
+    seal() {
+        this.sealed = true;
+    }
     append(type, init) {
         // Redact before hashing: the hash must cover exactly the bytes that were written.
         const clean = this.redactor.redactDeep(toPlainJson(init));
@@ -76065,6 +76081,10 @@ class Journal {
             details: clean.details ?? {},
             prevHash: this.lastHash
         };
+        if (this.sealed) {
+            this.dropped++;
+            return event;
+        }
         const line = canonicalJson(event);
         this.lastHash = hashEvent(event);
         this.list.push(event);
@@ -76356,15 +76376,36 @@ const CHECK_ICON = {
     inconclusive: '❔',
     'pass-with-warning': '⚠️'
 };
+const FAILING = new Set(['fail', 'inconclusive']);
 function checkText(c) {
     return `${CHECK_ICON[c.result]} ${escapeText(c.check)}: ${formatMeasurement(c)}${c.round > 1 ? ` (round ${c.round})` : ''}`;
 }
-/** The last result of each check in a stage (later rounds supersede earlier ones). */
-function latestChecks(checks) {
+/**
+ * One entry per check (and flow) of a stage: the measurement that decided the stage — the first failing bake round,
+ * else the last round — followed by the re-check on the restored versions after a rollback (round 0), labelled as
+ * such, so a passing re-check never hides the measurement that caused the rollback.
+ */
+function stageCheckTexts(checks) {
     const byName = new Map();
-    for (const c of [...checks].sort((a, b) => a.seq - b.seq))
-        byName.set(`${c.check}\u0000${c.flow ?? ''}`, c);
-    return [...byName.values()];
+    for (const c of [...checks].sort((a, b) => a.seq - b.seq)) {
+        const key = `${c.check}\u0000${c.flow ?? ''}`;
+        const entry = byName.get(key) ?? {};
+        byName.set(key, entry);
+        if (c.round === 0)
+            entry.recheck = c;
+        else if (!entry.decisive || !FAILING.has(entry.decisive.result))
+            entry.decisive = c;
+    }
+    return [...byName.values()].map(({ decisive, recheck }) => {
+        const after = recheck
+            ? `after rollback: ${CHECK_ICON[recheck.result]} ${decisive ? '' : `${escapeText(recheck.check)}: `}${formatMeasurement(recheck)}`
+            : '';
+        const first = decisive ?? recheck;
+        return {
+            flow: first?.flow ?? null,
+            text: decisive ? (after ? `${checkText(decisive)}<br>${after}` : checkText(decisive)) : after
+        };
+    });
 }
 function versionCell(f) {
     const from = f.fromVersion === null ? 'new' : escapeText(f.fromVersion);
@@ -76397,7 +76438,7 @@ function stagesSection(d) {
     const byName = new Map(d.flows.map((f) => [f.name, f]));
     const placed = new Set();
     for (const st of d.stages) {
-        const checks = latestChecks(d.checks.filter((c) => c.stage === st.name));
+        const checks = stageCheckTexts(d.checks.filter((c) => c.stage === st.name));
         const stageChecks = checks.filter((c) => !c.flow || !st.flows.includes(c.flow));
         const names = st.flows.length ? st.flows : [''];
         names.forEach((name, i) => {
@@ -76414,7 +76455,7 @@ function stagesSection(d) {
                 f?.action ? escapeText(f.action) : '—',
                 f ? versionCell(f) : '—',
                 f ? STATUS_TEXT[f.status] : '—',
-                cellChecks.map(checkText).join('<br>') || (i === 0 && st.checks.length ? 'not run' : '—')
+                cellChecks.map((c) => c.text).join('<br>') || (i === 0 && st.checks.length ? 'not run' : '—')
             ]);
         });
     }
@@ -76481,6 +76522,18 @@ function rollbackSection(d) {
         return [];
     const out = ['### Rollback', ''];
     const state = (s) => s.deleted ? 'deleted' : s.version !== undefined ? `version ${escapeText(s.version)}` : 'unknown';
+    // A republish restores the old content as a new version: say so instead of implying the old version is live.
+    const expectedText = (r) => r.action === 'republish' && !r.expected.deleted && r.expected.version !== undefined
+        ? `content of ${escapeText(r.expected.version)}`
+        : state(r.expected);
+    const actualText = (r) => {
+        if (r.action !== 'republish' || r.actual.deleted || r.actual.version === undefined)
+            return state(r.actual);
+        const { contentHash: want } = r.expected;
+        const { contentHash: got } = r.actual;
+        const match = want && got ? (want === got ? ' (content matches)' : ' (content differs)') : '';
+        return `${escapeText(r.actual.version)}${match}`;
+    };
     for (const rb of d.rollbacks) {
         const verdict = rb.ok === null ? '⏳ did not finish' : rb.ok ? '✅ verified' : '🚨 failed';
         out.push(`**Reason:** ${escapeText(rb.reason)} — ${verdict}`, '');
@@ -76488,8 +76541,8 @@ function rollbackSection(d) {
             out.push(...table(['Flow', 'Action', 'Expected', 'Actual', 'Attempts', 'Result'], rb.flows.map((r) => [
                 escapeText(r.name),
                 escapeText(r.action),
-                state(r.expected),
-                state(r.actual),
+                expectedText(r),
+                actualText(r),
                 escapeText(r.attempts),
                 r.ok ? '✅ ok' : `❌ failed${r.error ? `: ${escapeText(r.error)}` : ''}`
             ])), '');
@@ -93112,9 +93165,53 @@ function backoffDelay(attempt, expectedLatencyMs) {
         : Math.min(MAX_DELAY_MS, Math.max(MIN_DELAY_MS, Math.round(expectedLatencyMs / 4)));
     return Math.min(MAX_DELAY_MS, Math.round(first * 1.5 ** Math.max(0, attempt - 1)));
 }
+/** The first poll of an adaptive wait never comes later than this. */
+const MAX_FIRST_DELAY_MS = 60_000;
+const HISTORY = 20;
+/**
+ * Completion times of finished waits, per clock and per `what`: a release's 50 publish jobs behave alike, so the 2nd
+ * to 50th are polled when the 1st ones actually finished rather than when a constant guessed they would. Keyed by the
+ * clock so that each test's FakeClock starts afresh.
+ */
+const wait_history = new WeakMap();
+/** The latency to plan the first poll on: the median of what was observed, else the caller's expectation. */
+function expectedLatency(clock, what, fallbackMs) {
+    const seen = wait_history.get(clock)?.get(what);
+    if (!seen || seen.length === 0)
+        return fallbackMs;
+    const sorted = [...seen].sort((a, b) => a - b);
+    return sorted[Math.floor((sorted.length - 1) / 2)];
+}
+/** Records how long a wait of `what` took (an estimate when it was done at the first poll: see waitFor). */
+function recordLatency(clock, what, ms) {
+    let byWhat = wait_history.get(clock);
+    if (!byWhat)
+        wait_history.set(clock, (byWhat = new Map()));
+    const seen = byWhat.get(what) ?? [];
+    seen.push(Math.max(0, Math.round(ms)));
+    if (seen.length > HISTORY)
+        seen.shift();
+    byWhat.set(what, seen);
+}
+/** Delay before poll `attempt` (1-based) of an adaptive wait planned on latency `expected`. */
+function adaptiveDelay(attempt, expected) {
+    if (attempt <= 1)
+        return Math.min(MAX_FIRST_DELAY_MS, Math.max(MIN_DELAY_MS, Math.round(expected)));
+    const step = Math.min(MAX_DELAY_MS, Math.max(MIN_DELAY_MS, Math.round(expected / 4)));
+    return Math.min(MAX_DELAY_MS, Math.round(step * 1.5 ** (attempt - 2)));
+}
 async function waitFor(o) {
     const start = o.clock.now();
+    const adaptive = !o.schedule && o.expectedLatencyMs !== undefined;
+    const expected = adaptive ? (expectedLatency(o.clock, o.what, o.expectedLatencyMs) ?? 0) : 0;
     const deadline = Math.min(start + o.deadlineMs, o.deadlineAt ?? Number.POSITIVE_INFINITY);
+    // When the work's latency is known, polling at once only costs a call: the first poll waits for it.
+    if (adaptive) {
+        if (o.signal?.aborted)
+            throw o.signal.reason;
+        await o.clock.sleep(Math.max(0, Math.min(adaptiveDelay(1, expected), deadline - start)), o.signal);
+    }
+    let previousPollAt = start;
     const logEvery = o.progressLogMs ?? 10_000;
     const eventEvery = o.progressEventMs ?? 60_000;
     let lastLog = start;
@@ -93125,12 +93222,20 @@ async function waitFor(o) {
         if (o.signal?.aborted)
             throw o.signal.reason;
         attempt++;
+        const pollAt = o.clock.now();
         try {
             const value = await o.poll();
             if (o.state)
                 lastState = o.state(value);
-            if (o.done(value))
+            if (o.done(value)) {
+                if (adaptive) {
+                    // Done at the first poll: it may have finished well before, so nudge the estimate down (×0.75); done
+                    // later: it finished between the last two polls.
+                    const took = attempt === 1 ? (pollAt - start) * 0.75 : (previousPollAt + pollAt) / 2 - start;
+                    recordLatency(o.clock, o.what, took);
+                }
                 return value;
+            }
         }
         catch (e) {
             if (!isTransientError(e))
@@ -93138,6 +93243,7 @@ async function waitFor(o) {
             lastState = `transient error: ${e.message}`;
             o.log.debug(`Polling ${o.what} ${o.id} failed transiently, will poll again: ${e.message}`);
         }
+        previousPollAt = pollAt;
         const now = o.clock.now();
         const elapsed = now - start;
         if (now >= deadline)
@@ -93150,7 +93256,11 @@ async function waitFor(o) {
             lastEvent = now;
             o.onProgress(lastState, elapsed);
         }
-        const delay = o.schedule ? o.schedule(attempt) : backoffDelay(attempt, o.expectedLatencyMs);
+        const delay = o.schedule
+            ? o.schedule(attempt)
+            : adaptive
+                ? adaptiveDelay(attempt + 1, expected)
+                : backoffDelay(attempt, o.expectedLatencyMs);
         // Never sleep past the deadline: the last poll happens at the deadline itself.
         await o.clock.sleep(Math.max(0, Math.min(delay, deadline - now)), o.signal);
     }
@@ -93588,12 +93698,19 @@ function matchFiles(files, flows, jobId) {
         byFlow.set(flows[0].flowId, files[0]);
         return byFlow;
     }
+    // Parse each file once (not once per flow): an export of a 100-flow stage would otherwise parse ~5,000 YAMLs.
     const unused = new Set(files);
+    const byIdentity = new Map();
+    for (const file of files) {
+        const id = archyIdentity(file.content);
+        if (!id)
+            continue;
+        const key = `${id.typeKey.toLowerCase()}\u0000${id.name}`;
+        byIdentity.set(key, [...(byIdentity.get(key) ?? []), file]);
+    }
     for (const f of flows) {
-        const hit = [...unused].find((file) => {
-            const id = archyIdentity(file.content);
-            return id !== undefined && id.name === f.name && id.typeKey.toLowerCase() === f.type.toLowerCase();
-        }) ?? [...unused].find((file) => file.fileName.includes(f.flowId));
+        const hit = (byIdentity.get(`${f.type.toLowerCase()}\u0000${f.name}`) ?? []).find((file) => unused.has(file)) ??
+            [...unused].find((file) => file.fileName.includes(f.flowId));
         if (!hit) {
             throw new ExportError(`Export job ${jobId} returned ${files.length} file(s) (${files.map((x) => x.fileName).join(', ')}) but none ` +
                 `is flow "${f.name}" (${f.type}) version ${f.version}.`, jobId);
@@ -94166,12 +94283,36 @@ async function restoreContent(ctx, f, target, deadlineAt) {
                 r.error = undefined;
                 return r;
             }
+            if (attempt > 1 && current !== undefined) {
+                // An earlier attempt may have landed although its result was never seen (a lost or garbled poll): read the
+                // live content back instead of publishing the same content twice.
+                const live = await exportVersions(ctx, [{ name: f.name, type: f.type, flowId: f.flowId, version: current }], {
+                    deadlineAt,
+                    stage: f.stage
+                });
+                if (live.get(f.flowId)?.hash === target.hash) {
+                    r.actual = { version: current, contentHash: target.hash };
+                    r.ok = true;
+                    r.error = undefined;
+                    return r;
+                }
+            }
             const pub = await publishYaml(ctx, {
                 name: f.name,
                 type: f.type,
                 flowId: current === undefined ? undefined : f.flowId,
                 fromVersion: current ?? null
-            }, target.content, { deadlineAt, stage: f.stage });
+            }, target.content, {
+                deadlineAt,
+                stage: f.stage,
+                // Every Architect job this release registers is in the journal, the rollback's included.
+                onJob: (jobId) => ctx.journal.append('wait-progress', {
+                    stage: f.stage,
+                    flow: f.name,
+                    status: 'info',
+                    details: { what: 'rollback publish job', id: jobId, state: 'Registered', elapsedMs: 0 }
+                })
+            });
             r.actual = { version: pub.toVersion ?? current };
             if (!pub.ok || !pub.toVersion || !pub.flowId) {
                 r.error = pub.error ?? 'the republish did not change the published version';
@@ -94999,7 +95140,7 @@ async function run(env = process.env, clock = systemClock) {
         controller.abort(new Error(`cancelled by ${signal}`));
         // Whatever the release is doing, the evidence is written before the runner's grace period ends.
         setTimeout(() => {
-            void finishOnce(() => finish({ outcome: 'failed', stepError: `Cancelled by ${signal}` })).then(() => process.exit(1));
+            void finishOnce(() => finish(cancelledFinish(journal.events, signal))).then(() => process.exit(1));
         }, CANCEL_FLUSH_MS).unref();
     };
     process.once('SIGTERM', onSignal);
@@ -95017,6 +95158,8 @@ async function run(env = process.env, clock = systemClock) {
                 }
             });
         }
+        // The story ends here: nothing still winding down (a rollback past its grace period) may append after it.
+        journal.seal();
         const events = journal.events;
         const audit = buildAuditDocument(events);
         writeAuditDocument(auditPath, audit);
@@ -95071,6 +95214,24 @@ async function run(env = process.env, clock = systemClock) {
     await finishOnce(() => finish(result));
     process.removeListener('SIGTERM', onSignal);
     process.removeListener('SIGINT', onSignal);
+}
+/**
+ * The outcome when the evidence must be written while the release is still running (cancelled, grace period over):
+ * the worst thing the journal proves. A rollback that started and has not finished left the org unverified.
+ */
+function cancelledFinish(events, signal) {
+    const started = events.filter((e) => e.type === 'rollback-started').length;
+    const finished = events.filter((e) => e.type === 'rollback-finished');
+    if (started > finished.length) {
+        return {
+            outcome: 'rollback-failed',
+            stepError: `Cancelled by ${signal}: the rollback did not finish within the cancellation grace period, so the flows it was restoring are unverified and need manual attention.`
+        };
+    }
+    if (finished.some((e) => !e.details.ok)) {
+        return { outcome: 'rollback-failed', stepError: `Cancelled by ${signal}: the rollback failed.` };
+    }
+    return { outcome: finished.length ? 'rolled-back' : 'failed', stepError: `Cancelled by ${signal}` };
 }
 async function release(ctx) {
     const { inputs, env, workspace, releaseId, journal, clock, log, signal } = ctx;

@@ -104,7 +104,9 @@ export const FaultSpec = z.discriminatedUnion('kind', [
       ...requestMatch,
       ...count,
       retryAfter: z.number().int().min(0).default(1),
-      retryAfterFormat: z.enum(['seconds', 'http-date']).default('seconds')
+      retryAfterFormat: z.enum(['seconds', 'http-date']).default('seconds'),
+      /** Throttle only this fraction of the matching requests (deterministic, evenly spread); default all of them. */
+      ratio: z.number().gt(0).max(1).optional()
     })
     .strict(),
   z.object({ kind: z.literal('token-expiry'), seconds: z.number().int().min(0) }).strict(),

@@ -63,6 +63,8 @@ export interface Emulator {
   /** Requests that changed (or tried to change) the org. */
   mutatingRequests(): RequestRecord[];
   resetRequests(): void;
+  /** Every access token the login endpoint issued (the fault suite checks none of them leaks). */
+  issuedTokens(): string[];
   addFault(fault: FaultInput): FaultRecord;
   clearFaults(): void;
 }
@@ -144,6 +146,7 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Emul
   let baseUrl = '';
 
   const tokens = new Map<string, { issuedAt: number }>();
+  const ratioAccumulators = new WeakMap<object, number>();
   const windows = new Map<string, { start: number; count: number }>();
   let log: RequestRecord[] = [];
   let seq = 0;
@@ -873,7 +876,15 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Emul
       });
     }
 
-    const storm = org.faults.take('rate-limit', (s) => requestFaultMatches(s, matched, ctx));
+    // `ratio`: each matching request adds `ratio` to the fault's accumulator; the request is throttled when it crosses
+    // a whole number, so exactly ⌊n·ratio⌋ of n matching requests get a 429, evenly spread and reproducible.
+    const storm = org.faults.take('rate-limit', (s) => {
+      if (!requestFaultMatches(s, matched, ctx)) return false;
+      if (s.ratio === undefined) return true;
+      const before = ratioAccumulators.get(s) ?? 0;
+      ratioAccumulators.set(s, before + s.ratio);
+      return Math.floor(before + s.ratio) > Math.floor(before);
+    });
     if (storm) {
       const seconds = storm.spec.retryAfter;
       const retryAfter =
@@ -1029,6 +1040,7 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Emul
     resetRequests: () => {
       log = [];
     },
+    issuedTokens: () => [...tokens.keys()],
     addFault: (fault) => org.addFault(fault),
     clearFaults: () => org.faults.clear()
   };

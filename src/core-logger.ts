@@ -5,12 +5,16 @@ import * as core from '@actions/core';
 import type { Logger } from './log.ts';
 import { redactor } from './redact.ts';
 
-/** Makes text safe to print on a runner: redacted, and no line can be read as a workflow command. */
+/**
+ * Makes text safe to print on a runner: redacted, and no line can be read as a workflow command — neither `::name::`
+ * at the start of a line nor the legacy `##[name]` form, which the runner recognises anywhere in a line.
+ */
 export function safeText(text: string): string {
   return redactor
     .redact(text)
     .split(/\r?\n|\r/)
     .map((line) => (/^\s*::/.test(line) ? `\u2063${line.replace(/::/g, ':\u2063:')}` : line))
+    .map((line) => line.replace(/##\[/g, '#\u2063#['))
     .join('\n');
 }
 

@@ -9,7 +9,7 @@ import { systemClock, type Clock } from './clock.ts';
 import { coreLogger, safeText } from './core-logger.ts';
 import { uploadAudit } from './evidence/artifact.ts';
 import { buildAuditDocument, writeAuditDocument } from './evidence/audit.ts';
-import type { GithubContext, Outcome, PublishedFlow } from './evidence/events.ts';
+import type { GithubContext, JournalEvent, Outcome, PublishedFlow } from './evidence/events.ts';
 import type { ApiStats } from './genesys/api.ts';
 import { Journal } from './evidence/journal.ts';
 import { computeOutputs, setOutputs } from './evidence/outputs.ts';
@@ -111,9 +111,7 @@ export async function run(env: NodeJS.ProcessEnv = process.env, clock: Clock = s
     controller.abort(new Error(`cancelled by ${signal}`));
     // Whatever the release is doing, the evidence is written before the runner's grace period ends.
     setTimeout(() => {
-      void finishOnce(() => finish({ outcome: 'failed', stepError: `Cancelled by ${signal}` })).then(() =>
-        process.exit(1)
-      );
+      void finishOnce(() => finish(cancelledFinish(journal.events, signal))).then(() => process.exit(1));
     }, CANCEL_FLUSH_MS).unref();
   };
   process.once('SIGTERM', onSignal);
@@ -132,6 +130,8 @@ export async function run(env: NodeJS.ProcessEnv = process.env, clock: Clock = s
         }
       });
     }
+    // The story ends here: nothing still winding down (a rollback past its grace period) may append after it.
+    journal.seal();
     const events = journal.events;
     const audit = buildAuditDocument(events);
     writeAuditDocument(auditPath, audit);
@@ -184,6 +184,25 @@ export async function run(env: NodeJS.ProcessEnv = process.env, clock: Clock = s
   await finishOnce(() => finish(result));
   process.removeListener('SIGTERM', onSignal);
   process.removeListener('SIGINT', onSignal);
+}
+
+/**
+ * The outcome when the evidence must be written while the release is still running (cancelled, grace period over):
+ * the worst thing the journal proves. A rollback that started and has not finished left the org unverified.
+ */
+export function cancelledFinish(events: readonly JournalEvent[], signal: NodeJS.Signals): Finish {
+  const started = events.filter((e) => e.type === 'rollback-started').length;
+  const finished = events.filter((e): e is JournalEvent<'rollback-finished'> => e.type === 'rollback-finished');
+  if (started > finished.length) {
+    return {
+      outcome: 'rollback-failed',
+      stepError: `Cancelled by ${signal}: the rollback did not finish within the cancellation grace period, so the flows it was restoring are unverified and need manual attention.`
+    };
+  }
+  if (finished.some((e) => !e.details.ok)) {
+    return { outcome: 'rollback-failed', stepError: `Cancelled by ${signal}: the rollback failed.` };
+  }
+  return { outcome: finished.length ? 'rolled-back' : 'failed', stepError: `Cancelled by ${signal}` };
 }
 
 interface ReleaseContext {

@@ -31963,12 +31963,16 @@ const redactor = new Redactor();
 // processing or set an output.
 
 
-/** Makes text safe to print on a runner: redacted, and no line can be read as a workflow command. */
+/**
+ * Makes text safe to print on a runner: redacted, and no line can be read as a workflow command — neither `::name::`
+ * at the start of a line nor the legacy `##[name]` form, which the runner recognises anywhere in a line.
+ */
 function safeText(text) {
     return redactor
         .redact(text)
         .split(/\r?\n|\r/)
         .map((line) => (/^\s*::/.test(line) ? `\u2063${line.replace(/::/g, ':\u2063:')}` : line))
+        .map((line) => line.replace(/##\[/g, '#\u2063#['))
         .join('\n');
 }
 const coreLogger = {
@@ -32312,7 +32316,8 @@ function deriveRelease(events) {
                 d.errors.push(e.details.message);
                 break;
             case 'cancelled':
-                d.cancelled = e.details.signal;
+                // The first one is the signal itself (main.ts); later ones are the engine's, carrying the abort message.
+                d.cancelled ??= e.details.signal;
                 break;
             case 'release-finished':
                 finished = e.details;
@@ -32518,6 +32523,9 @@ class Journal {
     lastHash = GENESIS_HASH;
     /** The first failure to write to disk, if any. The events stay in memory so the audit document is still complete. */
     writeError;
+    /** Events offered after seal(): not recorded, only counted. */
+    dropped = 0;
+    sealed = false;
     constructor(options, path) {
         this.path = path;
         this.releaseId = options.releaseId;
@@ -32550,6 +32558,14 @@ class Journal {
     get headHash() {
         return this.lastHash;
     }
+    /**
+     * Ends the journal: later appends are not recorded. Called once `release-finished` is written, so that work still
+     * winding down after a cancellation (a rollback past its grace period) cannot add events behind the end of the
+     * story, after the audit document was built from it.
+     */
+    seal() {
+        this.sealed = true;
+    }
     append(type, init) {
         // Redact before hashing: the hash must cover exactly the bytes that were written.
         const clean = this.redactor.redactDeep(toPlainJson(init));
@@ -32565,6 +32581,10 @@ class Journal {
             details: clean.details ?? {},
             prevHash: this.lastHash
         };
+        if (this.sealed) {
+            this.dropped++;
+            return event;
+        }
         const line = canonicalJson(event);
         this.lastHash = hashEvent(event);
         this.list.push(event);

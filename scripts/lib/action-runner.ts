@@ -92,7 +92,9 @@ export async function runAction(opts: RunActionOptions): Promise<ActionRun> {
   };
   for (const [k, v] of Object.entries(opts.inputs)) env[`INPUT_${k.toUpperCase()}`] = v;
   const started = Date.now();
-  const child = spawn(process.execPath, [opts.entry ?? join(REPO_ROOT, 'dist/index.js')], {
+  // FLOW_RELEASE_ENTRY=src/index.ts runs the sources directly (Node 24 strips the types) while developing.
+  const entry = opts.entry ?? resolve(REPO_ROOT, process.env.FLOW_RELEASE_ENTRY ?? 'dist/index.js');
+  const child = spawn(process.execPath, [entry], {
     cwd: opts.workspace,
     env,
     stdio: ['ignore', 'pipe', 'pipe']

@@ -372,7 +372,8 @@ export function deriveRelease(events: readonly JournalEvent[]): DerivedRelease {
         d.errors.push(e.details.message);
         break;
       case 'cancelled':
-        d.cancelled = e.details.signal;
+        // The first one is the signal itself (main.ts); later ones are the engine's, carrying the abort message.
+        d.cancelled ??= e.details.signal;
         break;
       case 'release-finished':
         finished = e.details;

@@ -101,6 +101,9 @@ export class Journal implements JournalSink {
   private lastHash = GENESIS_HASH;
   /** The first failure to write to disk, if any. The events stay in memory so the audit document is still complete. */
   writeError: Error | undefined;
+  /** Events offered after seal(): not recorded, only counted. */
+  dropped = 0;
+  private sealed = false;
 
   private constructor(options: JournalOptions, path: string) {
     this.path = path;
@@ -137,6 +140,15 @@ export class Journal implements JournalSink {
     return this.lastHash;
   }
 
+  /**
+   * Ends the journal: later appends are not recorded. Called once `release-finished` is written, so that work still
+   * winding down after a cancellation (a rollback past its grace period) cannot add events behind the end of the
+   * story, after the audit document was built from it.
+   */
+  seal(): void {
+    this.sealed = true;
+  }
+
   append<T extends EventType>(type: T, init: EventInit<T>): JournalEvent<T> {
     // Redact before hashing: the hash must cover exactly the bytes that were written.
     const clean = this.redactor.redactDeep(toPlainJson(init)) as EventInit<T>;
@@ -152,6 +164,10 @@ export class Journal implements JournalSink {
       details: clean.details ?? {},
       prevHash: this.lastHash
     } as JournalEvent<T>;
+    if (this.sealed) {
+      this.dropped++;
+      return event;
+    }
     const line = canonicalJson(event);
     this.lastHash = hashEvent(event);
     this.list.push(event as JournalEvent);

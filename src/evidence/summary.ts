@@ -3,7 +3,7 @@
 // workflow command, and the whole text stays under GitHub's 1 MiB step-summary limit.
 import * as core from '@actions/core';
 import { deriveRelease, formatDuration, type DerivedCheck, type DerivedFlow, type DerivedRelease } from './derive.ts';
-import type { JournalEvent, Outcome } from './events.ts';
+import type { JournalEvent, Outcome, RollbackFlowResult } from './events.ts';
 import { hashEvent } from './journal.ts';
 
 /** GitHub rejects step summaries over 1 MiB. */
@@ -128,15 +128,36 @@ const CHECK_ICON: Record<DerivedCheck['result'], string> = {
   'pass-with-warning': '⚠️'
 };
 
+const FAILING = new Set<DerivedCheck['result']>(['fail', 'inconclusive']);
+
 function checkText(c: DerivedCheck): string {
   return `${CHECK_ICON[c.result]} ${escapeText(c.check)}: ${formatMeasurement(c)}${c.round > 1 ? ` (round ${c.round})` : ''}`;
 }
 
-/** The last result of each check in a stage (later rounds supersede earlier ones). */
-function latestChecks(checks: DerivedCheck[]): DerivedCheck[] {
-  const byName = new Map<string, DerivedCheck>();
-  for (const c of [...checks].sort((a, b) => a.seq - b.seq)) byName.set(`${c.check}\u0000${c.flow ?? ''}`, c);
-  return [...byName.values()];
+/**
+ * One entry per check (and flow) of a stage: the measurement that decided the stage — the first failing bake round,
+ * else the last round — followed by the re-check on the restored versions after a rollback (round 0), labelled as
+ * such, so a passing re-check never hides the measurement that caused the rollback.
+ */
+function stageCheckTexts(checks: DerivedCheck[]): { flow: string | null; text: string }[] {
+  const byName = new Map<string, { decisive?: DerivedCheck; recheck?: DerivedCheck }>();
+  for (const c of [...checks].sort((a, b) => a.seq - b.seq)) {
+    const key = `${c.check}\u0000${c.flow ?? ''}`;
+    const entry = byName.get(key) ?? {};
+    byName.set(key, entry);
+    if (c.round === 0) entry.recheck = c;
+    else if (!entry.decisive || !FAILING.has(entry.decisive.result)) entry.decisive = c;
+  }
+  return [...byName.values()].map(({ decisive, recheck }) => {
+    const after = recheck
+      ? `after rollback: ${CHECK_ICON[recheck.result]} ${decisive ? '' : `${escapeText(recheck.check)}: `}${formatMeasurement(recheck)}`
+      : '';
+    const first = decisive ?? recheck;
+    return {
+      flow: first?.flow ?? null,
+      text: decisive ? (after ? `${checkText(decisive)}<br>${after}` : checkText(decisive)) : after
+    };
+  });
 }
 
 function versionCell(f: DerivedFlow): string {
@@ -173,7 +194,7 @@ function stagesSection(d: DerivedRelease): string[] {
   const byName = new Map(d.flows.map((f) => [f.name, f]));
   const placed = new Set<string>();
   for (const st of d.stages) {
-    const checks = latestChecks(d.checks.filter((c) => c.stage === st.name));
+    const checks = stageCheckTexts(d.checks.filter((c) => c.stage === st.name));
     const stageChecks = checks.filter((c) => !c.flow || !st.flows.includes(c.flow));
     const names = st.flows.length ? st.flows : [''];
     names.forEach((name, i) => {
@@ -190,7 +211,7 @@ function stagesSection(d: DerivedRelease): string[] {
         f?.action ? escapeText(f.action) : '—',
         f ? versionCell(f) : '—',
         f ? STATUS_TEXT[f.status] : '—',
-        cellChecks.map(checkText).join('<br>') || (i === 0 && st.checks.length ? 'not run' : '—')
+        cellChecks.map((c) => c.text).join('<br>') || (i === 0 && st.checks.length ? 'not run' : '—')
       ]);
     });
   }
@@ -259,8 +280,21 @@ function planSection(d: DerivedRelease): string[] {
 function rollbackSection(d: DerivedRelease): string[] {
   if (!d.rollbacks.length) return [];
   const out = ['### Rollback', ''];
-  const state = (s: { version?: string; deleted?: boolean; contentHash?: string }): string =>
+  type FlowState = RollbackFlowResult['expected'];
+  const state = (s: FlowState): string =>
     s.deleted ? 'deleted' : s.version !== undefined ? `version ${escapeText(s.version)}` : 'unknown';
+  // A republish restores the old content as a new version: say so instead of implying the old version is live.
+  const expectedText = (r: RollbackFlowResult): string =>
+    r.action === 'republish' && !r.expected.deleted && r.expected.version !== undefined
+      ? `content of ${escapeText(r.expected.version)}`
+      : state(r.expected);
+  const actualText = (r: RollbackFlowResult): string => {
+    if (r.action !== 'republish' || r.actual.deleted || r.actual.version === undefined) return state(r.actual);
+    const { contentHash: want } = r.expected;
+    const { contentHash: got } = r.actual;
+    const match = want && got ? (want === got ? ' (content matches)' : ' (content differs)') : '';
+    return `${escapeText(r.actual.version)}${match}`;
+  };
   for (const rb of d.rollbacks) {
     const verdict = rb.ok === null ? '⏳ did not finish' : rb.ok ? '✅ verified' : '🚨 failed';
     out.push(`**Reason:** ${escapeText(rb.reason)} — ${verdict}`, '');
@@ -271,8 +305,8 @@ function rollbackSection(d: DerivedRelease): string[] {
           rb.flows.map((r) => [
             escapeText(r.name),
             escapeText(r.action),
-            state(r.expected),
-            state(r.actual),
+            expectedText(r),
+            actualText(r),
             escapeText(r.attempts),
             r.ok ? '✅ ok' : `❌ failed${r.error ? `: ${escapeText(r.error)}` : ''}`
           ])

@@ -53,13 +53,19 @@ function matchFiles(files: ExportedFile[], flows: ExportRequest[], jobId: string
     byFlow.set(flows[0]!.flowId, files[0]!);
     return byFlow;
   }
+  // Parse each file once (not once per flow): an export of a 100-flow stage would otherwise parse ~5,000 YAMLs.
   const unused = new Set(files);
+  const byIdentity = new Map<string, ExportedFile[]>();
+  for (const file of files) {
+    const id = archyIdentity(file.content);
+    if (!id) continue;
+    const key = `${id.typeKey.toLowerCase()}\u0000${id.name}`;
+    byIdentity.set(key, [...(byIdentity.get(key) ?? []), file]);
+  }
   for (const f of flows) {
     const hit =
-      [...unused].find((file) => {
-        const id = archyIdentity(file.content);
-        return id !== undefined && id.name === f.name && id.typeKey.toLowerCase() === f.type.toLowerCase();
-      }) ?? [...unused].find((file) => file.fileName.includes(f.flowId));
+      (byIdentity.get(`${f.type.toLowerCase()}\u0000${f.name}`) ?? []).find((file) => unused.has(file)) ??
+      [...unused].find((file) => file.fileName.includes(f.flowId));
     if (!hit) {
       throw new ExportError(
         `Export job ${jobId} returned ${files.length} file(s) (${files.map((x) => x.fileName).join(', ')}) but none ` +

@@ -135,6 +135,20 @@ export async function restoreContent(
         r.error = undefined;
         return r;
       }
+      if (attempt > 1 && current !== undefined) {
+        // An earlier attempt may have landed although its result was never seen (a lost or garbled poll): read the
+        // live content back instead of publishing the same content twice.
+        const live = await exportVersions(ctx, [{ name: f.name, type: f.type, flowId: f.flowId, version: current }], {
+          deadlineAt,
+          stage: f.stage
+        });
+        if (live.get(f.flowId)?.hash === target.hash) {
+          r.actual = { version: current, contentHash: target.hash };
+          r.ok = true;
+          r.error = undefined;
+          return r;
+        }
+      }
       const pub = await publishYaml(
         ctx,
         {
@@ -144,7 +158,18 @@ export async function restoreContent(
           fromVersion: current ?? null
         },
         target.content,
-        { deadlineAt, stage: f.stage }
+        {
+          deadlineAt,
+          stage: f.stage,
+          // Every Architect job this release registers is in the journal, the rollback's included.
+          onJob: (jobId) =>
+            ctx.journal.append('wait-progress', {
+              stage: f.stage,
+              flow: f.name,
+              status: 'info',
+              details: { what: 'rollback publish job', id: jobId, state: 'Registered', elapsedMs: 0 }
+            })
+        }
       );
       r.actual = { version: pub.toVersion ?? current };
       if (!pub.ok || !pub.toVersion || !pub.flowId) {

@@ -97,7 +97,7 @@ describe('buildAuditDocument', () => {
     });
     expect(doc.flows.find((f) => f.name === 'Callback Workflow')).toMatchObject({
       status: 'rolled-back',
-      final: { version: '3.0' }
+      final: { version: '5.0' }
     });
   });
 

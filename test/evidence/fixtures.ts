@@ -301,7 +301,7 @@ export function scenario(name: Scenario) {
       attempts: 1,
       ok: true,
       expected: { version: '3.0', contentHash: HASH_C },
-      actual: { version: '3.0', contentHash: HASH_C }
+      actual: { version: '5.0', contentHash: HASH_C }
     }
   ];
   for (const r of results) {
@@ -309,6 +309,23 @@ export function scenario(name: Scenario) {
     journal.append('rollback-flow', { flow: r.name, status: r.ok ? 'ok' : 'error', details: r });
   }
   journal.append('rollback-finished', { status: ok ? 'ok' : 'error', details: { ok, flows: results } });
+  if (ok) {
+    // Round 0: the stage's checks re-run on the restored versions.
+    step(60_000);
+    journal.append('check-result', {
+      stage: 'everything',
+      status: 'ok',
+      details: {
+        check: 'outcome-failures',
+        kind: 'analytics',
+        round: 0,
+        result: 'pass',
+        measured: { failureRate: 0.01, samples: 51, previousFailureRate: 0.01 },
+        expected: { max: 0.05, minSamples: 20 },
+        message: 'healthy after rollback'
+      }
+    });
+  }
   step();
   journal.append('release-finished', {
     status: 'error',

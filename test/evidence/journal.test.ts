@@ -37,6 +37,26 @@ describe('Journal', () => {
     expect(onDisk[1]?.prevHash).toBe(hashEvent(onDisk[0]));
   });
 
+  it('records nothing after seal(): the story ends at release-finished even if work is still winding down', () => {
+    const { journal } = newJournal('rel-seal');
+    journal.append('release-finished', {
+      status: 'error',
+      details: {
+        outcome: 'failed',
+        durationMs: 1,
+        published: [],
+        api: { calls: 0, callsByEndpoint: {}, retries: 0, throttled: 0 }
+      }
+    });
+    const head = journal.headHash;
+    journal.seal();
+    journal.append('warning', { status: 'warning', details: { message: 'late' } });
+    expect(journal.events.map((e) => e.type)).toEqual(['release-finished']);
+    expect(lines(journal.path)).toHaveLength(1);
+    expect(journal.headHash).toBe(head);
+    expect(journal.dropped).toBe(1);
+  });
+
   it('writes a chain that verifies, from memory and from disk', () => {
     const { journal } = scenario('rolled-back');
     const fromDisk = parseJournal(readFileSync(journal.path, 'utf8'));

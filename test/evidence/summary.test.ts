@@ -37,8 +37,17 @@ describe('buildSummary snapshots', () => {
     expect(md).toContain(
       '| Support IVR | delete | deleted | version 1.0 | 3 | ❌ failed: flow is locked by Jane Doe |'
     );
-    expect(md).toContain('| Callback Workflow | republish | version 3.0 | version 3.0 | 1 | ✅ ok |');
+    // A republish restores old content as a new version: never implies that version 3.0 itself is live again.
+    expect(md).toContain('| Callback Workflow | republish | content of 3.0 | 5.0 (content matches) | 1 | ✅ ok |');
     expect(md).toContain('new → 1.0 ↩ ❌');
+  });
+
+  it('shows the failing measurement, and the re-check after rollback as such', () => {
+    const md = buildSummary(scenario('rolled-back').journal.events, LINKS);
+    expect(md).toContain(
+      '| ❌ outcome-failures: failure rate 0.12 > max 0.05 (140 samples, previous 0.01) (round 2)<br>' +
+        'after rollback: ✅ failure rate 0.01 ≤ max 0.05 (51 samples, previous 0.01) |'
+    );
   });
 
   it('shows validation issues as file:line field message, and no stage table', () => {

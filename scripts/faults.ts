@@ -1,0 +1,287 @@
+// The fault suite (issue 5): every scenario of scripts/lib/fault-scenarios.ts runs the action against an in-process
+// Genesys Cloud emulator in a git fixture and is checked against its own expectation and the four invariants of
+// scripts/lib/fault-harness.ts; the fast-check properties over the manifest loader and the inputs run alongside.
+// Prints the figures, writes fault-results.json, exits non-zero on any failure.
+//
+//   node scripts/faults.ts                       # everything (dist/index.js; FLOW_RELEASE_ENTRY=src/index.ts for sources)
+//   node scripts/faults.ts --only S03,S14b       # scenarios whose id starts with one of these
+//   node scripts/faults.ts --out DIR             # where fault-results.json goes (default: a temp dir)
+//   node scripts/faults.ts --no-fuzz             # skip the properties
+//   FC_SEED=123 FC_RUNS=20000 node scripts/faults.ts   # replay / explore the properties
+//   FAULTS_CONCURRENCY=3                         # scenarios run at once (default 3)
+import { spawnSync } from 'node:child_process';
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { REPO_ROOT } from './lib/action-runner.ts';
+import { checkInvariants, World, type InvariantReport } from './lib/fault-harness.ts';
+import { SCENARIOS, type FaultScenario } from './lib/fault-scenarios.ts';
+
+export interface ScenarioResult {
+  id: string;
+  issue: number;
+  faultClass: string;
+  title: string;
+  passed: boolean;
+  durationMs: number;
+  runs: { outcome?: string; exitCode: number | null; durationMs: number; auditLog?: string; summary: string }[];
+  expectationFailures: string[];
+  invariantFailures: string[];
+  invariants?: InvariantReport;
+  error?: string;
+}
+
+export interface FuzzResult {
+  seed: number;
+  runsPerProperty: number;
+  properties: number;
+  passed: number;
+  failed: { name: string; message: string }[];
+  totalRuns: number;
+  replay: string;
+  durationMs: number;
+}
+
+function invariantFailures(r: InvariantReport): string[] {
+  return [
+    ...r.secretsLeaked.map((l) => `secret leaked in ${l.where} (${l.form})`),
+    ...r.unaccounted.map((u) => `mutating call not in the journal: ${u}`),
+    ...r.outcomeMismatches,
+    ...r.unreported,
+    ...r.duplicateDetail,
+    ...r.lostCommits,
+    ...r.emptyCommits
+  ];
+}
+
+export async function runScenario(s: FaultScenario): Promise<ScenarioResult> {
+  const started = Date.now();
+  const world = new World(s.world());
+  const result: ScenarioResult = {
+    id: s.id,
+    issue: s.issue,
+    faultClass: s.faultClass,
+    title: s.title,
+    passed: false,
+    durationMs: 0,
+    runs: [],
+    expectationFailures: [],
+    invariantFailures: []
+  };
+  try {
+    await world.start();
+    if (s.run) await s.run(world);
+    else await world.deploy();
+    result.runs = world.runs.map((r) => ({
+      outcome: r.outputs.outcome,
+      exitCode: r.exitCode,
+      durationMs: r.durationMs,
+      auditLog: r.auditPath,
+      summary: join(r.runnerTemp, 'step-summary.md')
+    }));
+    result.expectationFailures = s.expect(world);
+    const manifestFlows = world.opts.manifest.flows.map((f) => f.name);
+    result.invariants = checkInvariants(world, manifestFlows);
+    result.invariantFailures = invariantFailures(result.invariants);
+    result.passed = result.expectationFailures.length === 0 && result.invariantFailures.length === 0;
+  } catch (e) {
+    result.error = e instanceof Error ? (e.stack ?? e.message) : String(e);
+  } finally {
+    await world.close().catch(() => undefined);
+  }
+  result.durationMs = Date.now() - started;
+  return result;
+}
+
+/** Runs the fast-check property files through jest (its JSON report gives the properties and their results). */
+export function runFuzz(): FuzzResult {
+  const started = Date.now();
+  const seed = process.env.FC_SEED ? Number(process.env.FC_SEED) : 20_240_611;
+  const runsPerProperty = process.env.FC_RUNS ? Number(process.env.FC_RUNS) : 1000;
+  const out = join(mkdtempSync(join(tmpdir(), 'flow-release-fuzz-')), 'jest.json');
+  const files = ['test/manifest/loader.property.test.ts', 'test/inputs/inputs.property.test.ts'];
+  const res = spawnSync(
+    process.execPath,
+    [join(REPO_ROOT, 'node_modules/jest/bin/jest.js'), '--json', `--outputFile=${out}`, '--runInBand', ...files],
+    {
+      cwd: REPO_ROOT,
+      env: {
+        ...process.env,
+        NODE_OPTIONS: '--experimental-vm-modules',
+        FC_SEED: String(seed),
+        FC_RUNS: String(runsPerProperty)
+      },
+      encoding: 'utf8',
+      maxBuffer: 64 * 1024 * 1024
+    }
+  );
+  const failed: { name: string; message: string }[] = [];
+  let properties = 0;
+  let passed = 0;
+  if (existsSync(out)) {
+    const report = JSON.parse(readFileSync(out, 'utf8')) as {
+      testResults: {
+        name: string;
+        message: string;
+        assertionResults: { fullName: string; status: string; failureMessages: string[] }[];
+      }[];
+    };
+    for (const file of report.testResults) {
+      if (file.assertionResults.length === 0 && file.message)
+        failed.push({ name: file.name, message: file.message.slice(0, 2000) });
+      for (const a of file.assertionResults) {
+        properties++;
+        if (a.status === 'passed') passed++;
+        else failed.push({ name: a.fullName, message: a.failureMessages.join('\n').slice(0, 2000) });
+      }
+    }
+  } else {
+    failed.push({ name: 'jest', message: (res.stderr || res.stdout || 'jest produced no report').slice(-2000) });
+  }
+  return {
+    seed,
+    runsPerProperty,
+    properties,
+    passed,
+    failed,
+    totalRuns: passed * runsPerProperty,
+    replay: `FC_SEED=${seed} FC_RUNS=${runsPerProperty} npm test -- test/manifest test/inputs`,
+    durationMs: Date.now() - started
+  };
+}
+
+async function pool<T, R>(items: T[], n: number, fn: (t: T) => Promise<R>, onDone: (r: R) => void): Promise<R[]> {
+  const results: R[] = new Array<R>(items.length);
+  let next = 0;
+  await Promise.all(
+    Array.from({ length: Math.min(n, items.length) }, async () => {
+      while (next < items.length) {
+        const i = next++;
+        results[i] = await fn(items[i] as T);
+        onDone(results[i]);
+      }
+    })
+  );
+  return results;
+}
+
+export interface Figures {
+  scenarios: { passed: number; run: number; byClass: Record<string, { passed: number; run: number }> };
+  fuzz?: { properties: number; passed: number; runs: number; seed: number };
+  secretsLeaked: number;
+  duplicatePublishes: number;
+  lostOrEmptyCommits: number;
+  outcomeExitMismatches: number;
+  unaccountedMutations: number;
+  mutatingCallsAccounted: number;
+  actionRuns: number;
+  wallTimeMs: number;
+}
+
+export function figuresOf(results: ScenarioResult[], fuzz: FuzzResult | undefined, wallTimeMs: number): Figures {
+  const byClass: Record<string, { passed: number; run: number }> = {};
+  for (const r of results) {
+    const c = (byClass[r.faultClass] ??= { passed: 0, run: 0 });
+    c.run++;
+    if (r.passed) c.passed++;
+  }
+  const sum = (f: (i: InvariantReport) => number) =>
+    results.reduce((n, r) => n + (r.invariants ? f(r.invariants) : 0), 0);
+  return {
+    scenarios: { passed: results.filter((r) => r.passed).length, run: results.length, byClass },
+    fuzz: fuzz && { properties: fuzz.properties, passed: fuzz.passed, runs: fuzz.totalRuns, seed: fuzz.seed },
+    secretsLeaked: sum((i) => i.secretsLeaked.length),
+    duplicatePublishes: sum((i) => i.duplicatePublishes),
+    lostOrEmptyCommits: sum((i) => i.lostCommits.length + i.emptyCommits.length),
+    outcomeExitMismatches: sum((i) => i.outcomeMismatches.length),
+    unaccountedMutations: sum((i) => i.unaccounted.length),
+    mutatingCallsAccounted: sum((i) => i.accountedMutations),
+    actionRuns: results.reduce((n, r) => n + r.runs.length, 0),
+    wallTimeMs
+  };
+}
+
+function parseArgs(argv: string[]) {
+  const get = (flag: string) => {
+    const i = argv.indexOf(flag);
+    return i >= 0 ? argv[i + 1] : undefined;
+  };
+  return {
+    only: get('--only')
+      ?.split(',')
+      .map((s) => s.trim())
+      .filter(Boolean),
+    out: get('--out'),
+    fuzz: !argv.includes('--no-fuzz'),
+    scenarios: !argv.includes('--no-scenarios')
+  };
+}
+
+async function main(): Promise<number> {
+  const args = parseArgs(process.argv.slice(2));
+  const entry = process.env.FLOW_RELEASE_ENTRY ?? 'dist/index.js';
+  if (!existsSync(join(REPO_ROOT, entry))) {
+    console.error(`${entry} is missing: run \`npm run build\` (or set FLOW_RELEASE_ENTRY=src/index.ts).`);
+    return 2;
+  }
+  const started = Date.now();
+  const selected = args.scenarios
+    ? SCENARIOS.filter((s) => !args.only || args.only.some((p) => s.id.startsWith(p)))
+    : [];
+  const concurrency = Number(process.env.FAULTS_CONCURRENCY ?? 3);
+  console.log(`Fault suite: ${selected.length} scenario(s), ${concurrency} at a time, action ${entry}`);
+  const results = await pool(selected, concurrency, runScenario, (r) => {
+    const mark = r.passed ? 'PASS' : 'FAIL';
+    console.log(
+      `  ${mark} ${r.id.padEnd(42)} ${r.faultClass.padEnd(20)} ${(r.durationMs / 1000).toFixed(1).padStart(5)} s  ${r.runs.map((x) => `${x.outcome}/${x.exitCode}`).join(' ')}`
+    );
+    for (const f of [...r.expectationFailures, ...r.invariantFailures]) console.log(`       - ${f}`);
+    if (r.error) console.log(`       ! ${r.error.split('\n').slice(0, 4).join('\n         ')}`);
+  });
+  let fuzz: FuzzResult | undefined;
+  if (args.fuzz) {
+    console.log(`Properties: FC_SEED=${process.env.FC_SEED ?? 20_240_611} FC_RUNS=${process.env.FC_RUNS ?? 1000} …`);
+    fuzz = runFuzz();
+    for (const f of fuzz.failed) console.log(`  FAIL ${f.name}\n${f.message}`);
+  }
+  const figures = figuresOf(results, fuzz, Date.now() - started);
+
+  console.log('\nFlow Release reliability figures');
+  console.log(`  Fault scenarios passed / run:       ${figures.scenarios.passed} / ${figures.scenarios.run}`);
+  for (const [c, v] of Object.entries(figures.scenarios.byClass))
+    console.log(`    ${c.padEnd(22)} ${v.passed} / ${v.run}`);
+  if (figures.fuzz)
+    console.log(
+      `  Fuzzed inputs:                      ${figures.fuzz.runs} runs over ${figures.fuzz.properties} properties (${figures.fuzz.passed} passed, seed ${figures.fuzz.seed}; replay: ${fuzz?.replay})`
+    );
+  console.log(`  Secrets leaked:                     ${figures.secretsLeaked}`);
+  console.log(`  Duplicate publishes (emulator):     ${figures.duplicatePublishes}`);
+  console.log(`  Lost or empty commits:              ${figures.lostOrEmptyCommits}`);
+  console.log(`  Outcome/exit-code mismatches:       ${figures.outcomeExitMismatches}`);
+  console.log(
+    `  Mutating calls not in the journal:  ${figures.unaccountedMutations} (${figures.mutatingCallsAccounted} accounted)`
+  );
+  console.log(`  Action runs:                        ${figures.actionRuns}`);
+  console.log(`  Wall time:                          ${(figures.wallTimeMs / 1000).toFixed(1)} s`);
+
+  const outDir = args.out ?? mkdtempSync(join(tmpdir(), 'flow-release-faults-'));
+  mkdirSync(outDir, { recursive: true });
+  const outFile = join(outDir, 'fault-results.json');
+  writeFileSync(outFile, `${JSON.stringify({ figures, scenarios: results, fuzz }, null, 2)}\n`);
+  console.log(`  Results:                            ${outFile}`);
+
+  const ok =
+    figures.scenarios.passed === figures.scenarios.run &&
+    (!fuzz || (fuzz.failed.length === 0 && fuzz.properties > 0)) &&
+    figures.secretsLeaked === 0 &&
+    figures.duplicatePublishes === 0 &&
+    figures.lostOrEmptyCommits === 0 &&
+    figures.outcomeExitMismatches === 0 &&
+    figures.unaccountedMutations === 0;
+  console.log(ok ? '\nAll fault scenarios and properties passed.' : '\nFAULT SUITE FAILED.');
+  return ok ? 0 : 1;
+}
+
+if (process.argv[1] && import.meta.url.endsWith(process.argv[1].replace(/^.*\//, '/'))) {
+  process.exitCode = await main();
+}
