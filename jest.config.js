@@ -10,5 +10,6 @@ export default {
   },
   testTimeout: 60000,
   moduleNameMapper: { '^(\\.{1,2}/.*)\\.js$': '$1' },
+  reporters: ['default', '<rootDir>/test/support/plain-summary-reporter.js'],
   maxWorkers: 2
 };
