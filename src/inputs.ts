@@ -141,6 +141,14 @@ export function getInputs(
   const manifest = read('manifest').trim() || DEFAULT_MANIFEST;
   if (hasControlChars(manifest))
     problems.push(`manifest must be a file path without control characters (got ${show(manifest)})`);
+  else if (manifest.split(/[\\/]/).some((seg) => seg.startsWith('-')))
+    problems.push(
+      `manifest must not have a path segment starting with '-' (got ${show(manifest)}): it could be read as an option; rename the file or directory, e.g. ${DEFAULT_MANIFEST}`
+    );
+  else if (manifest.split(/[\\/]/).some((seg) => /^\.git[. ]*$/i.test(seg)))
+    problems.push(
+      `manifest must not point into a .git directory (got ${show(manifest)}); use a file of the working tree such as ${DEFAULT_MANIFEST}`
+    );
 
   const regionInput = read('region').trim();
   const regionRaw = regionInput.toLowerCase();

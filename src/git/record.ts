@@ -15,6 +15,10 @@ const relativeFile = z
   .min(1)
   .refine((p) => !p.startsWith('/') && !p.includes('\\') && !p.split('/').includes('..'), {
     message: 'must be a relative path inside the artifacts directory'
+  })
+  // A segment git could read as an option (`--upload-pack=…`) or a control character never comes from artifactPath.
+  .refine((p) => !p.split('/').some((seg) => seg.startsWith('-')) && !/[\u0000-\u001f\u007f]/.test(p), {
+    message: 'must not have a segment starting with "-" or contain control characters'
   });
 
 const releaseRecordSchema = z.object({

@@ -7,7 +7,7 @@ import type { FlowType } from '../genesys/models.ts';
 import { FLOW_TYPES } from '../genesys/models.ts';
 import type { ValidationIssue } from '../evidence/events.ts';
 import { truncate } from './duration.ts';
-import { formatPath, locate, parseYaml, pathAt, positionOf } from './yaml-source.ts';
+import { documentPath, formatPath, locate, parseYaml, pathAt, positionOf } from './yaml-source.ts';
 
 /** The platform's maximum request size; the upload is exactly the substituted bytes. */
 export const MAX_FLOW_BYTES = 512_000;
@@ -171,7 +171,7 @@ export async function loadFlowFile(req: FlowFileRequest): Promise<FlowFileResult
   }
 
   const parsed = parseYaml(content, 'flow file');
-  for (const i of parsed.issues) issues.push(at(i.line, i.column, formatPath(i.path), i.message, i.fix));
+  for (const i of parsed.issues) issues.push(at(i.line, i.column, documentPath(i.path), i.message, i.fix));
   if (issues.length > 0) return { issues };
   const value = parsed.value;
   const expectedKey = req.flowType;

@@ -10,10 +10,11 @@ import type { FlowType } from '../genesys/models.ts';
 import { describe, truncate } from './duration.ts';
 import { loadFlowFile, PLACEHOLDER, resolveInside } from './flow-file.ts';
 import type { RawFlow, RawStage } from './schema.ts';
-import { CHECK_KINDS, CHECK_SCHEMAS, flowSchema, manifestSchema, stageSchema } from './schema.ts';
+import { CHECK_KINDS, CHECK_SCHEMAS, DEFAULT_CONCURRENCY, flowSchema, manifestSchema, stageSchema } from './schema.ts';
+import { checkArtifactsDir } from './paths.ts';
 import { closest } from './suggest.ts';
 import type { PathSegment } from './yaml-source.ts';
-import { formatPath, locate, parseYaml } from './yaml-source.ts';
+import { documentPath, formatPath, locate, parseYaml } from './yaml-source.ts';
 import type { CheckSpec, FlowSpec, LoadOptions, LoadResult, ReleaseManifest, StageSpec } from './types.ts';
 
 export const MAX_MANIFEST_BYTES = 1024 * 1024;
@@ -25,7 +26,6 @@ const DEFAULT_EXECUTION_TIMEOUT_MS = 60_000;
 const DEFAULT_HTTP_TIMEOUT_MS = 10_000;
 const DEFAULT_MIN_SAMPLES = 20;
 const DEFAULT_JOB_TIMEOUT_MS = 16 * 60_000;
-const DEFAULT_CONCURRENCY = 4;
 
 /** `file:line:col: path: message (fix: ...)` — the form editors and GitHub problem matchers understand. */
 export function formatIssue(issue: ValidationIssue): string {
@@ -102,7 +102,7 @@ async function load(opts: LoadOptions): Promise<LoadResult> {
       file: display,
       line: i.line,
       column: i.column,
-      path: formatPath(i.path),
+      path: documentPath(i.path),
       message: i.message,
       fix: i.fix
     });
@@ -314,17 +314,11 @@ async function load(opts: LoadOptions): Promise<LoadResult> {
     });
   }
 
-  // 4. Artifacts directory: the committer writes there, so it must stay inside the repository.
-  if (isRecord(root.artifacts) && typeof root.artifacts.dir === 'string') {
-    const dir = root.artifacts.dir;
-    const rel = path.relative(workspace, path.resolve(workspace, dir));
-    if (dir.includes('\0') || rel.startsWith('..') || path.isAbsolute(rel) || rel === '') {
-      add(
-        ['artifacts', 'dir'],
-        `artifacts directory '${truncate(dir)}' is not a subdirectory of the repository`,
-        'use a relative path such as genesys/published'
-      );
-    }
+  // 4. Artifacts directory: the committer writes there and hands it to git, so it must stay inside the working tree,
+  // outside .git, and never read as an option. Refused here, before anything touches the org.
+  if (isRecord(root.artifacts) && typeof root.artifacts.dir === 'string' && root.artifacts.dir !== '') {
+    const problem = checkArtifactsDir(root.artifacts.dir, workspace);
+    if (problem) add(['artifacts', 'dir'], problem.message, problem.fix);
   }
 
   // 5. Flow files: existence, confinement, placeholders, size, Archy type key and name.

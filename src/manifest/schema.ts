@@ -4,6 +4,7 @@
 import { z } from 'zod';
 import { FLOW_TYPES } from '../genesys/models.ts';
 import { parseDuration } from './duration.ts';
+import { checkFlowFilePath, checkFlowName } from './paths.ts';
 
 /** Marks an issue with a fix hint that the loader copies into ValidationIssue.fix. */
 function custom(ctx: z.RefinementCtx, message: string, fix: string): void {
@@ -48,12 +49,29 @@ const name = z
     'must not contain control characters (newlines, tabs, ...)'
   );
 
+/** A flow's own name: the exact Genesys Cloud name, which also becomes the exported file's name. */
+const flowName = z
+  .string()
+  .trim()
+  .min(1, 'must not be empty')
+  .superRefine((s, ctx) => {
+    const problem = checkFlowName(s);
+    if (problem) custom(ctx, problem.message, problem.fix);
+  });
+
 const scalarValue = z.union([z.string(), z.number(), z.boolean()]).transform((v) => String(v));
 
 export const flowSchema = z.strictObject({
-  name,
+  name: flowName,
   type: z.enum(FLOW_TYPES),
-  file: z.string().min(1, 'must not be empty').optional(),
+  file: z
+    .string()
+    .min(1, 'must not be empty')
+    .superRefine((s, ctx) => {
+      const problem = checkFlowFilePath(s);
+      if (problem) custom(ctx, problem.message, problem.fix);
+    })
+    .optional(),
   source: z.enum(['draft', 'file']).optional(),
   substitutions: z
     .record(
@@ -73,6 +91,10 @@ export const stageSchema = z.strictObject({
   'check-interval': durationWithin(1000, 24 * 3_600_000, 'check-interval').optional(),
   checks: z.array(name).optional()
 });
+
+export const DEFAULT_CONCURRENCY = 4;
+export const MIN_CONCURRENCY = 1;
+export const MAX_CONCURRENCY = 32;
 
 const jsonObject = z.record(z.string(), z.unknown());
 
@@ -140,10 +162,32 @@ export const manifestSchema = z.strictObject({
   artifacts: z
     .strictObject({
       dir: z.string().min(1, 'must not be empty').optional(),
-      message: z.string().min(1, 'must not be empty').max(500).optional()
+      message: z
+        .string()
+        .max(500)
+        .superRefine((s, ctx) => {
+          if (s.trim() === '')
+            custom(
+              ctx,
+              'must not be empty or blank',
+              'write a commit message such as "release: {{release}}", or omit it'
+            );
+        })
+        .optional()
     })
     .optional(),
-  concurrency: z.number().int('must be a whole number').min(1, 'must be 1..16').max(16, 'must be 1..16').optional(),
+  concurrency: z
+    .number()
+    .superRefine((n, ctx) => {
+      if (!Number.isInteger(n) || n < MIN_CONCURRENCY || n > MAX_CONCURRENCY) {
+        custom(
+          ctx,
+          `must be a whole number from ${MIN_CONCURRENCY} to ${MAX_CONCURRENCY} (got ${n}); the default is ${DEFAULT_CONCURRENCY}`,
+          `set concurrency to ${MIN_CONCURRENCY}..${MAX_CONCURRENCY} (flows published at once within a stage; requests are paced below the API rate limit at any value), or omit it`
+        );
+      }
+    })
+    .optional(),
   'job-timeout': durationWithin(10_000, 6 * 3_600_000, 'job-timeout').optional()
 });
 

@@ -118,7 +118,7 @@ export function parseYaml(text: string, what: string): ParsedYaml {
     const pos = position(lineCounter, err.pos[0]);
     issues.push({
       ...pos,
-      path: [],
+      path: pathNear(doc, err.pos[0]),
       message: `invalid YAML: ${err.message.split('\n')[0] ?? err.message}`,
       fix: `fix the ${what}'s YAML syntax at this line`
     });
@@ -212,6 +212,45 @@ export function pathAt(doc: Document.Parsed, offset: number): PathSegment[] {
     } else break;
   }
   return path;
+}
+
+/**
+ * Field path of the nearest entry enclosing `offset`, for YAML syntax errors: the parser still builds a (partial)
+ * document, and the error's offset falls inside, or right at the end of, the entry it is about (an unclosed `[` is
+ * reported where the next line starts, which is where the `flows:` entry ends). Enters flow collections too, but
+ * stops at scalars inside sequences: the result names a key (`stages[1].flows`), not a list element.
+ */
+export function pathNear(doc: Document.Parsed, offset: number): PathSegment[] {
+  const path: PathSegment[] = [];
+  const span = (n: unknown): [number, number] | undefined => {
+    const r = (n as YamlNode | null)?.range;
+    return r ? [r[0], Math.max(r[1], r[2])] : undefined;
+  };
+  const covers = (start: number | undefined, end: number | undefined): boolean =>
+    start !== undefined && end !== undefined && start <= offset && offset <= end;
+  let node: unknown = doc.contents;
+  for (let guard = 0; guard < MAX_DEPTH * 2; guard++) {
+    if (isMap(node)) {
+      const pair = node.items.find((p) => covers(span(p.key)?.[0], (span(p.value) ?? span(p.key))?.[1]));
+      if (!pair || !isScalar(pair.key)) break;
+      path.push(String(pair.key.value));
+      node = pair.value;
+    } else if (isSeq(node)) {
+      const i = node.items.findIndex((n) => (isMap(n) || isSeq(n)) && covers(span(n)?.[0], span(n)?.[1]));
+      if (i < 0) break;
+      path.push(i);
+      node = node.items[i];
+    } else break;
+  }
+  return path;
+}
+
+/** The field path of an issue about the document as a whole or at a position with no enclosing key. */
+export const DOCUMENT_PATH = '(document)';
+
+/** formatPath, or `(document)` when the path is empty (a title such as `Flow Release: <path>` never dangles). */
+export function documentPath(path: readonly PathSegment[]): string {
+  return formatPath(path) || DOCUMENT_PATH;
 }
 
 export function positionOf(parsed: ParsedYaml, offset: number): Position {

@@ -2,7 +2,7 @@
 // own emulator. Every case must fail the step (exit 1, outcome `failed`) with a `::error file=…,line=…` annotation
 // that names the file, the line and the field, and the emulator must have seen no request at all — not even a token
 // request: validation comes before any call to the org. The runs go through a small pool (4 at a time) in beforeAll.
-import { mkdtempSync, symlinkSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { beforeAll, describe, expect, test } from '@jest/globals';
@@ -93,6 +93,8 @@ interface InputCase {
 }
 
 const supportText = fixture('flows/support-ivr.yaml');
+/** What the injected `--upload-pack=touch …` would create if git ever ran it. */
+const PWNED = join(mkdtempSync(join(tmpdir(), 'flow-release-pwned-')), 'pwned');
 const big = `${supportText}  description: '${'x'.repeat(520_000)}'\n`;
 
 const CASES: Case[] = [
@@ -263,15 +265,55 @@ const CASES: Case[] = [
     expect: { file: MANIFEST, line: 29, field: 'artifacts.dir', message: /not a subdirectory of the repository/ }
   },
   {
+    // Git option injection: before the loader refused it, this validated, the org was changed, and only the
+    // committer refused the directory afterwards. commit-artifacts is on, as in a real release.
+    name: 'artifacts directory that git would read as an option (--upload-pack)',
+    manifest: manifest({}, ['artifacts:', `  dir: "--upload-pack=touch ${PWNED}"`]),
+    inputs: { 'commit-artifacts': 'true' },
+    expect: {
+      file: MANIFEST,
+      line: 30,
+      field: 'artifacts.dir',
+      message: /artifacts directory '--upload-pack=touch .*' has a path segment starting with '-'.*read as an option/
+    }
+  },
+  {
+    name: 'artifacts directory inside .git',
+    manifest: manifest({}, ['artifacts: { dir: .git/hooks }']),
+    inputs: { 'commit-artifacts': 'true' },
+    expect: {
+      file: MANIFEST,
+      line: 29,
+      field: 'artifacts.dir',
+      message: /'\.git\/hooks' points into a \.git directory/
+    }
+  },
+  {
+    name: 'flow file path with a segment starting with -',
+    manifest: manifest({ 9: '    file: flows/-rf/callback-workflow.yaml' }),
+    expect: { file: MANIFEST, line: 9, field: 'flows[1].file', message: /path segment starting with '-' \('-rf'\)/ }
+  },
+  {
+    name: 'flow name containing a slash',
+    manifest: manifest({ 3: '  - name: Support/IVR', 17: '    flows: [Support/IVR]' }),
+    expect: { file: MANIFEST, line: 3, field: 'flows[0].name', message: /flow name 'Support\/IVR' contains '\/'/ }
+  },
+  {
     name: 'concurrency out of range',
     manifest: manifest({}, ['concurrency: 0']),
-    expect: { file: MANIFEST, line: 29, field: 'concurrency', message: /1\.\.16/ }
+    expect: { file: MANIFEST, line: 29, field: 'concurrency', message: /must be a whole number from 1 to 32 \(got 0\)/ }
   },
   {
     // The parser notices the missing ] where the next line starts.
     name: 'bad YAML in the manifest (unclosed flow sequence)',
     manifest: manifest({ 13: '    flows: [Callback Workflow' }),
     expect: { file: MANIFEST, line: 14, field: '', message: /invalid YAML: Flow sequence .* end with a \]/ }
+  },
+  {
+    // The annotation title is `Flow Release: <path>`: a syntax error names the nearest enclosing key.
+    name: 'bad YAML in the manifest names the enclosing key',
+    manifest: manifest({ 17: '    flows: [Support IVR' }),
+    expect: { file: MANIFEST, line: 18, field: 'stages[1].flows', message: /invalid YAML: Flow sequence in block/ }
   },
   {
     name: 'bad YAML in the manifest (duplicate key)',
@@ -480,6 +522,11 @@ describe('validation end to end: broken manifests, flow files and inputs change 
     expect(audit.validation.details).toContainEqual(
       expect.objectContaining({ file: c.expect.file, line: c.expect.line })
     );
+  });
+
+  test('the injected --upload-pack command never ran', () => {
+    expect(results.get('artifacts directory that git would read as an option (--upload-pack)')).toBeDefined();
+    expect(existsSync(PWNED)).toBe(false);
   });
 
   test('a flows input naming a flow the manifest lacks changes nothing', () => {

@@ -104,6 +104,16 @@ describe('release record', () => {
     expect(err.message).toContain('flows.0.contentHash');
     expect(err.message).toContain('flows.0.file');
   });
+
+  it('refuses a recorded file that git could read as an option', async () => {
+    const dir = tempDir();
+    const bad = { ...RECORD, flows: [{ ...RECORD.flows[0], file: 'inboundcall/--upload-pack=touch x.yaml' }] };
+    writeFileSync(join(dir, 'release.json'), JSON.stringify(bad));
+    const err = (await readReleaseRecord(dir).catch((e: unknown) => e)) as ReleaseRecordError;
+    expect(err).toBeInstanceOf(ReleaseRecordError);
+    expect(err.message).toContain('flows.0.file');
+    expect(err.message).toContain('starting with "-"');
+  });
 });
 
 describe('artifactPath', () => {

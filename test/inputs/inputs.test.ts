@@ -120,7 +120,11 @@ describe('getInputs', () => {
     [{ 'audit-artifact-name': 'x'.repeat(101) }, 'at most 100 characters'],
     [{ 'audit-artifact-name': '..\\evil' }, 'must not contain'],
     [{ 'client-id': 'id with space' }, 'client-id must not contain whitespace'],
-    [{ flows: 'a,b\u0007' }, 'flows must be comma-separated']
+    [{ flows: 'a,b\u0007' }, 'flows must be comma-separated'],
+    [{ manifest: '--upload-pack=touch x' }, "manifest must not have a path segment starting with '-'"],
+    [{ manifest: 'ops/-rf/release.yml' }, "manifest must not have a path segment starting with '-'"],
+    [{ manifest: '.git/config' }, 'manifest must not point into a .git directory'],
+    [{ manifest: 'x/.GIT/config' }, 'manifest must not point into a .git directory']
   ])('rejects %j', (over, fragment) => {
     const e = problemsOf({ ...base, ...over });
     expect(e.message).toContain(fragment);

@@ -192,9 +192,25 @@ const cases: Case[] = [
     expect: { file: M, line: 24, path: 'checks.page.url', message: 'absolute http(s) URL' }
   },
   {
-    name: 'concurrency out of range',
-    files: manifest({}, ['concurrency: 32']),
-    expect: { file: M, line: 22, path: 'concurrency', message: '1..16' }
+    name: 'concurrency above 32',
+    files: manifest({}, ['concurrency: 33']),
+    expect: {
+      file: M,
+      line: 22,
+      path: 'concurrency',
+      message: 'must be a whole number from 1 to 32 (got 33); the default is 4',
+      fix: '1..32'
+    }
+  },
+  {
+    name: 'concurrency of zero',
+    files: manifest({}, ['concurrency: 0']),
+    expect: { file: M, line: 22, path: 'concurrency', message: 'from 1 to 32 (got 0)' }
+  },
+  {
+    name: 'fractional concurrency',
+    files: manifest({}, ['concurrency: 2.5']),
+    expect: { file: M, line: 22, path: 'concurrency', message: 'whole number from 1 to 32 (got 2.5)' }
   },
   {
     name: 'job-timeout too short',
@@ -219,12 +235,146 @@ const cases: Case[] = [
   {
     name: 'duplicate YAML key in the manifest',
     files: manifest({ 14: '    bake: 3m' }),
-    expect: { file: M, line: 14, path: '', message: 'Map keys must be unique' }
+    expect: { file: M, line: 14, path: 'stages[0].bake', message: 'Map keys must be unique' }
   },
   {
     name: 'artifacts directory outside the repository',
     files: manifest({}, ['artifacts: { dir: ../elsewhere }']),
     expect: { file: M, line: 22, path: 'artifacts.dir', message: 'not a subdirectory of the repository' }
+  },
+  {
+    name: 'artifacts directory read by git as an option (--upload-pack)',
+    files: manifest({}, ['artifacts: { dir: "--upload-pack=touch /tmp/x" }']),
+    expect: {
+      file: M,
+      line: 22,
+      path: 'artifacts.dir',
+      message:
+        "artifacts directory '--upload-pack=touch /tmp/x' has a path segment starting with '-' ('--upload-pack=touch '), which git would read as an option",
+      fix: "no segment starts with '-'"
+    }
+  },
+  {
+    name: 'artifacts directory with a nested -rf segment',
+    files: manifest({}, ['artifacts:', '  dir: genesys/-rf/published']),
+    expect: { file: M, line: 23, path: 'artifacts.dir', message: "segment starting with '-' ('-rf')" }
+  },
+  {
+    name: 'artifacts directory with a control character',
+    files: manifest({}, ['artifacts: { dir: "genesys/\\npublished" }']),
+    expect: {
+      file: M,
+      line: 22,
+      path: 'artifacts.dir',
+      message: "artifacts directory 'genesys/\\npublished' contains a control character"
+    }
+  },
+  {
+    name: 'artifacts directory inside .git',
+    files: manifest({}, ['artifacts: { dir: .git/hooks }']),
+    expect: { file: M, line: 22, path: 'artifacts.dir', message: 'points into a .git directory' }
+  },
+  {
+    name: 'artifacts directory with a nested .GIT segment',
+    files: manifest({}, ['artifacts: { dir: vendor/.GIT/x }']),
+    expect: { file: M, line: 22, path: 'artifacts.dir', message: 'points into a .git directory' }
+  },
+  {
+    name: 'artifacts directory that is the repository root',
+    files: manifest({}, ['artifacts: { dir: . }']),
+    expect: { file: M, line: 22, path: 'artifacts.dir', message: 'not a subdirectory of the repository' }
+  },
+  {
+    name: 'artifacts directory given as an absolute path',
+    files: manifest({}, ['artifacts: { dir: /tmp/published }']),
+    expect: { file: M, line: 22, path: 'artifacts.dir', message: 'not a subdirectory of the repository' }
+  },
+  {
+    name: 'artifacts directory with an empty segment',
+    files: manifest({}, ['artifacts: { dir: genesys//published }']),
+    expect: { file: M, line: 22, path: 'artifacts.dir', message: "has an empty or '.' path segment" }
+  },
+  {
+    name: 'artifacts directory with a backslash',
+    files: manifest({}, ['artifacts: { dir: "genesys\\\\published" }']),
+    expect: { file: M, line: 22, path: 'artifacts.dir', message: 'contains a backslash', fix: "'/'" }
+  },
+  {
+    name: 'blank commit message',
+    files: manifest({}, ['artifacts: { message: "   " }']),
+    expect: { file: M, line: 22, path: 'artifacts.message', message: 'must not be empty or blank' }
+  },
+  {
+    name: 'flow file path read as an option',
+    files: manifest({ 9: '    file: --upload-pack=x.yaml' }),
+    expect: {
+      file: M,
+      line: 9,
+      path: 'flows[1].file',
+      message: "file path '--upload-pack=x.yaml' has a path segment starting with '-'"
+    }
+  },
+  {
+    name: 'flow file path with a -rf directory',
+    files: manifest({ 9: '    file: flows/-rf/callback.yaml' }),
+    expect: { file: M, line: 9, path: 'flows[1].file', message: "segment starting with '-' ('-rf')" }
+  },
+  {
+    name: 'flow file path into .git',
+    files: manifest({ 9: '    file: .git/config' }),
+    expect: { file: M, line: 9, path: 'flows[1].file', message: 'points into a .git directory' }
+  },
+  {
+    name: 'flow file path with a control character',
+    files: manifest({ 9: '    file: "flows/call\\tback.yaml"' }),
+    expect: { file: M, line: 9, path: 'flows[1].file', message: 'contains a control character' }
+  },
+  {
+    name: 'flow name with a slash',
+    files: manifest({ 7: '  - name: Callback/EU', 12: '    flows: [Callback/EU]', 20: '    flow: Callback/EU' }),
+    expect: {
+      file: M,
+      line: 7,
+      path: 'flows[1].name',
+      message: "flow name 'Callback/EU' contains '/'; Genesys Cloud flow names cannot contain / or \\",
+      fix: "rename the flow here and in Genesys Cloud, e.g. 'Callback - EU'"
+    }
+  },
+  {
+    name: 'flow name with a backslash',
+    files: manifest({ 7: '  - name: Callback\\EU' }),
+    expect: { file: M, line: 7, path: 'flows[1].name', message: "contains '\\'; Genesys Cloud flow names cannot" }
+  },
+  {
+    name: 'flow name with a control character',
+    files: manifest({ 7: '  - name: "Call\\tback"' }),
+    expect: {
+      file: M,
+      line: 7,
+      path: 'flows[1].name',
+      message: "flow name 'Call\\tback' contains a control character"
+    }
+  },
+  {
+    name: 'flow name longer than 200 characters',
+    files: manifest({ 7: `  - name: ${'C'.repeat(201)}` }),
+    expect: {
+      file: M,
+      line: 7,
+      path: 'flows[1].name',
+      message: /^flow name 'C{80}…' is 201 characters; Genesys Cloud flow names have at most 200$/,
+      fix: 'shorten'
+    }
+  },
+  {
+    name: 'YAML syntax error inside a stage names the enclosing key',
+    files: manifest({ 16: '    flows: [Support IVR' }),
+    expect: { file: M, line: 17, path: 'stages[1].flows', message: 'invalid YAML: Flow sequence' }
+  },
+  {
+    name: 'YAML syntax error with no enclosing key names the document',
+    files: baseFiles({ 'repo/genesys/release.yml': '- a\nb: 1\n' }),
+    expect: { file: M, line: 2, path: '(document)', message: 'invalid YAML' }
   },
   {
     name: 'flow file does not exist',
@@ -299,7 +449,7 @@ const cases: Case[] = [
   {
     name: 'flow file is not valid YAML',
     files: baseFiles({ 'repo/flows/callback.yaml': 'workflow:\n  name: Callback\n  division: [Home\n' }),
-    expect: { file: 'flows/callback.yaml', line: 4, path: '', message: 'invalid YAML' }
+    expect: { file: 'flows/callback.yaml', line: 4, path: 'workflow.division', message: 'invalid YAML' }
   },
   {
     name: 'flow file larger than 512,000 bytes after substitution',
