@@ -75333,7 +75333,7 @@ module.exports = {
 /***/ ((module, __unused_webpack___webpack_exports__, __nccwpck_require__) => {
 
 __nccwpck_require__.a(module, async (__webpack_handle_async_dependencies__, __webpack_async_result__) => { try {
-/* harmony import */ var _main_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(62283);
+/* harmony import */ var _main_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(57342);
 
 await (0,_main_js__WEBPACK_IMPORTED_MODULE_0__/* .run */ .eF)();
 
@@ -75342,7 +75342,7 @@ __webpack_async_result__();
 
 /***/ }),
 
-/***/ 62283:
+/***/ 57342:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
 
@@ -75410,36 +75410,61 @@ class FakeClock {
 ;// CONCATENATED MODULE: ./src/redact.ts
 // The one redaction layer: every string that leaves the process (logs, journal, audit, summary, outputs, errors)
 // can pass through `redact`. Known secrets are registered as soon as they exist; patterns catch the rest.
+// `redact` is on the hot path (every log line, every journal string and key), so it allocates nothing for text that
+// contains no secret: the secret list is sorted once per registration, not per call, and each secret and pattern is
+// only applied when a cheap scan finds it (each hint accepts every text its pattern can match).
+// Hoisted: a regex literal inside a function body is a new RegExp object on every call.
+const AUTH_HINT = /basic|bearer/i;
+const FIELD_HINT = /token|secret|password/i;
 const PATTERNS = [
     // Authorization headers, wherever they end up in text.
-    [/\b(Basic|Bearer)\s+[A-Za-z0-9+/=._~-]{8,}/gi, '$1 ***'],
+    { re: /\b(Basic|Bearer)\s+[A-Za-z0-9+/=._~-]{8,}/gi, by: '$1 ***', hint: (t) => AUTH_HINT.test(t) },
     // access_token / client_secret fields in JSON or form bodies.
-    [/("?(?:access_token|client_secret|refresh_token|password)"?\s*[:=]\s*"?)[^"&\s,}]+/gi, '$1***'],
+    {
+        re: /("?(?:access_token|client_secret|refresh_token|password)"?\s*[:=]\s*"?)[^"&\s,}]+/gi,
+        by: '$1***',
+        hint: (t) => FIELD_HINT.test(t)
+    },
     // Presigned URLs: keep scheme, host and path, drop the query string (signatures, credentials, expiry).
-    [/(https?:\/\/[^\s"'?#]+)\?[^\s"'#]*/gi, '$1?***']
+    { re: /(https?:\/\/[^\s"'?#]+)\?[^\s"'#]*/gi, by: '$1?***', hint: (t) => t.includes('?') && t.includes('://') }
 ];
 class Redactor {
     secrets = new Set();
+    /** The secrets longest first (so a secret that contains another is replaced whole); rebuilt after a registration. */
+    ordered;
+    /** Length of the shortest registered form: shorter text cannot contain a secret. */
+    shortest = Number.POSITIVE_INFINITY;
     /** Registers a secret and its common encodings (base64 of itself, URL-encoded). Ignores short strings. */
     add(secret) {
         if (!secret || secret.length < 4)
             return;
         const forms = [secret, encodeURIComponent(secret), Buffer.from(secret).toString('base64')];
         for (const f of forms)
-            this.secrets.add(f);
+            this.register(f);
     }
     /** Registers `id:secret` the way a Basic header carries it. */
     addBasic(id, secret) {
         this.add(secret);
-        this.secrets.add(Buffer.from(`${id}:${secret}`).toString('base64'));
+        this.register(Buffer.from(`${id}:${secret}`).toString('base64'));
+    }
+    register(form) {
+        if (this.secrets.has(form))
+            return;
+        this.secrets.add(form);
+        this.ordered = undefined;
+        this.shortest = Math.min(this.shortest, form.length);
     }
     redact(text) {
         let out = text;
-        // Longest first, so a secret that contains another is replaced whole.
-        for (const s of [...this.secrets].sort((a, b) => b.length - a.length))
-            out = out.split(s).join('***');
-        for (const [re, by] of PATTERNS)
-            out = out.replace(re, by);
+        if (out.length >= this.shortest) {
+            this.ordered ??= [...this.secrets].sort((a, b) => b.length - a.length);
+            for (const s of this.ordered)
+                if (out.includes(s))
+                    out = out.replaceAll(s, '***');
+        }
+        for (const { re, by, hint } of PATTERNS)
+            if (hint(out))
+                out = out.replace(re, by);
         return out;
     }
     /** Redacts every string in a JSON-like value (keys included). */
@@ -75474,8 +75499,11 @@ const redact_redactor = new Redactor();
  * at the start of a line nor the legacy `##[name]` form, which the runner recognises anywhere in a line.
  */
 function safeText(text) {
-    return redact_redactor
-        .redact(text)
+    const clean = redact_redactor.redact(text);
+    // Fast path for the common line (no CR, nothing that could read as a command): no split/map/join copies.
+    if (!clean.includes('::') && !clean.includes('##[') && !clean.includes('\r'))
+        return clean;
+    return clean
         .split(/\r?\n|\r/)
         .map((line) => (/^\s*::/.test(line) ? `\u2063${line.replace(/::/g, ':\u2063:')}` : line))
         .map((line) => line.replace(/##\[/g, '#\u2063#['))
@@ -75973,8 +76001,52 @@ function toPlainJson(value) {
     };
     return walk(value);
 }
-/** JSON with object keys sorted at every level and no whitespace: the one byte form that gets hashed. */
-function canonicalJson(value) {
+/**
+ * `toPlainJson` and `Redactor.redactDeep` in one walk: the plain JSON form of `value` with every string and key
+ * redacted. Equal to `redactor.redactDeep(toPlainJson(value))`, without building the intermediate copy.
+ */
+function toRedactedPlainJson(value, redactor) {
+    const seen = new WeakSet();
+    const walk = (v) => {
+        if (v === null || typeof v === 'boolean')
+            return v;
+        if (typeof v === 'string')
+            return redactor.redact(v);
+        if (typeof v === 'number')
+            return Number.isFinite(v) ? v : null;
+        if (typeof v === 'bigint')
+            return redactor.redact(v.toString());
+        if (v === undefined || typeof v === 'function' || typeof v === 'symbol')
+            return undefined;
+        if (v instanceof Date)
+            return Number.isNaN(v.getTime()) ? null : redactor.redact(v.toISOString());
+        if (v instanceof Error)
+            return { name: redactor.redact(v.name), message: redactor.redact(v.message) };
+        if (typeof v === 'object') {
+            if (seen.has(v))
+                return redactor.redact('[circular]');
+            seen.add(v);
+            let out;
+            if (Array.isArray(v))
+                out = v.map((x) => walk(x) ?? null);
+            else {
+                const o = {};
+                for (const [k, x] of Object.entries(v)) {
+                    const w = walk(x);
+                    if (w !== undefined)
+                        o[redactor.redact(k)] = w;
+                }
+                out = o;
+            }
+            seen.delete(v);
+            return out;
+        }
+        return undefined;
+    };
+    return walk(value);
+}
+/** `canonicalJson` of a value that is already plain JSON data (as `toPlainJson` returns): skips that walk. */
+function canonicalPlainJson(plain) {
     const walk = (v) => {
         if (Array.isArray(v))
             return v.map(walk);
@@ -75989,11 +76061,18 @@ function canonicalJson(value) {
         }
         return v;
     };
-    return JSON.stringify(walk(toPlainJson(value))) ?? 'null';
+    return JSON.stringify(walk(plain)) ?? 'null';
+}
+/** JSON with object keys sorted at every level and no whitespace: the one byte form that gets hashed. */
+function canonicalJson(value) {
+    return canonicalPlainJson(toPlainJson(value));
 }
 /** sha256 (hex) of an event's canonical JSON, prevHash included: what the next event's `prevHash` must equal. */
 function hashEvent(event) {
-    return (0,external_node_crypto_.createHash)('sha256').update(canonicalJson(event), 'utf8').digest('hex');
+    return sha256(canonicalJson(event));
+}
+function sha256(text) {
+    return (0,external_node_crypto_.createHash)('sha256').update(text, 'utf8').digest('hex');
 }
 function journalFileName(releaseId) {
     return `flow-release-${releaseId}.journal.jsonl`;
@@ -76067,8 +76146,9 @@ class Journal {
         this.sealed = true;
     }
     append(type, init) {
-        // Redact before hashing: the hash must cover exactly the bytes that were written.
-        const clean = this.redactor.redactDeep(toPlainJson(init));
+        // Redact before hashing: the hash must cover exactly the bytes that were written. One walk makes the plain,
+        // redacted copy that is both kept in memory and written; the caller's `init` is not retained.
+        const clean = toRedactedPlainJson(init, this.redactor);
         const event = {
             seq: (this.list.at(-1)?.seq ?? 0) + 1,
             at: new Date(this.clock.now()).toISOString(),
@@ -76085,8 +76165,9 @@ class Journal {
             this.dropped++;
             return event;
         }
-        const line = canonicalJson(event);
-        this.lastHash = hashEvent(event);
+        // `event` is plain JSON data already, and its hash is the hash of exactly this line: serialise once.
+        const line = canonicalPlainJson(event);
+        this.lastHash = sha256(line);
         this.list.push(event);
         try {
             (0,external_node_fs_.appendFileSync)(this.path, line + '\n', 'utf8');
@@ -87682,6 +87763,10 @@ const relativeFile = schemas_string()
     .min(1)
     .refine((p) => !p.startsWith('/') && !p.includes('\\') && !p.split('/').includes('..'), {
     message: 'must be a relative path inside the artifacts directory'
+})
+    // A segment git could read as an option (`--upload-pack=…`) or a control character never comes from artifactPath.
+    .refine((p) => !p.split('/').some((seg) => seg.startsWith('-')) && !/[\u0000-\u001f\u007f]/.test(p), {
+    message: 'must not have a segment starting with "-" or contain control characters'
 });
 const releaseRecordSchema = object({
     schemaVersion: literal(1),
@@ -91824,6 +91909,10 @@ function getInputs(get = (n) => lib_core/* getInput */.V4(n), secrets = redact_r
     const manifest = read('manifest').trim() || DEFAULT_MANIFEST;
     if (hasControlChars(manifest))
         problems.push(`manifest must be a file path without control characters (got ${show(manifest)})`);
+    else if (manifest.split(/[\\/]/).some((seg) => seg.startsWith('-')))
+        problems.push(`manifest must not have a path segment starting with '-' (got ${show(manifest)}): it could be read as an option; rename the file or directory, e.g. ${DEFAULT_MANIFEST}`);
+    else if (manifest.split(/[\\/]/).some((seg) => /^\.git[. ]*$/i.test(seg)))
+        problems.push(`manifest must not point into a .git directory (got ${show(manifest)}); use a file of the working tree such as ${DEFAULT_MANIFEST}`);
     const regionInput = read('region').trim();
     const regionRaw = regionInput.toLowerCase();
     let region;
@@ -92079,7 +92168,7 @@ function parseYaml(text, what) {
         const pos = position(lineCounter, err.pos[0]);
         issues.push({
             ...pos,
-            path: [],
+            path: pathNear(doc, err.pos[0]),
             message: `invalid YAML: ${err.message.split('\n')[0] ?? err.message}`,
             fix: `fix the ${what}'s YAML syntax at this line`
         });
@@ -92188,6 +92277,46 @@ function pathAt(doc, offset) {
             break;
     }
     return path;
+}
+/**
+ * Field path of the nearest entry enclosing `offset`, for YAML syntax errors: the parser still builds a (partial)
+ * document, and the error's offset falls inside, or right at the end of, the entry it is about (an unclosed `[` is
+ * reported where the next line starts, which is where the `flows:` entry ends). Enters flow collections too, but
+ * stops at scalars inside sequences: the result names a key (`stages[1].flows`), not a list element.
+ */
+function pathNear(doc, offset) {
+    const path = [];
+    const span = (n) => {
+        const r = n?.range;
+        return r ? [r[0], Math.max(r[1], r[2])] : undefined;
+    };
+    const covers = (start, end) => start !== undefined && end !== undefined && start <= offset && offset <= end;
+    let node = doc.contents;
+    for (let guard = 0; guard < MAX_DEPTH * 2; guard++) {
+        if ((0,yaml_dist/* isMap */.jh)(node)) {
+            const pair = node.items.find((p) => covers(span(p.key)?.[0], (span(p.value) ?? span(p.key))?.[1]));
+            if (!pair || !(0,yaml_dist/* isScalar */.jn)(pair.key))
+                break;
+            path.push(String(pair.key.value));
+            node = pair.value;
+        }
+        else if ((0,yaml_dist/* isSeq */.oP)(node)) {
+            const i = node.items.findIndex((n) => ((0,yaml_dist/* isMap */.jh)(n) || (0,yaml_dist/* isSeq */.oP)(n)) && covers(span(n)?.[0], span(n)?.[1]));
+            if (i < 0)
+                break;
+            path.push(i);
+            node = node.items[i];
+        }
+        else
+            break;
+    }
+    return path;
+}
+/** The field path of an issue about the document as a whole or at a position with no enclosing key. */
+const DOCUMENT_PATH = '(document)';
+/** formatPath, or `(document)` when the path is empty (a title such as `Flow Release: <path>` never dangles). */
+function documentPath(path) {
+    return formatPath(path) || DOCUMENT_PATH;
 }
 function positionOf(parsed, offset) {
     return position(parsed.lineCounter, offset);
@@ -92330,7 +92459,7 @@ async function loadFlowFile(req) {
     }
     const parsed = parseYaml(content, 'flow file');
     for (const i of parsed.issues)
-        issues.push(at(i.line, i.column, formatPath(i.path), i.message, i.fix));
+        issues.push(at(i.line, i.column, documentPath(i.path), i.message, i.fix));
     if (issues.length > 0)
         return { issues };
     const value = parsed.value;
@@ -92391,10 +92520,144 @@ function exampleKey(type) {
     return known[type] ?? type;
 }
 
+;// CONCATENATED MODULE: ./src/manifest/paths.ts
+// Checks on the paths a manifest gives (the artifacts directory, flow file references). They run in the loader, so a
+// path that git would read as an option (`--upload-pack=…`, `-rf`), that points into `.git` or that carries control
+// characters is refused before anything touches the org. The artifacts directory rules are at least as strict as
+// the committer's (src/git/committer.ts validateRelativePath): a manifest that validates can always be committed.
+
+
+/** C0 control characters and DEL (written as a loop: eslint forbids control characters in regexes). */
+function paths_hasControlChars(s) {
+    for (let i = 0; i < s.length; i++) {
+        const c = s.charCodeAt(i);
+        if (c < 32 || c === 127)
+            return true;
+    }
+    return false;
+}
+/** A user value inside a message: quoted, one line, short, control characters escaped (never raw in a log line). */
+function show(value) {
+    const escaped = JSON.stringify(value).slice(1, -1);
+    return `'${truncate(escaped, 80)}'`;
+}
+/** `.git`, and the forms Windows and macOS file systems treat as the same name (`.GIT`, `.git.`, `.git `). */
+function isGitSegment(seg) {
+    return /^\.git[. ]*$/i.test(seg);
+}
+function segments(p) {
+    return p.split(/[\\/]/);
+}
+/** `(…)` naming the segment that starts with `-`, or undefined when none does. */
+function dashSegment(p) {
+    const seg = segments(p).find((s) => s.startsWith('-'));
+    if (seg === undefined)
+        return undefined;
+    return seg === p ? '' : ` (${show(seg)})`;
+}
+const EXAMPLE_ARTIFACTS_DIR = 'genesys/published';
+/** Problems with `artifacts.dir`, or undefined when the committer can use it. */
+function checkArtifactsDir(dir, workspace) {
+    const what = `artifacts directory ${show(dir)}`;
+    const example = `use a relative path such as ${EXAMPLE_ARTIFACTS_DIR}`;
+    if (paths_hasControlChars(dir)) {
+        return {
+            message: `${what} contains a control character (newline, tab, NUL, ...)`,
+            fix: `remove it; ${example}`
+        };
+    }
+    const dash = dashSegment(dir);
+    if (dash !== undefined) {
+        return {
+            message: `${what} has a path segment starting with '-'${dash}, which git would read as an option`,
+            fix: `rename the directory so that no segment starts with '-'; ${example}`
+        };
+    }
+    if (dir.includes('\\')) {
+        return { message: `${what} contains a backslash`, fix: `separate directories with '/'; ${example}` };
+    }
+    const trimmed = dir.replace(/\/+$/, '');
+    const rel = external_node_path_default().relative(workspace, external_node_path_default().resolve(workspace, trimmed));
+    if (external_node_path_default().isAbsolute(dir) ||
+        /^[A-Za-z]:/.test(dir) ||
+        segments(trimmed).includes('..') ||
+        rel === '' ||
+        rel.startsWith('..') ||
+        external_node_path_default().isAbsolute(rel)) {
+        return { message: `${what} is not a subdirectory of the repository`, fix: example };
+    }
+    if (dir.includes('..')) {
+        return { message: `${what} contains '..'`, fix: `rename the directory; ${example}` };
+    }
+    if (segments(trimmed).some((s) => s === '' || s === '.')) {
+        return {
+            message: `${what} has an empty or '.' path segment`,
+            fix: `write it without './' or '//', e.g. ${EXAMPLE_ARTIFACTS_DIR}`
+        };
+    }
+    if (segments(trimmed).some(isGitSegment)) {
+        return {
+            message: `${what} points into a .git directory`,
+            fix: `keep the exports in the working tree; ${example}`
+        };
+    }
+    return undefined;
+}
+/** Problems with a flow's `file:` that are about the text of the path (existence and confinement come later). */
+function checkFlowFilePath(file) {
+    const what = `file path ${show(file)}`;
+    if (paths_hasControlChars(file)) {
+        return {
+            message: `${what} contains a control character (newline, tab, NUL, ...)`,
+            fix: 'reference the file with a plain relative path such as flows/my-flow.yaml'
+        };
+    }
+    const dash = dashSegment(file);
+    if (dash !== undefined) {
+        return {
+            message: `${what} has a path segment starting with '-'${dash}, which git and other tools read as an option`,
+            fix: "rename the file or directory so that no segment starts with '-', e.g. flows/my-flow.yaml"
+        };
+    }
+    if (segments(file).some(isGitSegment)) {
+        return {
+            message: `${what} points into a .git directory`,
+            fix: 'reference a flow file of the working tree, e.g. flows/my-flow.yaml'
+        };
+    }
+    return undefined;
+}
+/** Genesys Cloud flow names: no path separators or control characters, at most 200 characters. */
+const MAX_FLOW_NAME_LENGTH = 200;
+function checkFlowName(name) {
+    const fix = 'use the exact Genesys Cloud flow name, e.g. Support IVR - EU';
+    if (paths_hasControlChars(name)) {
+        return {
+            message: `flow name ${show(name)} contains a control character (newline, tab, ...); Genesys Cloud flow names cannot`,
+            fix
+        };
+    }
+    const sep = ['/', '\\'].find((c) => name.includes(c));
+    if (sep !== undefined) {
+        return {
+            message: `flow name ${show(name)} contains '${sep}'; Genesys Cloud flow names cannot contain / or \\`,
+            fix: `rename the flow here and in Genesys Cloud, e.g. ${show(name.split(sep).join(' - '))}`
+        };
+    }
+    if (name.length > MAX_FLOW_NAME_LENGTH) {
+        return {
+            message: `flow name ${show(name)} is ${name.length} characters; Genesys Cloud flow names have at most ${MAX_FLOW_NAME_LENGTH}`,
+            fix: 'shorten the name (here and in Architect)'
+        };
+    }
+    return undefined;
+}
+
 ;// CONCATENATED MODULE: ./src/manifest/schema.ts
 // The manifest's YAML shape in zod (kebab-case keys, exactly as users write them). Objects are strict: an unknown key
 // is an error that names the key, so a typo such as `bake-time:` never silently falls back to a default.
 // Checks are validated per kind (see CHECK_SCHEMAS) so a wrong `kind` gets one clear issue instead of a union dump.
+
 
 
 
@@ -92430,11 +92693,27 @@ const schema_name = schemas_string()
     .min(1, 'must not be empty')
     .max(200, 'must be at most 200 characters')
     .refine((s) => ![...s].some((c) => c.charCodeAt(0) < 32 || c.charCodeAt(0) === 127), 'must not contain control characters (newlines, tabs, ...)');
+/** A flow's own name: the exact Genesys Cloud name, which also becomes the exported file's name. */
+const flowName = schemas_string()
+    .trim()
+    .min(1, 'must not be empty')
+    .superRefine((s, ctx) => {
+    const problem = checkFlowName(s);
+    if (problem)
+        schema_custom(ctx, problem.message, problem.fix);
+});
 const scalarValue = union([schemas_string(), schemas_number(), schemas_boolean()]).transform((v) => String(v));
 const flowSchema = strictObject({
-    name: schema_name,
+    name: flowName,
     type: schemas_enum(FLOW_TYPES),
-    file: schemas_string().min(1, 'must not be empty').optional(),
+    file: schemas_string()
+        .min(1, 'must not be empty')
+        .superRefine((s, ctx) => {
+        const problem = checkFlowFilePath(s);
+        if (problem)
+            schema_custom(ctx, problem.message, problem.fix);
+    })
+        .optional(),
     source: schemas_enum(['draft', 'file']).optional(),
     substitutions: record(schemas_string()
         .regex(/^[A-Za-z_][A-Za-z0-9_.-]*$/, 'substitution keys are letters, digits, _ . - (start with a letter)'), scalarValue)
@@ -92448,6 +92727,11 @@ const stageSchema = strictObject({
     'check-interval': durationWithin(1000, 24 * 3_600_000, 'check-interval').optional(),
     checks: array(schema_name).optional()
 });
+// 16 flows at once keeps a 50-flow release within 10% of the platform floor (npm run bench); requests are paced
+// below the 300/min per-token limit whatever the concurrency, so a higher value never trips it.
+const DEFAULT_CONCURRENCY = 16;
+const MIN_CONCURRENCY = 1;
+const MAX_CONCURRENCY = 32;
 const jsonObject = record(schemas_string(), unknown());
 const executionCheckSchema = strictObject({
     kind: literal('execution'),
@@ -92504,10 +92788,22 @@ const manifestSchema = strictObject({
         .optional(),
     artifacts: strictObject({
         dir: schemas_string().min(1, 'must not be empty').optional(),
-        message: schemas_string().min(1, 'must not be empty').max(500).optional()
+        message: schemas_string()
+            .max(500)
+            .superRefine((s, ctx) => {
+            if (s.trim() === '')
+                schema_custom(ctx, 'must not be empty or blank', 'write a commit message such as "release: {{release}}", or omit it');
+        })
+            .optional()
     })
         .optional(),
-    concurrency: schemas_number().int('must be a whole number').min(1, 'must be 1..16').max(16, 'must be 1..16').optional(),
+    concurrency: schemas_number()
+        .superRefine((n, ctx) => {
+        if (!Number.isInteger(n) || n < MIN_CONCURRENCY || n > MAX_CONCURRENCY) {
+            schema_custom(ctx, `must be a whole number from ${MIN_CONCURRENCY} to ${MAX_CONCURRENCY} (got ${n}); the default is ${DEFAULT_CONCURRENCY}`, `set concurrency to ${MIN_CONCURRENCY}..${MAX_CONCURRENCY} (flows published at once within a stage; requests are paced below the API rate limit at any value), or omit it`);
+        }
+    })
+        .optional(),
     'job-timeout': durationWithin(10_000, 6 * 3_600_000, 'job-timeout').optional()
 });
 
@@ -92556,6 +92852,7 @@ function closest(input, candidates) {
 
 
 
+
 const MAX_MANIFEST_BYTES = 1024 * 1024;
 const DEFAULT_COMMIT_MESSAGE = 'release: {{release}} [skip ci]';
 const DEFAULT_ARTIFACTS_DIR = 'genesys/published';
@@ -92565,7 +92862,6 @@ const DEFAULT_EXECUTION_TIMEOUT_MS = 60_000;
 const DEFAULT_HTTP_TIMEOUT_MS = 10_000;
 const DEFAULT_MIN_SAMPLES = 20;
 const DEFAULT_JOB_TIMEOUT_MS = 16 * 60_000;
-const DEFAULT_CONCURRENCY = 4;
 /** `file:line:col: path: message (fix: ...)` — the form editors and GitHub problem matchers understand. */
 function formatIssue(issue) {
     const where = `${issue.file}:${issue.line}:${issue.column}`;
@@ -92632,7 +92928,7 @@ async function load(opts) {
             file: display,
             line: i.line,
             column: i.column,
-            path: formatPath(i.path),
+            path: documentPath(i.path),
             message: i.message,
             fix: i.fix
         });
@@ -92813,13 +93109,12 @@ async function load(opts) {
             }
         });
     }
-    // 4. Artifacts directory: the committer writes there, so it must stay inside the repository.
-    if (isRecord(root.artifacts) && typeof root.artifacts.dir === 'string') {
-        const dir = root.artifacts.dir;
-        const rel = external_node_path_default().relative(workspace, external_node_path_default().resolve(workspace, dir));
-        if (dir.includes('\0') || rel.startsWith('..') || external_node_path_default().isAbsolute(rel) || rel === '') {
-            add(['artifacts', 'dir'], `artifacts directory '${truncate(dir)}' is not a subdirectory of the repository`, 'use a relative path such as genesys/published');
-        }
+    // 4. Artifacts directory: the committer writes there and hands it to git, so it must stay inside the working tree,
+    // outside .git, and never read as an option. Refused here, before anything touches the org.
+    if (isRecord(root.artifacts) && typeof root.artifacts.dir === 'string' && root.artifacts.dir !== '') {
+        const problem = checkArtifactsDir(root.artifacts.dir, workspace);
+        if (problem)
+            add(['artifacts', 'dir'], problem.message, problem.fix);
     }
     // 5. Flow files: existence, confinement, placeholders, size, Archy type key and name.
     const specs = [];
@@ -93376,10 +93671,13 @@ async function executionCheck(ctx, check, round, live) {
         ];
     }
 }
-function sumMetric(res, version, metric) {
+function sumMetric(res, flowId, version, metric, single) {
     let total;
     for (const r of res.results ?? []) {
         if (r.group?.flowVersion !== version)
+            continue;
+        // Grouped by flowId too; a response without the flowId group can only be attributed when one flow was asked.
+        if (r.group?.flowId !== undefined ? r.group.flowId !== flowId : !single)
             continue;
         for (const d of r.data ?? []) {
             for (const m of d.metrics) {
@@ -93391,6 +93689,17 @@ function sumMetric(res, version, metric) {
     }
     return total;
 }
+/** Flows per aggregates query: one query per check round for a stage, split only for very large stages. */
+const ANALYTICS_FLOWS_PER_QUERY = 50;
+/** The aggregates query for several flows: `or` over their ids inside the `and`, grouped by flow and version. */
+function aggregatesQuery(flowIds, interval) {
+    // The `and` holds only the `or` clause (an empty predicates list is left out, as the API's own examples do).
+    const filter = {
+        type: 'and',
+        clauses: [{ type: 'or', predicates: flowIds.map((value) => ({ dimension: 'flowId', value })) }]
+    };
+    return { interval, groupBy: ['flowId', 'flowVersion'], filter, metrics: ['nFlowOutcome', 'nFlowOutcomeFailed'] };
+}
 async function analyticsCheck(ctx, check, round, stage, live, stageStartedAt) {
     const expected = {
         metric: check.metric,
@@ -93400,83 +93709,102 @@ async function analyticsCheck(ctx, check, round, stage, live, stageStartedAt) {
     };
     if (check.compareToPrevious)
         expected.compareToPrevious = check.compareToPrevious;
-    const out = [];
-    for (const name of check.flows ?? stage.flows) {
-        const base = { check: check.name, kind: 'analytics', round, expected, flow: name };
+    const names = check.flows ?? stage.flows;
+    const byName = new Map();
+    const liveFlows = [];
+    for (const name of names) {
         const flow = live.get(name);
-        if (!flow) {
-            out.push({ ...base, result: 'inconclusive', measured: {}, message: `Flow "${name}" is not live; no analytics.` });
-            continue;
-        }
-        // The platform publishes before we observe it, and analytics intervals are minute-aligned: start a minute early.
-        // Grouping by flowVersion keeps the older version's traffic out of the new version's figures.
-        const since = Math.floor(((flow.publishedAt ?? stageStartedAt) - 60_000) / 60_000) * 60_000;
+        if (flow)
+            liveFlows.push(flow);
+        else
+            byName.set(name, {
+                check: check.name,
+                kind: 'analytics',
+                round,
+                expected,
+                flow: name,
+                result: 'inconclusive',
+                measured: {},
+                message: `Flow "${name}" is not live; no analytics.`
+            });
+    }
+    // The platform publishes before we observe it, and analytics intervals are minute-aligned: start a minute early.
+    // Grouping by flowVersion keeps the older version's traffic out of the new version's figures, so one interval from
+    // the earliest publish of the batch measures every new version exactly as a query of its own would.
+    const sinceOf = (f) => Math.floor(((f.publishedAt ?? stageStartedAt) - 60_000) / 60_000) * 60_000;
+    for (let i = 0; i < liveFlows.length; i += ANALYTICS_FLOWS_PER_QUERY) {
+        const batch = liveFlows.slice(i, i + ANALYTICS_FLOWS_PER_QUERY);
+        const since = Math.min(...batch.map(sinceOf));
         const end = Math.max(ctx.clock.now(), since + 1000);
         const interval = `${new Date(since).toISOString()}/${new Date(end).toISOString()}`;
         let res;
+        let error;
         try {
-            res = await ctx.api.queryFlowAggregates({
-                interval,
-                groupBy: ['flowVersion'],
-                filter: { type: 'and', predicates: [{ dimension: 'flowId', value: flow.flowId }] },
-                metrics: ['nFlowOutcome', 'nFlowOutcomeFailed']
-            });
+            res = await ctx.api.queryFlowAggregates(aggregatesQuery([...new Set(batch.map((f) => f.flowId))], interval));
         }
         catch (e) {
             if (isCancellation(ctx, e))
                 throw e;
-            out.push({
-                ...base,
-                result: 'fail',
-                measured: { interval, flowId: flow.flowId, flowVersion: flow.version },
-                message: `Analytics query for "${name}" failed: ${context_errorText(e)}`
-            });
-            continue;
+            error = context_errorText(e);
         }
-        const samples = sumMetric(res, flow.version, 'nFlowOutcome') ?? 0;
-        const failed = sumMetric(res, flow.version, 'nFlowOutcomeFailed') ?? 0;
-        const measured = {
-            interval,
-            flowId: flow.flowId,
-            flowVersion: flow.version,
-            samples,
-            failed,
-            failureRate: samples > 0 ? failed / samples : null
-        };
-        if (samples < check.minSamples || samples === 0) {
-            const warn = check.onInsufficientData === 'pass-with-warning';
-            out.push({
-                ...base,
-                result: warn ? 'pass-with-warning' : 'inconclusive',
-                measured,
-                message: `Insufficient data for "${name}" v${flow.version}: ${samples} flow outcome(s), at least ${check.minSamples} needed` +
-                    (warn ? ' — passing with a warning as configured.' : ' — treated as a failure (on-insufficient-data: fail).')
-            });
-            continue;
+        for (const flow of batch) {
+            byName.set(flow.name, measureFlow(check, round, expected, flow, interval, res, error, batch.length === 1));
         }
-        const rate = failed / samples;
-        let ok = rate <= check.max;
-        let message = `"${name}" v${flow.version}: outcome failure rate ${rate.toFixed(4)} (${failed}/${samples}), max ${check.max}`;
-        if (check.compareToPrevious && flow.previousVersion) {
-            const prevSamples = sumMetric(res, flow.previousVersion, 'nFlowOutcome') ?? 0;
-            const prevFailed = sumMetric(res, flow.previousVersion, 'nFlowOutcomeFailed') ?? 0;
-            measured.previousVersion = flow.previousVersion;
-            measured.previousSamples = prevSamples;
-            if (prevSamples > 0) {
-                const prevRate = prevFailed / prevSamples;
-                measured.previousFailureRate = prevRate;
-                const limit = prevRate + check.compareToPrevious.maxIncrease;
-                if (rate > limit)
-                    ok = false;
-                message += `; previous v${flow.previousVersion} ${prevRate.toFixed(4)} (allowed up to ${limit.toFixed(4)})`;
-            }
-            else {
-                message += `; previous v${flow.previousVersion} had no outcomes in the window (comparison skipped)`;
-            }
-        }
-        out.push({ ...base, result: ok ? 'pass' : 'fail', measured, message: `${message}.` });
     }
-    return out;
+    return names.map((n) => byName.get(n)).filter(Boolean);
+}
+function measureFlow(check, round, expected, flow, interval, res, error, single) {
+    const name = flow.name;
+    const base = { check: check.name, kind: 'analytics', round, expected, flow: name };
+    if (!res) {
+        return {
+            ...base,
+            result: 'fail',
+            measured: { interval, flowId: flow.flowId, flowVersion: flow.version },
+            message: `Analytics query for "${name}" failed: ${error ?? 'no response'}`
+        };
+    }
+    const samples = sumMetric(res, flow.flowId, flow.version, 'nFlowOutcome', single) ?? 0;
+    const failed = sumMetric(res, flow.flowId, flow.version, 'nFlowOutcomeFailed', single) ?? 0;
+    const measured = {
+        interval,
+        flowId: flow.flowId,
+        flowVersion: flow.version,
+        samples,
+        failed,
+        failureRate: samples > 0 ? failed / samples : null
+    };
+    if (samples < check.minSamples || samples === 0) {
+        const warn = check.onInsufficientData === 'pass-with-warning';
+        return {
+            ...base,
+            result: warn ? 'pass-with-warning' : 'inconclusive',
+            measured,
+            message: `Insufficient data for "${name}" v${flow.version}: ${samples} flow outcome(s), at least ${check.minSamples} needed` +
+                (warn ? ' — passing with a warning as configured.' : ' — treated as a failure (on-insufficient-data: fail).')
+        };
+    }
+    const rate = failed / samples;
+    let ok = rate <= check.max;
+    let message = `"${name}" v${flow.version}: outcome failure rate ${rate.toFixed(4)} (${failed}/${samples}), max ${check.max}`;
+    if (check.compareToPrevious && flow.previousVersion) {
+        const prevSamples = sumMetric(res, flow.flowId, flow.previousVersion, 'nFlowOutcome', single) ?? 0;
+        const prevFailed = sumMetric(res, flow.flowId, flow.previousVersion, 'nFlowOutcomeFailed', single) ?? 0;
+        measured.previousVersion = flow.previousVersion;
+        measured.previousSamples = prevSamples;
+        if (prevSamples > 0) {
+            const prevRate = prevFailed / prevSamples;
+            measured.previousFailureRate = prevRate;
+            const limit = prevRate + check.compareToPrevious.maxIncrease;
+            if (rate > limit)
+                ok = false;
+            message += `; previous v${flow.previousVersion} ${prevRate.toFixed(4)} (allowed up to ${limit.toFixed(4)})`;
+        }
+        else {
+            message += `; previous v${flow.previousVersion} had no outcomes in the window (comparison skipped)`;
+        }
+    }
+    return { ...base, result: ok ? 'pass' : 'fail', measured, message: `${message}.` };
 }
 async function httpCheck(ctx, check, round) {
     const expected = { status: check.expectStatus };
@@ -93519,6 +93847,8 @@ async function httpCheck(ctx, check, round) {
 async function runStageChecks(ctx, stage, round, live, stageStartedAt) {
     const measurements = [];
     for (const name of stage.checks) {
+        // A cancelled run launches no further execution (a check is a call that starts something in the org).
+        throwIfCancelled(ctx);
         const check = ctx.manifest.checks[name];
         if (!check) {
             measurements.push({
@@ -94031,11 +94361,19 @@ async function awaitArchitectJob(ctx, jobId, c) {
 /** Publish Archy YAML through an Architect job and verify the published version changed. */
 async function publishYaml(ctx, t, yaml, c = {}) {
     let jobId;
+    let uploaded = false;
+    // A cancelled run starts nothing new: checked before the job is registered and again before the upload (a job
+    // registered but never uploaded does nothing).
+    if (c.signal?.aborted)
+        return { ok: false, cancelled: true, flowId: t.flowId, error: 'cancelled', changed: false };
     try {
         const reg = await ctx.api.registerArchitectJob();
         jobId = reg.id;
         c.onJob?.(reg.id);
+        if (c.signal?.aborted)
+            throw new CancelledError(abortReason(c.signal));
         try {
+            uploaded = true;
             await ctx.api.uploadArchitectJobFile(reg, yaml);
         }
         catch (e) {
@@ -94080,8 +94418,17 @@ async function publishYaml(ctx, t, yaml, c = {}) {
                 await awaitArchitectJob(ctx, jobId, { deadlineAt }).catch(() => undefined);
             }
             : undefined;
-        if (isCancellation(ctx, e))
-            return { ok: false, jobId, flowId: t.flowId, cancelled: true, error: 'cancelled', settle };
+        if (e instanceof CancelledError || isCancellation(ctx, e) || (c.signal?.aborted && e === c.signal.reason))
+            return {
+                ok: false,
+                jobId,
+                flowId: t.flowId,
+                cancelled: true,
+                inFlight: uploaded,
+                changed: uploaded ? undefined : false,
+                error: 'cancelled',
+                settle: uploaded ? settle : undefined
+            };
         const timedOut = e instanceof WaitTimeoutError;
         const back = await readBack(ctx, t);
         return {
@@ -94098,9 +94445,11 @@ async function publishYaml(ctx, t, yaml, c = {}) {
 }
 /** Promote a checked-in version with actions/publish; poll the flow's currentOperation, then verify. */
 async function publishDraft(ctx, t, version, c = {}) {
-    const before = await ctx.api.getFlow(t.flowId).catch(() => undefined);
+    const before = c.before ?? (await ctx.api.getFlow(t.flowId).catch(() => undefined));
     const beforeOpId = before?.currentOperation?.id;
     let opId;
+    if (c.signal?.aborted)
+        return { ok: false, cancelled: true, flowId: t.flowId, error: 'cancelled', changed: false };
     try {
         const op = await ctx.api.publishFlow(t.flowId, version);
         opId = op.id;
@@ -94156,8 +94505,8 @@ async function publishDraft(ctx, t, version, c = {}) {
         const settle = async (deadlineAt) => {
             await opWait(deadlineAt, undefined).catch(() => undefined);
         };
-        if (isCancellation(ctx, e))
-            return { ok: false, flowId: t.flowId, cancelled: true, error: 'cancelled', settle };
+        if (isCancellation(ctx, e) || (c.signal?.aborted && e === c.signal.reason))
+            return { ok: false, flowId: t.flowId, cancelled: true, inFlight: true, error: 'cancelled', settle };
         const back = await readBack(ctx, t);
         return {
             ok: false,
@@ -94177,6 +94526,10 @@ async function publishDraft(ctx, t, version, c = {}) {
 
 
 const ROLLBACK_ATTEMPTS = 3;
+/** Sleep between attempts; a cancellation ends it early (the next attempt then does not start). */
+async function pause(ctx, ms) {
+    await ctx.clock.sleep(ms, ctx.signal).catch(() => undefined);
+}
 function journalFlow(ctx, stage, r) {
     ctx.journal.append('rollback-flow', { stage, flow: r.name, status: r.ok ? 'ok' : 'error', details: r });
     const line = `Rollback of "${r.name}" (${r.action}): ${r.ok ? 'verified' : 'FAILED'} after ${r.attempts} attempt(s)${r.error ? ` — ${r.error}` : ''}`;
@@ -94197,6 +94550,10 @@ async function deleteCreated(ctx, f) {
         actual: {}
     };
     for (let attempt = 1; attempt <= ROLLBACK_ATTEMPTS; attempt++) {
+        if (ctx.signal?.aborted) {
+            r.error = 'cancelled before the delete was sent';
+            break;
+        }
         r.attempts = attempt;
         try {
             if (!f.flowId) {
@@ -94242,7 +94599,7 @@ async function deleteCreated(ctx, f) {
             r.error = context_errorText(e);
         }
         if (attempt < ROLLBACK_ATTEMPTS)
-            await ctx.clock.sleep(1000 * attempt);
+            await pause(ctx, 1000 * attempt);
     }
     return r;
 }
@@ -94250,7 +94607,9 @@ async function deleteCreated(ctx, f) {
  * Make `content` the published content of the flow again and verify it. Shared by the automatic rollback (snapshot
  * content) and `command: rollback` (the recorded export).
  */
-async function restoreContent(ctx, f, target, deadlineAt) {
+async function restoreContent(ctx, f, target, deadlineAt, 
+/** The version this release left published: any other version (not the target) is someone else's change. */
+expectCurrent) {
     const r = {
         name: f.name,
         type: f.type,
@@ -94264,6 +94623,14 @@ async function restoreContent(ctx, f, target, deadlineAt) {
     for (let attempt = 1; attempt <= ROLLBACK_ATTEMPTS; attempt++) {
         if (deadlineAt !== undefined && ctx.clock.now() >= deadlineAt && attempt > 1)
             break;
+        if (ctx.signal?.aborted) {
+            // A cancelled run starts no new restore publish.
+            r.error =
+                attempt === 1
+                    ? 'cancelled before the restore started'
+                    : `cancelled after attempt ${attempt - 1}: ${r.error ?? ''}`;
+            break;
+        }
         r.attempts = attempt;
         try {
             let current;
@@ -94283,11 +94650,17 @@ async function restoreContent(ctx, f, target, deadlineAt) {
                 r.error = undefined;
                 return r;
             }
+            if (attempt === 1 && expectCurrent !== undefined && current !== undefined && current !== expectCurrent) {
+                // Another release or a person published since this release did: restoring would overwrite their change.
+                r.error = `published version changed from ${expectCurrent} to ${current} since this release published it — another release or a person published it; refusing to overwrite`;
+                return r;
+            }
             if (attempt > 1 && current !== undefined) {
                 // An earlier attempt may have landed although its result was never seen (a lost or garbled poll): read the
                 // live content back instead of publishing the same content twice.
                 const live = await exportVersions(ctx, [{ name: f.name, type: f.type, flowId: f.flowId, version: current }], {
                     deadlineAt,
+                    signal: ctx.signal,
                     stage: f.stage
                 });
                 if (live.get(f.flowId)?.hash === target.hash) {
@@ -94304,6 +94677,7 @@ async function restoreContent(ctx, f, target, deadlineAt) {
                 fromVersion: current ?? null
             }, target.content, {
                 deadlineAt,
+                signal: ctx.signal,
                 stage: f.stage,
                 // Every Architect job this release registers is in the journal, the rollback's included.
                 onJob: (jobId) => ctx.journal.append('wait-progress', {
@@ -94318,7 +94692,7 @@ async function restoreContent(ctx, f, target, deadlineAt) {
                 r.error = pub.error ?? 'the republish did not change the published version';
             }
             else {
-                const exported = await exportVersions(ctx, [{ name: f.name, type: f.type, flowId: pub.flowId, version: pub.toVersion }], { deadlineAt, stage: f.stage });
+                const exported = await exportVersions(ctx, [{ name: f.name, type: f.type, flowId: pub.flowId, version: pub.toVersion }], { deadlineAt, signal: ctx.signal, stage: f.stage });
                 const hash = exported.get(pub.flowId)?.hash;
                 r.actual = { version: pub.toVersion, contentHash: hash };
                 if (pub.flowId !== f.flowId)
@@ -94336,15 +94710,20 @@ async function restoreContent(ctx, f, target, deadlineAt) {
         }
         ctx.log.warning(`Rollback attempt ${attempt} for "${f.name}" failed: ${r.error}`);
         if (attempt < ROLLBACK_ATTEMPTS)
-            await ctx.clock.sleep(1000 * attempt);
+            await pause(ctx, 1000 * attempt);
     }
     return r;
 }
-/** Roll back every changed flow, newest first. Ignores cancellation (bounded by `deadlineAt`). */
+/**
+ * Roll back every changed flow, newest first. A cancellation starts no further restore: the flows not reached are
+ * not in `results` (they stay at the version this release published).
+ */
 async function rollbackFlows(ctx, changed, opts) {
     const results = [];
     const kept = [];
     for (const f of [...changed].reverse()) {
+        if (ctx.signal?.aborted)
+            break;
         if (f.settle) {
             // A job cut short may still publish: let it end (bounded) so it cannot overwrite the restored content.
             await f.settle(opts.deadlineAt ?? ctx.clock.now() + ctx.manifest.jobTimeoutMs);
@@ -94377,7 +94756,7 @@ async function rollbackFlows(ctx, changed, opts) {
             };
         }
         else {
-            r = await restoreContent(ctx, f, f.snapshot, opts.deadlineAt);
+            r = await restoreContent(ctx, f, f.snapshot, opts.deadlineAt, f.publishedVersion);
         }
         journalFlow(ctx, f.stage, r);
         results.push(r);
@@ -94398,7 +94777,7 @@ function recordedTarget(content, version) {
 
 
 
-const DEFAULT_CANCEL_GRACE_MS = 10_000;
+
 /** Mutable bookkeeping of one run. */
 class RunState {
     results = new Map();
@@ -94407,6 +94786,15 @@ class RunState {
     published = new Map();
     /** Final states whose version counts as published by this run (`command: rollback` adds 'rolled-back'). */
     liveStates = new Set(['published']);
+    /** Snapshots of every flow the run will change, by flow id (taken once, before the first publish). */
+    snapshots;
+    /** Exports of the versions this run published, verified against the uploaded content, by flow id. */
+    verified = new Map();
+    /** Flows where another publisher's content is live instead of ours (never rolled back over). */
+    conflicts = [];
+    inFlight = [];
+    /** Manifest position of each flow: every list this run reports is in manifest order. */
+    order = new Map();
     set(name, patch) {
         const cur = this.results.get(name);
         if (cur)
@@ -94415,9 +94803,12 @@ class RunState {
     flowResults() {
         return [...this.results.values()];
     }
-    /** Only what is live at the end counts as published. */
+    /** Only what is live at the end counts as published; in manifest order. */
     publishedList() {
-        return [...this.published.values()].filter((p) => this.liveStates.has(this.results.get(p.name)?.state ?? 'unknown'));
+        const pos = (n) => this.order.get(n) ?? Number.MAX_SAFE_INTEGER;
+        return [...this.published.values()]
+            .filter((p) => this.liveStates.has(this.results.get(p.name)?.state ?? 'unknown'))
+            .sort((a, b) => pos(a.name) - pos(b.name));
     }
 }
 function toPlanned(p) {
@@ -94436,9 +94827,10 @@ async function runRelease(deps, opts) {
         releaseId: opts.releaseId
     };
     const state = new RunState();
-    for (const f of opts.manifest.flows) {
+    opts.manifest.flows.forEach((f, i) => {
+        state.order.set(f.name, i);
         state.results.set(f.name, { name: f.name, type: f.type, state: 'skipped', reason: 'not part of this run' });
-    }
+    });
     const finish = (outcome, message) => {
         const status = outcome === 'succeeded' || outcome === 'planned' ? 'info' : 'error';
         if (status === 'error')
@@ -94511,7 +94903,7 @@ async function runRelease(deps, opts) {
         }
         let failure;
         for (const stage of plan.stages) {
-            failure = await runStage(ctx, stage, state);
+            failure = await runStage(ctx, stage, state, plan);
             if (failure)
                 break;
         }
@@ -94524,17 +94916,14 @@ async function runRelease(deps, opts) {
     }
     catch (e) {
         // Cancellation outside a stage (plan) or a bug: nothing of ours may be left half-done.
-        const cancelled = isCancellation(ctx, e);
-        if (cancelled) {
+        if (isCancellation(ctx, e) || ctx.signal?.aborted) {
             ctx.journal.append('cancelled', { status: 'warning', details: { signal: abortReason(ctx.signal) } });
+            return cancelledFinish(ctx, state, undefined, finish);
         }
-        else {
-            ctx.journal.append('error', { status: 'error', details: { message: context_errorText(e), error: String(e) } });
-        }
-        if (state.changed.length === 0) {
-            return finish('failed', cancelled ? 'Cancelled before anything was changed.' : `Release failed: ${context_errorText(e)}`);
-        }
-        return await rollbackAndFinish(ctx, opts, state, undefined, context_errorText(e), cancelled, finish);
+        ctx.journal.append('error', { status: 'error', details: { message: context_errorText(e), error: String(e) } });
+        if (state.changed.length === 0)
+            return finish('failed', `Release failed: ${context_errorText(e)}`);
+        return await rollbackAndFinish(ctx, opts, state, undefined, context_errorText(e), finish);
     }
 }
 function successMessage(state) {
@@ -94543,7 +94932,7 @@ function successMessage(state) {
         return 'Release succeeded: nothing needed publishing (every flow is unchanged).';
     return `Release succeeded: published ${pub.map((p) => `${p.name} ${p.fromVersion ?? 'new'} → ${p.toVersion}`).join(', ')}.`;
 }
-async function runStage(ctx, stage, state) {
+async function runStage(ctx, stage, state, plan) {
     const name = stage.spec.name;
     const stageStartedAt = ctx.clock.now();
     ctx.journal.append('stage-started', {
@@ -94559,11 +94948,13 @@ async function runStage(ctx, stage, state) {
             ctx.journal.append('stage-succeeded', { stage: name, status: 'ok', details: { name } });
             return undefined;
         }
-        // 1. Snapshot every existing flow of the stage before touching any.
+        // 1. Snapshot every existing flow before touching any: once, for this and every later stage, in one export job,
+        //    so later stages start publishing at once. The check before each publish (guardPublish) proves a snapshot
+        //    taken earlier is still the live version.
         let snapshots;
         try {
             throwIfCancelled(ctx);
-            snapshots = await snapshotStage(ctx, name, toChange);
+            snapshots = state.snapshots ??= await snapshotAll(ctx, plan, stage.index);
         }
         catch (e) {
             if (isCancellation(ctx, e))
@@ -94584,8 +94975,20 @@ async function runStage(ctx, stage, state) {
             return fail(ctx, stage, 'cancelled', true);
         if (failures.length > 0)
             return fail(ctx, stage, `Publish failed: ${failures.join(' | ')}`);
-        // 3. Bake with checks.
-        const bake = await bakeStage(ctx, stage, state, stageStartedAt);
+        // 3. Bake with checks while one export job verifies that what is live is what this stage uploaded (a concurrent
+        //    publisher may have won the race); a mismatch ends the bake at once.
+        const stop = new AbortController();
+        const verifying = verifyStage(ctx, stage, toChange, state).then((v) => {
+            if (v)
+                stop.abort(new Error('verification failed'));
+            return v;
+        });
+        const bake = await bakeStage(ctx, stage, state, stageStartedAt, stop.signal);
+        const verifyFailure = await verifying;
+        if (ctx.signal?.aborted)
+            return fail(ctx, stage, 'cancelled', true);
+        if (verifyFailure)
+            return fail(ctx, stage, verifyFailure);
         if (bake)
             return fail(ctx, stage, bake.reason, bake.cancelled);
         ctx.journal.append('stage-succeeded', { stage: name, status: 'ok', details: { name } });
@@ -94603,14 +95006,19 @@ function fail(ctx, stage, reason, cancelled = false) {
     });
     return { stage, reason, cancelled };
 }
-async function snapshotStage(ctx, stage, flows) {
-    const existing = flows.filter((f) => f.flowId && f.publishedVersion);
+/** One export job for the published version of every existing flow that this and the later stages will change. */
+async function snapshotAll(ctx, plan, fromStage) {
+    const existing = plan.stages
+        .filter((s) => s.index >= fromStage)
+        .flatMap((s) => s.flows)
+        .filter((f) => (f.action === 'create' || f.action === 'update') && f.flowId && f.publishedVersion);
     if (existing.length === 0)
         return new Map();
-    const snaps = await exportVersions(ctx, existing.map((f) => ({ name: f.name, type: f.type, flowId: f.flowId, version: f.publishedVersion })), { signal: ctx.signal, stage });
+    const stageOf = new Map(existing.map((f) => [f.flowId, f.stage]));
+    const snaps = await exportVersions(ctx, existing.map((f) => ({ name: f.name, type: f.type, flowId: f.flowId, version: f.publishedVersion })), { signal: ctx.signal, stage: plan.stages[fromStage]?.spec.name });
     for (const s of snaps.values()) {
         ctx.journal.append('snapshot', {
-            stage,
+            stage: stageOf.get(s.flowId),
             flow: s.name,
             status: 'ok',
             details: { flowId: s.flowId, version: s.version, contentHash: s.hash, exportJobId: s.jobId }
@@ -94618,14 +95026,132 @@ async function snapshotStage(ctx, stage, flows) {
     }
     return snaps;
 }
+/**
+ * After a stage's publishes: export every version it published (one job) and compare each with what was uploaded.
+ * A mismatch means a concurrent publisher's content is live under the version this release read back: the stage
+ * fails, and that flow is reported as a conflict and never rolled back over the other publisher's content. Returns
+ * the failure reason, or undefined when every flow verified.
+ */
+async function verifyStage(ctx, stage, flows, state) {
+    const stageName = stage.spec.name;
+    const items = flows.flatMap((p) => {
+        const pub = state.published.get(p.name);
+        return pub ? [{ plan: p, req: { name: p.name, type: p.type, flowId: pub.flowId, version: pub.toVersion } }] : [];
+    });
+    if (items.length === 0)
+        return undefined;
+    let got;
+    try {
+        got = await exportVersions(ctx, items.map((i) => i.req), { signal: ctx.signal, stage: stageName });
+    }
+    catch (e) {
+        if (isCancellation(ctx, e) || ctx.signal?.aborted)
+            return undefined;
+        return `Could not verify the published content (export of the new versions failed): ${context_errorText(e)}`;
+    }
+    const conflicts = [];
+    for (const { plan: p, req } of items) {
+        const exported = got.get(req.flowId);
+        if (!exported)
+            continue;
+        if (p.spec.source !== 'file') {
+            // A promoted draft was not uploaded by us: its export is kept for the commit, nothing to compare.
+            state.verified.set(req.flowId, exported);
+            continue;
+        }
+        const expected = exportHash(p.spec.content);
+        if (exported.hash === expected) {
+            state.verified.set(req.flowId, exported);
+            continue;
+        }
+        const error = `conflict: version ${req.version} of "${p.name}" holds content ${exported.hash.slice(0, 12)}, but this release ` +
+            `uploaded ${expected.slice(0, 12)} — a concurrent release or a person published it at the same time. It is ` +
+            `not rolled back over their content; check which version should be live.`;
+        ctx.journal.append('publish-failed', {
+            stage: stageName,
+            flow: p.name,
+            status: 'error',
+            details: {
+                flowId: req.flowId,
+                error,
+                messages: [`expected content ${expected}`, `actual content ${exported.hash}`]
+            }
+        });
+        ctx.log.error(`"${p.name}": ${error}`);
+        state.set(p.name, { state: 'unknown', version: req.version, reason: error });
+        state.changed = state.changed.filter((c) => c.name !== p.name);
+        state.published.delete(p.name);
+        state.live.delete(p.name);
+        state.conflicts.push(`${p.name} (version ${req.version}: expected content ${expected.slice(0, 12)}, actual ${exported.hash.slice(0, 12)})`);
+        conflicts.push(`"${p.name}": ${error}`);
+    }
+    return conflicts.length ? `Content verification failed: ${conflicts.join(' | ')}` : undefined;
+}
+/**
+ * Right before publishing: the flow must still be as the plan and the snapshot saw it. Another release or a person
+ * may have published (or checked it out) since; publishing now would overwrite their change and make the snapshot
+ * wrong. Returns the refusal, or the flow as read (for actions/publish).
+ */
+async function guardPublish(ctx, p) {
+    if (!p.flowId) {
+        const found = await ctx.api.findFlowsByName(p.name, p.type);
+        const hit = found.find((f) => f.name === p.name && sameType(f.type, p.type) && !f.deleted);
+        if (!hit)
+            return {};
+        return {
+            refused: `"${p.name}" did not exist when planned, but now does (id ${hit.id}, published version ${hit.publishedVersion?.id ?? 'none'}) — another release or a person created it; refusing to overwrite. Re-run the release to plan it again.`
+        };
+    }
+    let flow;
+    try {
+        flow = await ctx.api.getFlow(p.flowId);
+    }
+    catch (e) {
+        if (!isNotFound(e))
+            throw e;
+    }
+    const now = flow && !flow.deleted ? (flow.publishedVersion?.id ?? null) : undefined;
+    const was = p.publishedVersion ?? null;
+    if (now === undefined) {
+        return { refused: `"${p.name}" (${p.flowId}) was deleted since the snapshot; refusing to recreate it.` };
+    }
+    if (now !== was) {
+        return {
+            refused: `"${p.name}": published version changed from ${was ?? 'none'} to ${now ?? 'none'} since the snapshot — another release or a person published it; refusing to overwrite. Re-run the release to plan it again.`
+        };
+    }
+    const lockedBy = flow?.lockedUser ? (flow.lockedUser.name ?? flow.lockedUser.id) : undefined;
+    if (lockedBy && !p.spec.forceUnlock) {
+        return {
+            refused: `"${p.name}" was checked out in Architect by ${lockedBy} since the plan; refusing to publish over it. Ask them to check it in, or set force-unlock: true on it in the manifest.`
+        };
+    }
+    return { flow };
+}
 /** Publish one flow; returns 'ok', 'cancelled' or the failure text. Records every change for the rollback. */
 async function publishOne(ctx, stage, p, snapshot, state) {
     const stageName = stage.spec.name;
     const fromVersion = p.publishedVersion ?? null;
     const target = { name: p.name, type: p.type, flowId: p.flowId, fromVersion };
+    let current;
     try {
         throwIfCancelled(ctx);
-        if (p.unlock && p.flowId) {
+        const guard = await guardPublish(ctx, p);
+        if (guard.refused) {
+            ctx.journal.append('flow-refused', {
+                stage: stageName,
+                flow: p.name,
+                status: 'error',
+                details: { flowId: p.flowId, reason: guard.refused }
+            });
+            ctx.log.error(guard.refused);
+            state.set(p.name, { state: 'failed', reason: guard.refused });
+            return guard.refused;
+        }
+        current = guard.flow;
+        throwIfCancelled(ctx);
+        // Unlock only what is still checked out (the plan saw the lock; it may have been checked in since).
+        if (p.unlock && p.flowId && (current === undefined || current.lockedUser)) {
             await ctx.api.unlockFlow(p.flowId);
             ctx.journal.append('flow-unlocked', {
                 stage: stageName,
@@ -94640,7 +95166,7 @@ async function publishOne(ctx, stage, p, snapshot, state) {
     catch (e) {
         if (isCancellation(ctx, e))
             return 'cancelled';
-        const error = `Could not unlock "${p.name}": ${context_errorText(e)}`;
+        const error = `Could not ${p.unlock ? 'read or unlock' : 'read'} "${p.name}" before publishing: ${context_errorText(e)}`;
         ctx.journal.append('publish-failed', {
             stage: stageName,
             flow: p.name,
@@ -94673,7 +95199,8 @@ async function publishOne(ctx, stage, p, snapshot, state) {
         });
         out = await publishDraft(ctx, { ...target, flowId: p.flowId }, p.draftVersion, {
             signal: ctx.signal,
-            stage: stageName
+            stage: stageName,
+            before: current
         });
     }
     const flowId = out.flowId ?? p.flowId;
@@ -94700,10 +95227,19 @@ async function publishOne(ctx, stage, p, snapshot, state) {
         return 'ok';
     }
     if (out.cancelled) {
-        // In doubt: the job may still land. The rollback settles it first, then restores.
-        if (flowId || out.jobId) {
-            recordChange(state, stageName, p, flowId, undefined, snapshot, out.settle);
-            state.set(p.name, { flowId, state: 'unknown', reason: 'cancelled while publishing' });
+        // Nothing is rolled back after a cancellation. A job already uploaded (or an operation already requested) may
+        // still finish on the platform: the flow's state is unknown, and the report says so.
+        if (out.inFlight) {
+            const what = out.jobId ? `Architect job ${out.jobId}` : 'the actions/publish operation';
+            state.inFlight.push({ name: p.name, flowId, what });
+            state.set(p.name, {
+                flowId,
+                state: 'unknown',
+                reason: `cancelled while ${what} was running; it may still publish on the platform`
+            });
+        }
+        else {
+            state.set(p.name, { reason: 'cancelled before its publish started' });
         }
         return 'cancelled';
     }
@@ -94744,24 +95280,30 @@ function recordChange(state, stage, p, flowId, version, snapshot, settle) {
 function runSpec(stage) {
     return { ...stage.spec, flows: stage.flows.map((f) => f.name) };
 }
-async function bakeStage(ctx, stage, state, stageStartedAt) {
+async function bakeStage(ctx, stage, state, stageStartedAt, stop) {
     const { bakeMs, checks } = stage.spec;
     const intervalMs = Math.max(1000, Math.min(stage.spec.checkIntervalMs || bakeMs || 1000, bakeMs || Infinity));
     ctx.journal.append('bake-started', { stage: stage.spec.name, status: 'info', details: { bakeMs, intervalMs } });
     ctx.log.info(`Baking ${stage.spec.name} for ${Math.round(bakeMs / 1000)} s${checks.length ? `, checks every ${Math.round(intervalMs / 1000)} s` : ''}.`);
     const start = ctx.clock.now();
     const end = start + bakeMs;
+    // Waits end on a cancellation or when the caller stops the bake (the content verification failed).
+    const signals = [ctx.signal, stop].filter((x) => x !== undefined);
+    const sleepSignal = signals.length > 1 ? AbortSignal.any(signals) : signals[0];
+    const stopped = () => stop?.aborted === true && !ctx.signal?.aborted;
     try {
         if (checks.length === 0) {
             if (bakeMs > 0)
-                await ctx.clock.sleep(bakeMs, ctx.signal);
+                await ctx.clock.sleep(bakeMs, sleepSignal);
             return undefined;
         }
         for (let round = 1;; round++) {
             const next = Math.min(start + round * intervalMs, end);
             const wait = next - ctx.clock.now();
             if (wait > 0)
-                await ctx.clock.sleep(wait, ctx.signal);
+                await ctx.clock.sleep(wait, sleepSignal);
+            if (stopped())
+                return undefined;
             throwIfCancelled(ctx);
             const run = await runStageChecks(ctx, runSpec(stage), round, state.live, stageStartedAt);
             if (!run.ok) {
@@ -94770,30 +95312,92 @@ async function bakeStage(ctx, stage, state, stageStartedAt) {
                     reason: `Check failed in bake round ${round}: ${failed.map((m) => `${m.check}: ${m.message}`).join(' | ')}`
                 };
             }
-            if (ctx.clock.now() >= end)
+            if (ctx.clock.now() >= end || stopped())
                 return undefined;
         }
     }
     catch (e) {
-        if (isCancellation(ctx, e))
+        if (isCancellation(ctx, e) || ctx.signal?.aborted)
             return { reason: 'cancelled', cancelled: true };
+        if (stopped())
+            return undefined;
         return { reason: `Checks could not run: ${context_errorText(e)}` };
     }
 }
 async function handleFailure(ctx, opts, state, failure, finish) {
-    if (failure.cancelled) {
+    if (failure.cancelled || ctx.signal?.aborted) {
         ctx.journal.append('cancelled', {
             stage: failure.stage.spec.name,
             status: 'warning',
             details: { signal: abortReason(ctx.signal) }
         });
+        return cancelledFinish(ctx, state, failure.stage, finish);
     }
-    const reason = `Stage ${failure.stage.spec.name}: ${failure.cancelled ? 'cancelled' : failure.reason}`;
+    const reason = `Stage ${failure.stage.spec.name}: ${failure.reason}`;
     if (state.changed.length === 0) {
         markUnreached(state);
+        if (state.conflicts.length > 0)
+            return finish('failed', `${reason}. ${conflictText(state)}`);
         return finish('failed', `${reason}. Nothing had been changed in the org.`);
     }
-    return rollbackAndFinish(ctx, opts, state, failure.stage, reason, failure.cancelled === true, finish);
+    return rollbackAndFinish(ctx, opts, state, failure.stage, reason, finish);
+}
+function conflictText(state) {
+    return state.conflicts.length
+        ? ` Not rolled back because another publisher's content is live (conflict, expected vs actual): ${state.conflicts.join('; ')}.`
+        : '';
+}
+/**
+ * A cancelled run starts nothing new — not even a rollback publish: it reports what it leaves behind. Flows this run
+ * published stay at their new versions; a job already handed to the platform may still land (state unknown).
+ */
+function cancelledFinish(ctx, state, stage, finish) {
+    markUnreached(state);
+    const signal = abortReason(ctx.signal);
+    const stageName = stage?.spec.name;
+    const left = state.publishedList();
+    for (const p of left) {
+        state.set(p.name, { reason: `left at version ${p.toVersion} after the cancellation (not rolled back)` });
+        ctx.journal.append('warning', {
+            stage: stageName,
+            flow: p.name,
+            status: 'warning',
+            details: {
+                message: `Cancelled: "${p.name}" is left at version ${p.toVersion} (published by this release, was ${p.fromVersion ?? 'new'}); it was not rolled back.`
+            }
+        });
+    }
+    const pos = (n) => state.order.get(n) ?? Number.MAX_SAFE_INTEGER;
+    state.inFlight.sort((a, b) => pos(a.name) - pos(b.name));
+    for (const f of state.inFlight) {
+        ctx.journal.append('warning', {
+            stage: stageName,
+            flow: f.name,
+            status: 'warning',
+            details: {
+                message: `Cancelled while ${f.what} for "${f.name}" was running: it may still publish on the platform; the flow's state is unknown.`
+            }
+        });
+    }
+    const where = stageName ? ` during stage ${stageName}` : '';
+    if (left.length === 0 && state.inFlight.length === 0 && state.conflicts.length === 0) {
+        return finish('failed', `Cancelled (${signal})${where}: no change was started after the signal, and nothing had been changed in the org.`);
+    }
+    const parts = [`Cancelled (${signal})${where}: no change was started after the signal and nothing was rolled back.`];
+    if (left.length) {
+        parts.push(`Left at their new versions (published by this release, not rolled back): ${left
+            .map((p) => `${p.name} ${p.toVersion} (was ${p.fromVersion ?? 'new'})`)
+            .join(', ')}.`);
+    }
+    if (state.inFlight.length) {
+        parts.push(`In flight when cancelled, may still publish on the platform (state unknown): ${state.inFlight
+            .map((f) => `${f.name} (${f.what})`)
+            .join(', ')}.`);
+    }
+    if (state.conflicts.length)
+        parts.push(conflictText(state).trim());
+    parts.push('To finish or undo it: re-run the release, or run it with command: rollback.');
+    return finish('failed', parts.join(' '));
 }
 function markUnreached(state) {
     for (const r of state.results.values()) {
@@ -94801,11 +95405,12 @@ function markUnreached(state) {
             state.set(r.name, { reason: 'release stopped before its stage' });
     }
 }
-async function rollbackAndFinish(ctx, opts, state, failedStage, reason, cancelled, finish) {
+async function rollbackAndFinish(ctx, opts, state, failedStage, reason, finish) {
     markUnreached(state);
     const names = [...state.changed].reverse().map((c) => c.name);
+    const conflicts = conflictText(state);
     if (!ctx.manifest.rollback.automatic) {
-        const m = `${reason}. Automatic rollback is off (rollback.automatic: false): ${names.join(', ')} stay as published; run command: rollback to restore the last release.`;
+        const m = `${reason}. Automatic rollback is off (rollback.automatic: false): ${names.join(', ')} stay as published; run command: rollback to restore the last release.${conflicts}`;
         return finish('failed', m);
     }
     ctx.journal.append('rollback-started', {
@@ -94814,15 +95419,13 @@ async function rollbackAndFinish(ctx, opts, state, failedStage, reason, cancelle
         details: { reason, flows: names }
     });
     ctx.log.startGroup(`Rollback: ${names.join(', ')}`);
-    // After a cancellation the rollback ignores the signal but only for a bounded grace period on the clock.
-    const deadlineAt = cancelled ? ctx.clock.now() + (opts.cancelGraceMs ?? DEFAULT_CANCEL_GRACE_MS) : undefined;
-    const rollbackCtx = { ...ctx, signal: undefined };
+    // A cancellation during the rollback starts no further restore (the signal is passed down); what is done stays.
     let results;
     let ok;
     try {
-        const r = await rollbackFlows(rollbackCtx, state.changed, { newFlows: ctx.manifest.rollback.newFlows, deadlineAt });
+        const r = await rollbackFlows(ctx, state.changed, { newFlows: ctx.manifest.rollback.newFlows });
         results = r.results;
-        ok = r.ok;
+        ok = r.ok && !ctx.signal?.aborted;
     }
     finally {
         ctx.log.endGroup();
@@ -94853,25 +95456,42 @@ async function rollbackAndFinish(ctx, opts, state, failedStage, reason, cancelle
             state.set(r.name, { state: 'unknown', version: r.actual.version, reason: `rollback failed: ${r.error ?? ''}` });
         }
     }
-    if (ok && failedStage && failedStage.spec.checks.length > 0 && !cancelled) {
+    if (ctx.signal?.aborted) {
+        ctx.journal.append('cancelled', {
+            stage: failedStage?.spec.name,
+            status: 'warning',
+            details: { signal: abortReason(ctx.signal) }
+        });
+        const done = results.filter((r) => r.ok).map((r) => r.name);
+        for (const r of results) {
+            if (!r.ok && r.attempts > 0)
+                state.inFlight.push({ name: r.name, flowId: r.flowId, what: 'its rollback publish' });
+        }
+        const cancelled = cancelledFinish(ctx, state, failedStage, finish);
+        cancelled.message = `${reason}. The rollback was cancelled${done.length ? ` after restoring ${done.join(', ')}` : ''}. ${cancelled.message}`;
+        return cancelled;
+    }
+    if (ok && failedStage && failedStage.spec.checks.length > 0) {
         // Round 0: the same checks on the restored versions, journaled as evidence (they do not change the outcome).
         try {
-            await runStageChecks(rollbackCtx, runSpec(failedStage), 0, state.live, ctx.clock.now());
+            await runStageChecks(ctx, runSpec(failedStage), 0, state.live, ctx.clock.now());
         }
         catch (e) {
-            ctx.journal.append('warning', {
-                status: 'warning',
-                details: { message: `Post-rollback checks could not run: ${context_errorText(e)}` }
-            });
+            if (!isCancellation(ctx, e)) {
+                ctx.journal.append('warning', {
+                    status: 'warning',
+                    details: { message: `Post-rollback checks could not run: ${context_errorText(e)}` }
+                });
+            }
         }
     }
     if (ok) {
-        return finish('rolled-back', `${reason.replace(/\.$/, '')}. Rolled back and verified: ${names.join(', ')}.`);
+        return finish('rolled-back', `${reason.replace(/\.$/, '')}. Rolled back and verified: ${names.join(', ')}.${conflicts}`);
     }
     const bad = results.filter((r) => !r.ok);
     return finish('rollback-failed', `${reason}. ROLLBACK FAILED for ${bad
         .map((r) => `${r.name} (expected ${JSON.stringify(r.expected)}, actual ${JSON.stringify(r.actual)}: ${r.error ?? ''})`)
-        .join('; ')}. Restore these flows by hand in Architect or run command: rollback.`);
+        .join('; ')}. Restore these flows by hand in Architect or run command: rollback.${conflicts}`);
 }
 /** One export job for every flow whose new version is live; normalised content for the git commit. */
 async function exportReleased(ctx, state) {
@@ -94879,7 +95499,19 @@ async function exportReleased(ctx, state) {
     if (pub.length === 0)
         return [];
     try {
-        const got = await exportVersions(ctx, pub.map((p) => ({ name: p.name, type: p.type, flowId: p.flowId, version: p.toVersion })), { signal: ctx.signal });
+        // The stages already exported (and verified) the versions they published: export only what they did not cover.
+        const got = new Map();
+        const missing = pub.filter((p) => {
+            const v = state.verified.get(p.flowId);
+            if (v && v.version === p.toVersion)
+                got.set(p.flowId, v);
+            return !got.has(p.flowId);
+        });
+        if (missing.length > 0) {
+            const more = await exportVersions(ctx, missing.map((p) => ({ name: p.name, type: p.type, flowId: p.flowId, version: p.toVersion })), { signal: ctx.signal });
+            for (const [id, e] of more)
+                got.set(id, e);
+        }
         const out = [];
         for (const p of pub) {
             const e = got.get(p.flowId);
@@ -95002,7 +95634,7 @@ async function rollbackCommand(ctx, opts, state, finish) {
             });
         }
         const content = opts.recordedContent.get(rec.name);
-        const r = await restoreContent({ ...ctx, signal: undefined }, { name: rec.name, type: rec.type, flowId: rec.id, stage: '' }, recordedTarget(content, rec.version));
+        const r = await restoreContent(ctx, { name: rec.name, type: rec.type, flowId: rec.id, stage: '' }, recordedTarget(content, rec.version));
         ctx.journal.append('rollback-flow', { flow: rec.name, status: r.ok ? 'ok' : 'error', details: r });
         results.push(r);
         if (r.ok && r.actual.version) {
@@ -95024,8 +95656,18 @@ async function rollbackCommand(ctx, opts, state, finish) {
             state.set(rec.name, { flowId: rec.id, state: 'unknown', version: r.actual.version, reason: r.error });
         }
     }
-    const ok = results.length === todo.length && results.every((r) => r.ok);
+    const ok = results.length === todo.length && results.every((r) => r.ok) && !ctx.signal?.aborted;
     ctx.journal.append('rollback-finished', { status: ok ? 'ok' : 'error', details: { ok, flows: results } });
+    if (ctx.signal?.aborted) {
+        const done = results.filter((r) => r.ok).map((r) => `${r.name} → ${r.actual.version ?? '?'}`);
+        const unsure = results.filter((r) => !r.ok && r.attempts > 0).map((r) => r.name);
+        const notReached = todo.map((t) => t.rec.name).filter((n) => !results.some((r) => r.name === n && r.ok));
+        return finish('failed', `Rollback to release ${record.releaseId} cancelled (${abortReason(ctx.signal)}): no restore was started after the signal.` +
+            (done.length ? ` Restored and verified: ${done.join(', ')}.` : '') +
+            (unsure.length ? ` In flight when cancelled, state unknown: ${unsure.join(', ')}.` : '') +
+            (notReached.length ? ` Not restored: ${notReached.join(', ')}.` : '') +
+            ' Run command: rollback again to finish.');
+    }
     if (!ok) {
         const bad = results.filter((r) => !r.ok);
         return finish(results.length < todo.length && bad.length === 0 ? 'failed' : 'rollback-failed', `Rollback to release ${record.releaseId} incomplete: ${bad.map((r) => `${r.name} (expected ${JSON.stringify(r.expected)}, actual ${JSON.stringify(r.actual)}: ${r.error ?? ''})`).join('; ') || 'cancelled'}`);
@@ -95073,10 +95715,9 @@ const TOOL_VERSION = '0.1.0';
 
 
 /**
- * A cancelled run gets SIGINT, then SIGTERM 7.5 s later, then SIGKILL: the rollback may use CANCEL_GRACE_MS, and the
- * evidence is flushed by CANCEL_FLUSH_MS whatever the release is still doing.
+ * A cancelled run gets SIGINT, then SIGTERM 7.5 s later, then SIGKILL. On the signal the engine starts no new change
+ * (no rollback either) and abandons its waits; the evidence is flushed by CANCEL_FLUSH_MS whatever it is still doing.
  */
-const CANCEL_GRACE_MS = 3_000;
 const CANCEL_FLUSH_MS = 4_000;
 function githubContext(env) {
     return {
@@ -95135,12 +95776,12 @@ async function run(env = process.env, clock = systemClock) {
     const onSignal = (signal) => {
         if (controller.signal.aborted)
             return;
-        log.warning(`Received ${signal}: starting no new change, rolling back what this release changed, flushing evidence.`);
+        log.warning(`Received ${signal}: starting no new change (no rollback either), abandoning waits, flushing evidence.`);
         journal.append('cancelled', { status: 'warning', details: { signal } });
         controller.abort(new Error(`cancelled by ${signal}`));
         // Whatever the release is doing, the evidence is written before the runner's grace period ends.
         setTimeout(() => {
-            void finishOnce(() => finish(cancelledFinish(journal.events, signal))).then(() => process.exit(1));
+            void finishOnce(() => finish(main_cancelledFinish(journal.events, signal))).then(() => process.exit(1));
         }, CANCEL_FLUSH_MS).unref();
     };
     process.once('SIGTERM', onSignal);
@@ -95216,22 +95857,36 @@ async function run(env = process.env, clock = systemClock) {
     process.removeListener('SIGINT', onSignal);
 }
 /**
- * The outcome when the evidence must be written while the release is still running (cancelled, grace period over):
- * the worst thing the journal proves. A rollback that started and has not finished left the org unverified.
+ * The outcome when the evidence must be written while the release is still running (cancelled, the engine did not
+ * finish within CANCEL_FLUSH_MS): the worst thing the journal proves. A rollback that started and has not finished
+ * left the org unverified; flows published and not rolled back are named.
  */
-function cancelledFinish(events, signal) {
+function main_cancelledFinish(events, signal) {
     const started = events.filter((e) => e.type === 'rollback-started').length;
     const finished = events.filter((e) => e.type === 'rollback-finished');
     if (started > finished.length) {
         return {
             outcome: 'rollback-failed',
-            stepError: `Cancelled by ${signal}: the rollback did not finish within the cancellation grace period, so the flows it was restoring are unverified and need manual attention.`
+            stepError: `Cancelled by ${signal}: the rollback did not finish before the evidence had to be written, so the flows it was restoring are unverified and need manual attention.`
         };
     }
     if (finished.some((e) => !e.details.ok)) {
         return { outcome: 'rollback-failed', stepError: `Cancelled by ${signal}: the rollback failed.` };
     }
-    return { outcome: finished.length ? 'rolled-back' : 'failed', stepError: `Cancelled by ${signal}` };
+    if (finished.length)
+        return { outcome: 'rolled-back', stepError: `Cancelled by ${signal}` };
+    const published = new Map();
+    for (const e of events) {
+        if (e.type === 'publish-succeeded' && e.flow)
+            published.set(e.flow, e.details.toVersion);
+    }
+    const left = [...published].map(([name, v]) => `${name} ${v}`);
+    return {
+        outcome: 'failed',
+        stepError: left.length
+            ? `Cancelled by ${signal}: nothing was rolled back; left at their new versions: ${left.join(', ')}. Re-run the release, or run it with command: rollback.`
+            : `Cancelled by ${signal}`
+    };
 }
 async function release(ctx) {
     const { inputs, env, workspace, releaseId, journal, clock, log, signal } = ctx;
@@ -95261,7 +95916,7 @@ async function release(ctx) {
                 file: issue.file,
                 startLine: issue.line,
                 startColumn: issue.column,
-                title: `Flow Release: ${issue.path}`
+                title: issue.path ? `Flow Release: ${issue.path}` : 'Flow Release'
             });
         }
         log.endGroup();
@@ -95304,8 +95959,7 @@ async function release(ctx) {
         lastRecord,
         releaseId,
         exportAfter,
-        recordedContent,
-        cancelGraceMs: CANCEL_GRACE_MS
+        recordedContent
     });
     const finish = {
         outcome: result.outcome,
@@ -95313,7 +95967,7 @@ async function release(ctx) {
         message: result.message,
         api: api.stats()
     };
-    log.info(`Release ${result.outcome}: ${result.message}`);
+    // The engine has already logged its message (which starts with the outcome): say only what happens next.
     if (result.outcome === 'succeeded' && exportAfter && result.published.length > 0) {
         log.startGroup('Commit the published flows');
         try {

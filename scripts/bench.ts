@@ -17,7 +17,8 @@ import { startEmulator, type Emulator, type RequestRecord } from '../emulator/se
 import { systemClock, type Clock } from '../src/clock.ts';
 import { runBaseline, STRATEGIES, type BaselineRun } from './lib/bench-baselines.ts';
 import { makeRelease, type BenchRelease, type BenchTimings } from './lib/bench-fixture.ts';
-import { dilatedClock, SCALE_ENV, T0_ENV } from './lib/bench-timescale.ts';
+import { exitPeakImportUrl, MEMORY_FILE_ENV, type MemoryReport } from './lib/bench-memory.ts';
+import { dilatedClock, preloadImportUrl, SCALE_ENV, T0_ENV } from './lib/bench-timescale.ts';
 import { REPO_ROOT, runAction, type ActionRun } from './lib/action-runner.ts';
 import { createGitFixture } from './lib/git-fixture.ts';
 
@@ -27,7 +28,11 @@ const { values: args } = parseArgs({
     sizes: { type: 'string', default: '10,50,200' },
     runs: { type: 'string', default: '5' },
     concurrency: { type: 'string', default: '' },
-    'no-baselines': { type: 'boolean', default: false }
+    'no-baselines': { type: 'boolean', default: false },
+    // Measurement aids for the memory figure: --memory samples process.memoryUsage() inside the action
+    // (scripts/lib/bench-memory.ts) and prints its peak; --node-options adds flags (e.g. --heap-prof) to the action.
+    memory: { type: 'boolean', default: false },
+    'node-options': { type: 'string', default: '' }
   }
 });
 const SCALE = Number(args.scale);
@@ -154,19 +159,41 @@ async function runOurs(rel: BenchRelease): Promise<OursResult> {
   return withEmulator(rel, clock, async (emu) => {
     const repo = createGitFixture(rel.sourceDir, 'flow-release-bench-');
     let rss: ReturnType<typeof watchPeakRss> | undefined;
+    const memoryFile = args.memory ? join(repo.workspace, '..', `bench-memory-${rel.n}.json`) : undefined;
+    const peakFile = join(repo.workspace, '..', `bench-vmhwm-${rel.n}.txt`);
+    // JavaScript preloads only: a .ts preload would start Node's TypeScript stripper (~18 MB) inside the action
+    // process, which the shipped dist/ never does. --memory adds the .ts probe, and with it that cost.
+    const nodeOptions = [
+      `--import=${preloadImportUrl()}`,
+      `--import=${exitPeakImportUrl(peakFile)}`,
+      ...(memoryFile ? [`--import=${join(REPO_ROOT, 'scripts/lib/bench-memory.ts')}`] : []),
+      ...(args['node-options'] ? [args['node-options']] : [])
+    ];
     const run = await runAction({
       workspace: repo.workspace,
       inputs: inputsFor(emu),
       env: {
         GITHUB_SHA: repo.head(),
-        NODE_OPTIONS: `--import=${join(REPO_ROOT, 'scripts/lib/bench-preload.ts')}`,
+        NODE_OPTIONS: nodeOptions.join(' '),
         [T0_ENV]: String(t0),
-        [SCALE_ENV]: String(SCALE)
+        [SCALE_ENV]: String(SCALE),
+        ...(memoryFile && { [MEMORY_FILE_ENV]: memoryFile })
       },
       onStart: (child) => (rss = child.pid ? watchPeakRss(child.pid) : undefined),
       timeoutMs: 300_000
     });
     rss?.stop();
+    if (memoryFile && existsSync(memoryFile)) {
+      const m = JSON.parse(readFileSync(memoryFile, 'utf8')) as MemoryReport;
+      const fmt = (x: MemoryReport['peak']) =>
+        `rss ${x.rss} MB, heap ${x.heapUsed}/${x.heapTotal} MB, external ${x.external} MB, arrayBuffers ${x.arrayBuffers} MB at ${x.t} ms`;
+      log(`${rel.n} flows: memory peak: ${fmt(m.peak)}`);
+      log(`${rel.n} flows: memory final: ${fmt(m.final)}`);
+      log(`${rel.n} flows: resident mappings at exit:\n  ${m.mappings.join('\n  ')}`);
+      log(
+        `${rel.n} flows: timeline (t ms: rss/heapUsed): ${m.timeline.map((x) => `${x.t}:${x.rss}/${x.heapUsed}`).join(' ')}`
+      );
+    }
     const events = journalOf(run);
     const at = (e: JournalEvent | undefined) => (e ? Date.parse(e.at) : NaN);
     const started = at(events.find((e) => e.type === 'release-started'));
@@ -222,7 +249,8 @@ async function runOurs(rel: BenchRelease): Promise<OursResult> {
       rateRatio: releaseMs / Math.max(rateFloorMs, latencyFloorMs),
       rateDominates: rateFloorMs > latencyFloorMs,
       status429: requests.filter((r) => r.status === 429).length,
-      peakRssMb: (rss?.peakKb() ?? 0) / 1024
+      // VmHWM read by the process itself at exit (exact), or sampled from outside if that file is missing.
+      peakRssMb: Math.max(rss?.peakKb() ?? 0, existsSync(peakFile) ? Number(readFileSync(peakFile, 'utf8')) : 0) / 1024
     };
   });
 }

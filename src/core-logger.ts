@@ -10,8 +10,10 @@ import { redactor } from './redact.ts';
  * at the start of a line nor the legacy `##[name]` form, which the runner recognises anywhere in a line.
  */
 export function safeText(text: string): string {
-  return redactor
-    .redact(text)
+  const clean = redactor.redact(text);
+  // Fast path for the common line (no CR, nothing that could read as a command): no split/map/join copies.
+  if (!clean.includes('::') && !clean.includes('##[') && !clean.includes('\r')) return clean;
+  return clean
     .split(/\r?\n|\r/)
     .map((line) => (/^\s*::/.test(line) ? `\u2063${line.replace(/::/g, ':\u2063:')}` : line))
     .map((line) => line.replace(/##\[/g, '#\u2063#['))

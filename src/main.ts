@@ -28,10 +28,9 @@ import { STATE } from './state.ts';
 import { TOOL_VERSION } from './version.ts';
 
 /**
- * A cancelled run gets SIGINT, then SIGTERM 7.5 s later, then SIGKILL: the rollback may use CANCEL_GRACE_MS, and the
- * evidence is flushed by CANCEL_FLUSH_MS whatever the release is still doing.
+ * A cancelled run gets SIGINT, then SIGTERM 7.5 s later, then SIGKILL. On the signal the engine starts no new change
+ * (no rollback either) and abandons its waits; the evidence is flushed by CANCEL_FLUSH_MS whatever it is still doing.
  */
-const CANCEL_GRACE_MS = 3_000;
 const CANCEL_FLUSH_MS = 4_000;
 
 export function githubContext(env: NodeJS.ProcessEnv): GithubContext {
@@ -105,7 +104,7 @@ export async function run(env: NodeJS.ProcessEnv = process.env, clock: Clock = s
   const onSignal = (signal: NodeJS.Signals) => {
     if (controller.signal.aborted) return;
     log.warning(
-      `Received ${signal}: starting no new change, rolling back what this release changed, flushing evidence.`
+      `Received ${signal}: starting no new change (no rollback either), abandoning waits, flushing evidence.`
     );
     journal.append('cancelled', { status: 'warning', details: { signal } });
     controller.abort(new Error(`cancelled by ${signal}`));
@@ -187,8 +186,9 @@ export async function run(env: NodeJS.ProcessEnv = process.env, clock: Clock = s
 }
 
 /**
- * The outcome when the evidence must be written while the release is still running (cancelled, grace period over):
- * the worst thing the journal proves. A rollback that started and has not finished left the org unverified.
+ * The outcome when the evidence must be written while the release is still running (cancelled, the engine did not
+ * finish within CANCEL_FLUSH_MS): the worst thing the journal proves. A rollback that started and has not finished
+ * left the org unverified; flows published and not rolled back are named.
  */
 export function cancelledFinish(events: readonly JournalEvent[], signal: NodeJS.Signals): Finish {
   const started = events.filter((e) => e.type === 'rollback-started').length;
@@ -196,13 +196,24 @@ export function cancelledFinish(events: readonly JournalEvent[], signal: NodeJS.
   if (started > finished.length) {
     return {
       outcome: 'rollback-failed',
-      stepError: `Cancelled by ${signal}: the rollback did not finish within the cancellation grace period, so the flows it was restoring are unverified and need manual attention.`
+      stepError: `Cancelled by ${signal}: the rollback did not finish before the evidence had to be written, so the flows it was restoring are unverified and need manual attention.`
     };
   }
   if (finished.some((e) => !e.details.ok)) {
     return { outcome: 'rollback-failed', stepError: `Cancelled by ${signal}: the rollback failed.` };
   }
-  return { outcome: finished.length ? 'rolled-back' : 'failed', stepError: `Cancelled by ${signal}` };
+  if (finished.length) return { outcome: 'rolled-back', stepError: `Cancelled by ${signal}` };
+  const published = new Map<string, string>();
+  for (const e of events) {
+    if (e.type === 'publish-succeeded' && e.flow) published.set(e.flow, e.details.toVersion);
+  }
+  const left = [...published].map(([name, v]) => `${name} ${v}`);
+  return {
+    outcome: 'failed',
+    stepError: left.length
+      ? `Cancelled by ${signal}: nothing was rolled back; left at their new versions: ${left.join(', ')}. Re-run the release, or run it with command: rollback.`
+      : `Cancelled by ${signal}`
+  };
 }
 
 interface ReleaseContext {
@@ -247,7 +258,7 @@ async function release(ctx: ReleaseContext): Promise<Finish> {
         file: issue.file,
         startLine: issue.line,
         startColumn: issue.column,
-        title: `Flow Release: ${issue.path}`
+        title: issue.path ? `Flow Release: ${issue.path}` : 'Flow Release'
       });
     }
     log.endGroup();
@@ -294,8 +305,7 @@ async function release(ctx: ReleaseContext): Promise<Finish> {
       lastRecord,
       releaseId,
       exportAfter,
-      recordedContent,
-      cancelGraceMs: CANCEL_GRACE_MS
+      recordedContent
     }
   );
 
@@ -305,7 +315,7 @@ async function release(ctx: ReleaseContext): Promise<Finish> {
     message: result.message,
     api: api.stats()
   };
-  log.info(`Release ${result.outcome}: ${result.message}`);
+  // The engine has already logged its message (which starts with the outcome): say only what happens next.
   if (result.outcome === 'succeeded' && exportAfter && result.published.length > 0) {
     log.startGroup('Commit the published flows');
     try {

@@ -31904,36 +31904,61 @@ var external_node_fs_ = __nccwpck_require__(73024);
 ;// CONCATENATED MODULE: ./src/redact.ts
 // The one redaction layer: every string that leaves the process (logs, journal, audit, summary, outputs, errors)
 // can pass through `redact`. Known secrets are registered as soon as they exist; patterns catch the rest.
+// `redact` is on the hot path (every log line, every journal string and key), so it allocates nothing for text that
+// contains no secret: the secret list is sorted once per registration, not per call, and each secret and pattern is
+// only applied when a cheap scan finds it (each hint accepts every text its pattern can match).
+// Hoisted: a regex literal inside a function body is a new RegExp object on every call.
+const AUTH_HINT = /basic|bearer/i;
+const FIELD_HINT = /token|secret|password/i;
 const PATTERNS = [
     // Authorization headers, wherever they end up in text.
-    [/\b(Basic|Bearer)\s+[A-Za-z0-9+/=._~-]{8,}/gi, '$1 ***'],
+    { re: /\b(Basic|Bearer)\s+[A-Za-z0-9+/=._~-]{8,}/gi, by: '$1 ***', hint: (t) => AUTH_HINT.test(t) },
     // access_token / client_secret fields in JSON or form bodies.
-    [/("?(?:access_token|client_secret|refresh_token|password)"?\s*[:=]\s*"?)[^"&\s,}]+/gi, '$1***'],
+    {
+        re: /("?(?:access_token|client_secret|refresh_token|password)"?\s*[:=]\s*"?)[^"&\s,}]+/gi,
+        by: '$1***',
+        hint: (t) => FIELD_HINT.test(t)
+    },
     // Presigned URLs: keep scheme, host and path, drop the query string (signatures, credentials, expiry).
-    [/(https?:\/\/[^\s"'?#]+)\?[^\s"'#]*/gi, '$1?***']
+    { re: /(https?:\/\/[^\s"'?#]+)\?[^\s"'#]*/gi, by: '$1?***', hint: (t) => t.includes('?') && t.includes('://') }
 ];
 class Redactor {
     secrets = new Set();
+    /** The secrets longest first (so a secret that contains another is replaced whole); rebuilt after a registration. */
+    ordered;
+    /** Length of the shortest registered form: shorter text cannot contain a secret. */
+    shortest = Number.POSITIVE_INFINITY;
     /** Registers a secret and its common encodings (base64 of itself, URL-encoded). Ignores short strings. */
     add(secret) {
         if (!secret || secret.length < 4)
             return;
         const forms = [secret, encodeURIComponent(secret), Buffer.from(secret).toString('base64')];
         for (const f of forms)
-            this.secrets.add(f);
+            this.register(f);
     }
     /** Registers `id:secret` the way a Basic header carries it. */
     addBasic(id, secret) {
         this.add(secret);
-        this.secrets.add(Buffer.from(`${id}:${secret}`).toString('base64'));
+        this.register(Buffer.from(`${id}:${secret}`).toString('base64'));
+    }
+    register(form) {
+        if (this.secrets.has(form))
+            return;
+        this.secrets.add(form);
+        this.ordered = undefined;
+        this.shortest = Math.min(this.shortest, form.length);
     }
     redact(text) {
         let out = text;
-        // Longest first, so a secret that contains another is replaced whole.
-        for (const s of [...this.secrets].sort((a, b) => b.length - a.length))
-            out = out.split(s).join('***');
-        for (const [re, by] of PATTERNS)
-            out = out.replace(re, by);
+        if (out.length >= this.shortest) {
+            this.ordered ??= [...this.secrets].sort((a, b) => b.length - a.length);
+            for (const s of this.ordered)
+                if (out.includes(s))
+                    out = out.replaceAll(s, '***');
+        }
+        for (const { re, by, hint } of PATTERNS)
+            if (hint(out))
+                out = out.replace(re, by);
         return out;
     }
     /** Redacts every string in a JSON-like value (keys included). */
@@ -31968,8 +31993,11 @@ const redactor = new Redactor();
  * at the start of a line nor the legacy `##[name]` form, which the runner recognises anywhere in a line.
  */
 function safeText(text) {
-    return redactor
-        .redact(text)
+    const clean = redactor.redact(text);
+    // Fast path for the common line (no CR, nothing that could read as a command): no split/map/join copies.
+    if (!clean.includes('::') && !clean.includes('##[') && !clean.includes('\r'))
+        return clean;
+    return clean
         .split(/\r?\n|\r/)
         .map((line) => (/^\s*::/.test(line) ? `\u2063${line.replace(/::/g, ':\u2063:')}` : line))
         .map((line) => line.replace(/##\[/g, '#\u2063#['))
@@ -32473,8 +32501,52 @@ function toPlainJson(value) {
     };
     return walk(value);
 }
-/** JSON with object keys sorted at every level and no whitespace: the one byte form that gets hashed. */
-function canonicalJson(value) {
+/**
+ * `toPlainJson` and `Redactor.redactDeep` in one walk: the plain JSON form of `value` with every string and key
+ * redacted. Equal to `redactor.redactDeep(toPlainJson(value))`, without building the intermediate copy.
+ */
+function toRedactedPlainJson(value, redactor) {
+    const seen = new WeakSet();
+    const walk = (v) => {
+        if (v === null || typeof v === 'boolean')
+            return v;
+        if (typeof v === 'string')
+            return redactor.redact(v);
+        if (typeof v === 'number')
+            return Number.isFinite(v) ? v : null;
+        if (typeof v === 'bigint')
+            return redactor.redact(v.toString());
+        if (v === undefined || typeof v === 'function' || typeof v === 'symbol')
+            return undefined;
+        if (v instanceof Date)
+            return Number.isNaN(v.getTime()) ? null : redactor.redact(v.toISOString());
+        if (v instanceof Error)
+            return { name: redactor.redact(v.name), message: redactor.redact(v.message) };
+        if (typeof v === 'object') {
+            if (seen.has(v))
+                return redactor.redact('[circular]');
+            seen.add(v);
+            let out;
+            if (Array.isArray(v))
+                out = v.map((x) => walk(x) ?? null);
+            else {
+                const o = {};
+                for (const [k, x] of Object.entries(v)) {
+                    const w = walk(x);
+                    if (w !== undefined)
+                        o[redactor.redact(k)] = w;
+                }
+                out = o;
+            }
+            seen.delete(v);
+            return out;
+        }
+        return undefined;
+    };
+    return walk(value);
+}
+/** `canonicalJson` of a value that is already plain JSON data (as `toPlainJson` returns): skips that walk. */
+function canonicalPlainJson(plain) {
     const walk = (v) => {
         if (Array.isArray(v))
             return v.map(walk);
@@ -32489,11 +32561,18 @@ function canonicalJson(value) {
         }
         return v;
     };
-    return JSON.stringify(walk(toPlainJson(value))) ?? 'null';
+    return JSON.stringify(walk(plain)) ?? 'null';
+}
+/** JSON with object keys sorted at every level and no whitespace: the one byte form that gets hashed. */
+function canonicalJson(value) {
+    return canonicalPlainJson(toPlainJson(value));
 }
 /** sha256 (hex) of an event's canonical JSON, prevHash included: what the next event's `prevHash` must equal. */
 function hashEvent(event) {
-    return (0,external_node_crypto_.createHash)('sha256').update(canonicalJson(event), 'utf8').digest('hex');
+    return sha256(canonicalJson(event));
+}
+function sha256(text) {
+    return (0,external_node_crypto_.createHash)('sha256').update(text, 'utf8').digest('hex');
 }
 function journalFileName(releaseId) {
     return `flow-release-${releaseId}.journal.jsonl`;
@@ -32567,8 +32646,9 @@ class Journal {
         this.sealed = true;
     }
     append(type, init) {
-        // Redact before hashing: the hash must cover exactly the bytes that were written.
-        const clean = this.redactor.redactDeep(toPlainJson(init));
+        // Redact before hashing: the hash must cover exactly the bytes that were written. One walk makes the plain,
+        // redacted copy that is both kept in memory and written; the caller's `init` is not retained.
+        const clean = toRedactedPlainJson(init, this.redactor);
         const event = {
             seq: (this.list.at(-1)?.seq ?? 0) + 1,
             at: new Date(this.clock.now()).toISOString(),
@@ -32585,8 +32665,9 @@ class Journal {
             this.dropped++;
             return event;
         }
-        const line = canonicalJson(event);
-        this.lastHash = hashEvent(event);
+        // `event` is plain JSON data already, and its hash is the hash of exactly this line: serialise once.
+        const line = canonicalPlainJson(event);
+        this.lastHash = sha256(line);
         this.list.push(event);
         try {
             appendFileSync(this.path, line + '\n', 'utf8');

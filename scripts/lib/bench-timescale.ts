@@ -45,3 +45,16 @@ export function installDilation(env: NodeJS.ProcessEnv = process.env): boolean {
   globalThis.setTimeout = Object.assign(patched, realSetTimeout) as unknown as typeof setTimeout;
   return true;
 }
+
+/**
+ * The preload as a JavaScript `data:` URL for `--import`, built from `installDilation`'s own source (type stripping
+ * leaves plain JavaScript behind). Loading a `.ts` preload makes Node start its TypeScript stripper (an ~18 MB
+ * WebAssembly module) inside the action process, which the shipped `dist/` never pays: the bench must not add it to
+ * the action's memory figure.
+ */
+export function preloadImportUrl(): string {
+  const source =
+    `const T0_ENV = ${JSON.stringify(T0_ENV)}; const SCALE_ENV = ${JSON.stringify(SCALE_ENV)};\n` +
+    `(${installDilation.toString()})(process.env);\n`;
+  return `data:text/javascript,${encodeURIComponent(source)}`;
+}

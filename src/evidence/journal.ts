@@ -43,8 +43,43 @@ export function toPlainJson(value: unknown): unknown {
   return walk(value);
 }
 
-/** JSON with object keys sorted at every level and no whitespace: the one byte form that gets hashed. */
-export function canonicalJson(value: unknown): string {
+/**
+ * `toPlainJson` and `Redactor.redactDeep` in one walk: the plain JSON form of `value` with every string and key
+ * redacted. Equal to `redactor.redactDeep(toPlainJson(value))`, without building the intermediate copy.
+ */
+export function toRedactedPlainJson(value: unknown, redactor: Redactor): unknown {
+  const seen = new WeakSet<object>();
+  const walk = (v: unknown): unknown => {
+    if (v === null || typeof v === 'boolean') return v;
+    if (typeof v === 'string') return redactor.redact(v);
+    if (typeof v === 'number') return Number.isFinite(v) ? v : null;
+    if (typeof v === 'bigint') return redactor.redact(v.toString());
+    if (v === undefined || typeof v === 'function' || typeof v === 'symbol') return undefined;
+    if (v instanceof Date) return Number.isNaN(v.getTime()) ? null : redactor.redact(v.toISOString());
+    if (v instanceof Error) return { name: redactor.redact(v.name), message: redactor.redact(v.message) };
+    if (typeof v === 'object') {
+      if (seen.has(v)) return redactor.redact('[circular]');
+      seen.add(v);
+      let out: unknown;
+      if (Array.isArray(v)) out = v.map((x) => walk(x) ?? null);
+      else {
+        const o: Record<string, unknown> = {};
+        for (const [k, x] of Object.entries(v)) {
+          const w = walk(x);
+          if (w !== undefined) o[redactor.redact(k)] = w;
+        }
+        out = o;
+      }
+      seen.delete(v);
+      return out;
+    }
+    return undefined;
+  };
+  return walk(value);
+}
+
+/** `canonicalJson` of a value that is already plain JSON data (as `toPlainJson` returns): skips that walk. */
+function canonicalPlainJson(plain: unknown): string {
   const walk = (v: unknown): unknown => {
     if (Array.isArray(v)) return v.map(walk);
     if (v && typeof v === 'object') {
@@ -57,12 +92,21 @@ export function canonicalJson(value: unknown): string {
     }
     return v;
   };
-  return JSON.stringify(walk(toPlainJson(value))) ?? 'null';
+  return JSON.stringify(walk(plain)) ?? 'null';
+}
+
+/** JSON with object keys sorted at every level and no whitespace: the one byte form that gets hashed. */
+export function canonicalJson(value: unknown): string {
+  return canonicalPlainJson(toPlainJson(value));
 }
 
 /** sha256 (hex) of an event's canonical JSON, prevHash included: what the next event's `prevHash` must equal. */
 export function hashEvent(event: unknown): string {
-  return createHash('sha256').update(canonicalJson(event), 'utf8').digest('hex');
+  return sha256(canonicalJson(event));
+}
+
+function sha256(text: string): string {
+  return createHash('sha256').update(text, 'utf8').digest('hex');
 }
 
 export interface JournalOptions {
@@ -150,8 +194,9 @@ export class Journal implements JournalSink {
   }
 
   append<T extends EventType>(type: T, init: EventInit<T>): JournalEvent<T> {
-    // Redact before hashing: the hash must cover exactly the bytes that were written.
-    const clean = this.redactor.redactDeep(toPlainJson(init)) as EventInit<T>;
+    // Redact before hashing: the hash must cover exactly the bytes that were written. One walk makes the plain,
+    // redacted copy that is both kept in memory and written; the caller's `init` is not retained.
+    const clean = toRedactedPlainJson(init, this.redactor) as EventInit<T>;
     const event = {
       seq: (this.list.at(-1)?.seq ?? 0) + 1,
       at: new Date(this.clock.now()).toISOString(),
@@ -168,8 +213,9 @@ export class Journal implements JournalSink {
       this.dropped++;
       return event;
     }
-    const line = canonicalJson(event);
-    this.lastHash = hashEvent(event);
+    // `event` is plain JSON data already, and its hash is the hash of exactly this line: serialise once.
+    const line = canonicalPlainJson(event);
+    this.lastHash = sha256(line);
     this.list.push(event as JournalEvent);
     try {
       appendFileSync(this.path, line + '\n', 'utf8');

@@ -2,10 +2,10 @@
 // analytics, or an HTTP probe. Each measurement becomes a `check-result` event carrying the measured and expected
 // values. Missing data is "inconclusive", which never passes unless the manifest says pass-with-warning.
 import type { CheckMeasurement } from '../evidence/events.ts';
-import type { FlowAggregateQueryResponse } from '../genesys/models.ts';
+import type { FlowAggregateQueryResponse, FlowAggregationQuery } from '../genesys/models.ts';
 import type { AnalyticsCheck, CheckSpec, ExecutionCheck, HttpCheck, StageSpec } from '../manifest/types.ts';
 import type { EngineContext } from './context.ts';
-import { errorText, isCancellation } from './context.ts';
+import { errorText, isCancellation, throwIfCancelled } from './context.ts';
 import type { HttpGet } from './types.ts';
 import { WaitTimeoutError, waitFor } from './wait.ts';
 
@@ -140,10 +140,18 @@ async function executionCheck(
   }
 }
 
-function sumMetric(res: FlowAggregateQueryResponse, version: string, metric: string): number | undefined {
+function sumMetric(
+  res: FlowAggregateQueryResponse,
+  flowId: string,
+  version: string,
+  metric: string,
+  single: boolean
+): number | undefined {
   let total: number | undefined;
   for (const r of res.results ?? []) {
     if (r.group?.flowVersion !== version) continue;
+    // Grouped by flowId too; a response without the flowId group can only be attributed when one flow was asked.
+    if (r.group?.flowId !== undefined ? r.group.flowId !== flowId : !single) continue;
     for (const d of r.data ?? []) {
       for (const m of d.metrics) {
         if (m.metric !== metric) continue;
@@ -152,6 +160,19 @@ function sumMetric(res: FlowAggregateQueryResponse, version: string, metric: str
     }
   }
   return total;
+}
+
+/** Flows per aggregates query: one query per check round for a stage, split only for very large stages. */
+export const ANALYTICS_FLOWS_PER_QUERY = 50;
+
+/** The aggregates query for several flows: `or` over their ids inside the `and`, grouped by flow and version. */
+export function aggregatesQuery(flowIds: string[], interval: string): FlowAggregationQuery {
+  // The `and` holds only the `or` clause (an empty predicates list is left out, as the API's own examples do).
+  const filter = {
+    type: 'and',
+    clauses: [{ type: 'or', predicates: flowIds.map((value) => ({ dimension: 'flowId', value })) }]
+  } as unknown as FlowAggregationQuery['filter'];
+  return { interval, groupBy: ['flowId', 'flowVersion'], filter, metrics: ['nFlowOutcome', 'nFlowOutcomeFailed'] };
 }
 
 async function analyticsCheck(
@@ -169,80 +190,108 @@ async function analyticsCheck(
     onInsufficientData: check.onInsufficientData
   };
   if (check.compareToPrevious) expected.compareToPrevious = check.compareToPrevious;
-  const out: Measure[] = [];
-  for (const name of check.flows ?? stage.flows) {
-    const base = { check: check.name, kind: 'analytics' as const, round, expected, flow: name };
+  const names = check.flows ?? stage.flows;
+  const byName = new Map<string, Measure>();
+  const liveFlows: LiveFlow[] = [];
+  for (const name of names) {
     const flow = live.get(name);
-    if (!flow) {
-      out.push({ ...base, result: 'inconclusive', measured: {}, message: `Flow "${name}" is not live; no analytics.` });
-      continue;
-    }
-    // The platform publishes before we observe it, and analytics intervals are minute-aligned: start a minute early.
-    // Grouping by flowVersion keeps the older version's traffic out of the new version's figures.
-    const since = Math.floor(((flow.publishedAt ?? stageStartedAt) - 60_000) / 60_000) * 60_000;
+    if (flow) liveFlows.push(flow);
+    else
+      byName.set(name, {
+        check: check.name,
+        kind: 'analytics',
+        round,
+        expected,
+        flow: name,
+        result: 'inconclusive',
+        measured: {},
+        message: `Flow "${name}" is not live; no analytics.`
+      });
+  }
+  // The platform publishes before we observe it, and analytics intervals are minute-aligned: start a minute early.
+  // Grouping by flowVersion keeps the older version's traffic out of the new version's figures, so one interval from
+  // the earliest publish of the batch measures every new version exactly as a query of its own would.
+  const sinceOf = (f: LiveFlow) => Math.floor(((f.publishedAt ?? stageStartedAt) - 60_000) / 60_000) * 60_000;
+  for (let i = 0; i < liveFlows.length; i += ANALYTICS_FLOWS_PER_QUERY) {
+    const batch = liveFlows.slice(i, i + ANALYTICS_FLOWS_PER_QUERY);
+    const since = Math.min(...batch.map(sinceOf));
     const end = Math.max(ctx.clock.now(), since + 1000);
     const interval = `${new Date(since).toISOString()}/${new Date(end).toISOString()}`;
-    let res: FlowAggregateQueryResponse;
+    let res: FlowAggregateQueryResponse | undefined;
+    let error: string | undefined;
     try {
-      res = await ctx.api.queryFlowAggregates({
-        interval,
-        groupBy: ['flowVersion'],
-        filter: { type: 'and', predicates: [{ dimension: 'flowId', value: flow.flowId }] },
-        metrics: ['nFlowOutcome', 'nFlowOutcomeFailed']
-      });
+      res = await ctx.api.queryFlowAggregates(aggregatesQuery([...new Set(batch.map((f) => f.flowId))], interval));
     } catch (e) {
       if (isCancellation(ctx, e)) throw e;
-      out.push({
-        ...base,
-        result: 'fail',
-        measured: { interval, flowId: flow.flowId, flowVersion: flow.version },
-        message: `Analytics query for "${name}" failed: ${errorText(e)}`
-      });
-      continue;
+      error = errorText(e);
     }
-    const samples = sumMetric(res, flow.version, 'nFlowOutcome') ?? 0;
-    const failed = sumMetric(res, flow.version, 'nFlowOutcomeFailed') ?? 0;
-    const measured: Record<string, unknown> = {
-      interval,
-      flowId: flow.flowId,
-      flowVersion: flow.version,
-      samples,
-      failed,
-      failureRate: samples > 0 ? failed / samples : null
-    };
-    if (samples < check.minSamples || samples === 0) {
-      const warn = check.onInsufficientData === 'pass-with-warning';
-      out.push({
-        ...base,
-        result: warn ? 'pass-with-warning' : 'inconclusive',
-        measured,
-        message:
-          `Insufficient data for "${name}" v${flow.version}: ${samples} flow outcome(s), at least ${check.minSamples} needed` +
-          (warn ? ' — passing with a warning as configured.' : ' — treated as a failure (on-insufficient-data: fail).')
-      });
-      continue;
+    for (const flow of batch) {
+      byName.set(flow.name, measureFlow(check, round, expected, flow, interval, res, error, batch.length === 1));
     }
-    const rate = failed / samples;
-    let ok = rate <= check.max;
-    let message = `"${name}" v${flow.version}: outcome failure rate ${rate.toFixed(4)} (${failed}/${samples}), max ${check.max}`;
-    if (check.compareToPrevious && flow.previousVersion) {
-      const prevSamples = sumMetric(res, flow.previousVersion, 'nFlowOutcome') ?? 0;
-      const prevFailed = sumMetric(res, flow.previousVersion, 'nFlowOutcomeFailed') ?? 0;
-      measured.previousVersion = flow.previousVersion;
-      measured.previousSamples = prevSamples;
-      if (prevSamples > 0) {
-        const prevRate = prevFailed / prevSamples;
-        measured.previousFailureRate = prevRate;
-        const limit = prevRate + check.compareToPrevious.maxIncrease;
-        if (rate > limit) ok = false;
-        message += `; previous v${flow.previousVersion} ${prevRate.toFixed(4)} (allowed up to ${limit.toFixed(4)})`;
-      } else {
-        message += `; previous v${flow.previousVersion} had no outcomes in the window (comparison skipped)`;
-      }
-    }
-    out.push({ ...base, result: ok ? 'pass' : 'fail', measured, message: `${message}.` });
   }
-  return out;
+  return names.map((n) => byName.get(n)!).filter(Boolean);
+}
+
+function measureFlow(
+  check: AnalyticsCheck,
+  round: number,
+  expected: Record<string, unknown>,
+  flow: LiveFlow,
+  interval: string,
+  res: FlowAggregateQueryResponse | undefined,
+  error: string | undefined,
+  single: boolean
+): Measure {
+  const name = flow.name;
+  const base = { check: check.name, kind: 'analytics' as const, round, expected, flow: name };
+  if (!res) {
+    return {
+      ...base,
+      result: 'fail',
+      measured: { interval, flowId: flow.flowId, flowVersion: flow.version },
+      message: `Analytics query for "${name}" failed: ${error ?? 'no response'}`
+    };
+  }
+  const samples = sumMetric(res, flow.flowId, flow.version, 'nFlowOutcome', single) ?? 0;
+  const failed = sumMetric(res, flow.flowId, flow.version, 'nFlowOutcomeFailed', single) ?? 0;
+  const measured: Record<string, unknown> = {
+    interval,
+    flowId: flow.flowId,
+    flowVersion: flow.version,
+    samples,
+    failed,
+    failureRate: samples > 0 ? failed / samples : null
+  };
+  if (samples < check.minSamples || samples === 0) {
+    const warn = check.onInsufficientData === 'pass-with-warning';
+    return {
+      ...base,
+      result: warn ? 'pass-with-warning' : 'inconclusive',
+      measured,
+      message:
+        `Insufficient data for "${name}" v${flow.version}: ${samples} flow outcome(s), at least ${check.minSamples} needed` +
+        (warn ? ' — passing with a warning as configured.' : ' — treated as a failure (on-insufficient-data: fail).')
+    };
+  }
+  const rate = failed / samples;
+  let ok = rate <= check.max;
+  let message = `"${name}" v${flow.version}: outcome failure rate ${rate.toFixed(4)} (${failed}/${samples}), max ${check.max}`;
+  if (check.compareToPrevious && flow.previousVersion) {
+    const prevSamples = sumMetric(res, flow.flowId, flow.previousVersion, 'nFlowOutcome', single) ?? 0;
+    const prevFailed = sumMetric(res, flow.flowId, flow.previousVersion, 'nFlowOutcomeFailed', single) ?? 0;
+    measured.previousVersion = flow.previousVersion;
+    measured.previousSamples = prevSamples;
+    if (prevSamples > 0) {
+      const prevRate = prevFailed / prevSamples;
+      measured.previousFailureRate = prevRate;
+      const limit = prevRate + check.compareToPrevious.maxIncrease;
+      if (rate > limit) ok = false;
+      message += `; previous v${flow.previousVersion} ${prevRate.toFixed(4)} (allowed up to ${limit.toFixed(4)})`;
+    } else {
+      message += `; previous v${flow.previousVersion} had no outcomes in the window (comparison skipped)`;
+    }
+  }
+  return { ...base, result: ok ? 'pass' : 'fail', measured, message: `${message}.` };
 }
 
 async function httpCheck(ctx: EngineContext, check: HttpCheck, round: number): Promise<Measure[]> {
@@ -290,6 +339,8 @@ export async function runStageChecks(
 ): Promise<CheckRun> {
   const measurements: Measure[] = [];
   for (const name of stage.checks) {
+    // A cancelled run launches no further execution (a check is a call that starts something in the org).
+    throwIfCancelled(ctx);
     const check: CheckSpec | undefined = ctx.manifest.checks[name];
     if (!check) {
       measurements.push({

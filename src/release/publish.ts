@@ -4,7 +4,7 @@
 // back instead.
 import type { Flow, FlowType } from '../genesys/models.ts';
 import type { EngineContext } from './context.ts';
-import { errorText, isCancellation, isNotFound, sameType } from './context.ts';
+import { CancelledError, abortReason, errorText, isCancellation, isNotFound, sameType } from './context.ts';
 import { WaitTimeoutError, waitFor } from './wait.ts';
 
 export interface PublishOutcome {
@@ -17,6 +17,11 @@ export interface PublishOutcome {
   messages?: string[];
   timedOut?: boolean;
   cancelled?: boolean;
+  /**
+   * Cancelled after the change was handed to the platform (upload sent, actions/publish sent): the job or operation
+   * may still finish and publish on its own.
+   */
+  inFlight?: boolean;
   /** Whether the org changed: read back after a failure; undefined when it could not be determined. */
   changed?: boolean;
   /**
@@ -101,11 +106,17 @@ export async function publishYaml(
   c: WaitControl & { onJob?: (jobId: string) => void } = {}
 ): Promise<PublishOutcome> {
   let jobId: string | undefined;
+  let uploaded = false;
+  // A cancelled run starts nothing new: checked before the job is registered and again before the upload (a job
+  // registered but never uploaded does nothing).
+  if (c.signal?.aborted) return { ok: false, cancelled: true, flowId: t.flowId, error: 'cancelled', changed: false };
   try {
     const reg = await ctx.api.registerArchitectJob();
     jobId = reg.id;
     c.onJob?.(reg.id);
+    if (c.signal?.aborted) throw new CancelledError(abortReason(c.signal));
     try {
+      uploaded = true;
       await ctx.api.uploadArchitectJobFile(reg, yaml);
     } catch (e) {
       const ambiguous = (e as { outcomeUnknown?: boolean }).outcomeUnknown === true;
@@ -149,8 +160,17 @@ export async function publishYaml(
           await awaitArchitectJob(ctx, jobId!, { deadlineAt }).catch(() => undefined);
         }
       : undefined;
-    if (isCancellation(ctx, e))
-      return { ok: false, jobId, flowId: t.flowId, cancelled: true, error: 'cancelled', settle };
+    if (e instanceof CancelledError || isCancellation(ctx, e) || (c.signal?.aborted && e === c.signal.reason))
+      return {
+        ok: false,
+        jobId,
+        flowId: t.flowId,
+        cancelled: true,
+        inFlight: uploaded,
+        changed: uploaded ? undefined : false,
+        error: 'cancelled',
+        settle: uploaded ? settle : undefined
+      };
     const timedOut = e instanceof WaitTimeoutError;
     const back = await readBack(ctx, t);
     return {
@@ -171,11 +191,12 @@ export async function publishDraft(
   ctx: EngineContext,
   t: PublishTarget & { flowId: string },
   version: string,
-  c: WaitControl = {}
+  c: WaitControl & { before?: Flow } = {}
 ): Promise<PublishOutcome> {
-  const before = await ctx.api.getFlow(t.flowId).catch(() => undefined);
+  const before = c.before ?? (await ctx.api.getFlow(t.flowId).catch(() => undefined));
   const beforeOpId = before?.currentOperation?.id;
   let opId: string | undefined;
+  if (c.signal?.aborted) return { ok: false, cancelled: true, flowId: t.flowId, error: 'cancelled', changed: false };
   try {
     const op = await ctx.api.publishFlow(t.flowId, version);
     opId = op.id;
@@ -232,7 +253,8 @@ export async function publishDraft(
     const settle = async (deadlineAt: number) => {
       await opWait(deadlineAt, undefined).catch(() => undefined);
     };
-    if (isCancellation(ctx, e)) return { ok: false, flowId: t.flowId, cancelled: true, error: 'cancelled', settle };
+    if (isCancellation(ctx, e) || (c.signal?.aborted && e === c.signal.reason))
+      return { ok: false, flowId: t.flowId, cancelled: true, inFlight: true, error: 'cancelled', settle };
     const back = await readBack(ctx, t);
     return {
       ok: false,

@@ -2,20 +2,27 @@
 // rollback of everything this release changed → optional export of what went live. Every fact goes into the journal;
 // expected failures (API errors, job failures, failed checks, cancellation) never throw, they become the outcome.
 import type { Outcome, PlannedFlow, PublishedFlow, RollbackFlowResult } from '../evidence/events.ts';
-import type { FlowType } from '../genesys/models.ts';
+import type { Flow, FlowType } from '../genesys/models.ts';
 import { artifactPath } from '../git/record.ts';
 import { defaultHttpGet, runStageChecks, type LiveFlow } from './checks.ts';
-import { abortReason, errorText, isCancellation, isNotFound, throwIfCancelled, type EngineContext } from './context.ts';
+import {
+  abortReason,
+  errorText,
+  isCancellation,
+  isNotFound,
+  sameType,
+  throwIfCancelled,
+  type EngineContext
+} from './context.ts';
 import { exportVersions, type ExportedVersion } from './exports.ts';
 import { buildPlan, filterFlows, type FlowPlan, type Plan, type StagePlan } from './plan.ts';
 import { runBounded } from './pool.ts';
 import { publishDraft, publishYaml, type PublishOutcome } from './publish.ts';
+import { exportHash } from './normalize.ts';
 import { recordedTarget, restoreContent, rollbackFlows, type ChangedFlow } from './rollback.ts';
 import type { ExportedFlow, FlowResult, ReleaseDeps, ReleaseOptions, ReleaseResult } from './types.ts';
 
 export type { ExportedFlow, FlowResult, ReleaseDeps, ReleaseOptions, ReleaseResult } from './types.ts';
-
-const DEFAULT_CANCEL_GRACE_MS = 10_000;
 
 interface StageFailure {
   stage: StagePlan;
@@ -23,14 +30,30 @@ interface StageFailure {
   cancelled?: boolean;
 }
 
+/** A flow whose change was handed to the platform when the run was cancelled: it may still land. */
+interface InFlight {
+  name: string;
+  flowId?: string;
+  what: string;
+}
+
 /** Mutable bookkeeping of one run. */
 class RunState {
   readonly results = new Map<string, FlowResult>();
-  readonly changed: ChangedFlow[] = [];
+  changed: ChangedFlow[] = [];
   readonly live = new Map<string, LiveFlow>();
   readonly published = new Map<string, PublishedFlow>();
   /** Final states whose version counts as published by this run (`command: rollback` adds 'rolled-back'). */
   liveStates = new Set<FlowResult['state']>(['published']);
+  /** Snapshots of every flow the run will change, by flow id (taken once, before the first publish). */
+  snapshots?: Map<string, ExportedVersion>;
+  /** Exports of the versions this run published, verified against the uploaded content, by flow id. */
+  readonly verified = new Map<string, ExportedVersion>();
+  /** Flows where another publisher's content is live instead of ours (never rolled back over). */
+  readonly conflicts: string[] = [];
+  readonly inFlight: InFlight[] = [];
+  /** Manifest position of each flow: every list this run reports is in manifest order. */
+  readonly order = new Map<string, number>();
 
   set(name: string, patch: Partial<FlowResult>): void {
     const cur = this.results.get(name);
@@ -41,11 +64,12 @@ class RunState {
     return [...this.results.values()];
   }
 
-  /** Only what is live at the end counts as published. */
+  /** Only what is live at the end counts as published; in manifest order. */
   publishedList(): PublishedFlow[] {
-    return [...this.published.values()].filter((p) =>
-      this.liveStates.has(this.results.get(p.name)?.state ?? 'unknown')
-    );
+    const pos = (n: string) => this.order.get(n) ?? Number.MAX_SAFE_INTEGER;
+    return [...this.published.values()]
+      .filter((p) => this.liveStates.has(this.results.get(p.name)?.state ?? 'unknown'))
+      .sort((a, b) => pos(a.name) - pos(b.name));
   }
 }
 
@@ -66,9 +90,10 @@ export async function runRelease(deps: ReleaseDeps, opts: ReleaseOptions): Promi
     releaseId: opts.releaseId
   };
   const state = new RunState();
-  for (const f of opts.manifest.flows) {
+  opts.manifest.flows.forEach((f, i) => {
+    state.order.set(f.name, i);
     state.results.set(f.name, { name: f.name, type: f.type, state: 'skipped', reason: 'not part of this run' });
-  }
+  });
   const finish = (outcome: Outcome, message: string): ReleaseResult => {
     const status = outcome === 'succeeded' || outcome === 'planned' ? 'info' : 'error';
     if (status === 'error') ctx.log.error(message);
@@ -144,7 +169,7 @@ export async function runRelease(deps: ReleaseDeps, opts: ReleaseOptions): Promi
 
     let failure: StageFailure | undefined;
     for (const stage of plan.stages) {
-      failure = await runStage(ctx, stage, state);
+      failure = await runStage(ctx, stage, state, plan);
       if (failure) break;
     }
     if (failure) return await handleFailure(ctx, opts, state, failure, finish);
@@ -154,16 +179,13 @@ export async function runRelease(deps: ReleaseDeps, opts: ReleaseOptions): Promi
     return result;
   } catch (e) {
     // Cancellation outside a stage (plan) or a bug: nothing of ours may be left half-done.
-    const cancelled = isCancellation(ctx, e);
-    if (cancelled) {
+    if (isCancellation(ctx, e) || ctx.signal?.aborted) {
       ctx.journal.append('cancelled', { status: 'warning', details: { signal: abortReason(ctx.signal) } });
-    } else {
-      ctx.journal.append('error', { status: 'error', details: { message: errorText(e), error: String(e) } });
+      return cancelledFinish(ctx, state, undefined, finish);
     }
-    if (state.changed.length === 0) {
-      return finish('failed', cancelled ? 'Cancelled before anything was changed.' : `Release failed: ${errorText(e)}`);
-    }
-    return await rollbackAndFinish(ctx, opts, state, undefined, errorText(e), cancelled, finish);
+    ctx.journal.append('error', { status: 'error', details: { message: errorText(e), error: String(e) } });
+    if (state.changed.length === 0) return finish('failed', `Release failed: ${errorText(e)}`);
+    return await rollbackAndFinish(ctx, opts, state, undefined, errorText(e), finish);
   }
 }
 
@@ -173,7 +195,12 @@ function successMessage(state: RunState): string {
   return `Release succeeded: published ${pub.map((p) => `${p.name} ${p.fromVersion ?? 'new'} → ${p.toVersion}`).join(', ')}.`;
 }
 
-async function runStage(ctx: EngineContext, stage: StagePlan, state: RunState): Promise<StageFailure | undefined> {
+async function runStage(
+  ctx: EngineContext,
+  stage: StagePlan,
+  state: RunState,
+  plan: Plan
+): Promise<StageFailure | undefined> {
   const name = stage.spec.name;
   const stageStartedAt = ctx.clock.now();
   ctx.journal.append('stage-started', {
@@ -190,11 +217,13 @@ async function runStage(ctx: EngineContext, stage: StagePlan, state: RunState): 
       return undefined;
     }
 
-    // 1. Snapshot every existing flow of the stage before touching any.
+    // 1. Snapshot every existing flow before touching any: once, for this and every later stage, in one export job,
+    //    so later stages start publishing at once. The check before each publish (guardPublish) proves a snapshot
+    //    taken earlier is still the live version.
     let snapshots: Map<string, ExportedVersion>;
     try {
       throwIfCancelled(ctx);
-      snapshots = await snapshotStage(ctx, name, toChange);
+      snapshots = state.snapshots ??= await snapshotAll(ctx, plan, stage.index);
     } catch (e) {
       if (isCancellation(ctx, e)) return fail(ctx, stage, 'cancelled', true);
       return fail(ctx, stage, `Snapshot before publishing failed, nothing in this stage was changed: ${errorText(e)}`);
@@ -216,8 +245,17 @@ async function runStage(ctx: EngineContext, stage: StagePlan, state: RunState): 
     if (cancelled || ctx.signal?.aborted) return fail(ctx, stage, 'cancelled', true);
     if (failures.length > 0) return fail(ctx, stage, `Publish failed: ${failures.join(' | ')}`);
 
-    // 3. Bake with checks.
-    const bake = await bakeStage(ctx, stage, state, stageStartedAt);
+    // 3. Bake with checks while one export job verifies that what is live is what this stage uploaded (a concurrent
+    //    publisher may have won the race); a mismatch ends the bake at once.
+    const stop = new AbortController();
+    const verifying = verifyStage(ctx, stage, toChange, state).then((v) => {
+      if (v) stop.abort(new Error('verification failed'));
+      return v;
+    });
+    const bake = await bakeStage(ctx, stage, state, stageStartedAt, stop.signal);
+    const verifyFailure = await verifying;
+    if (ctx.signal?.aborted) return fail(ctx, stage, 'cancelled', true);
+    if (verifyFailure) return fail(ctx, stage, verifyFailure);
     if (bake) return fail(ctx, stage, bake.reason, bake.cancelled);
 
     ctx.journal.append('stage-succeeded', { stage: name, status: 'ok', details: { name } });
@@ -236,27 +274,137 @@ function fail(ctx: EngineContext, stage: StagePlan, reason: string, cancelled = 
   return { stage, reason, cancelled };
 }
 
-async function snapshotStage(
-  ctx: EngineContext,
-  stage: string,
-  flows: FlowPlan[]
-): Promise<Map<string, ExportedVersion>> {
-  const existing = flows.filter((f) => f.flowId && f.publishedVersion);
+/** One export job for the published version of every existing flow that this and the later stages will change. */
+async function snapshotAll(ctx: EngineContext, plan: Plan, fromStage: number): Promise<Map<string, ExportedVersion>> {
+  const existing = plan.stages
+    .filter((s) => s.index >= fromStage)
+    .flatMap((s) => s.flows)
+    .filter((f) => (f.action === 'create' || f.action === 'update') && f.flowId && f.publishedVersion);
   if (existing.length === 0) return new Map();
+  const stageOf = new Map(existing.map((f) => [f.flowId!, f.stage]));
   const snaps = await exportVersions(
     ctx,
     existing.map((f) => ({ name: f.name, type: f.type, flowId: f.flowId!, version: f.publishedVersion! })),
-    { signal: ctx.signal, stage }
+    { signal: ctx.signal, stage: plan.stages[fromStage]?.spec.name }
   );
   for (const s of snaps.values()) {
     ctx.journal.append('snapshot', {
-      stage,
+      stage: stageOf.get(s.flowId),
       flow: s.name,
       status: 'ok',
       details: { flowId: s.flowId, version: s.version, contentHash: s.hash, exportJobId: s.jobId }
     });
   }
   return snaps;
+}
+
+/**
+ * After a stage's publishes: export every version it published (one job) and compare each with what was uploaded.
+ * A mismatch means a concurrent publisher's content is live under the version this release read back: the stage
+ * fails, and that flow is reported as a conflict and never rolled back over the other publisher's content. Returns
+ * the failure reason, or undefined when every flow verified.
+ */
+async function verifyStage(
+  ctx: EngineContext,
+  stage: StagePlan,
+  flows: FlowPlan[],
+  state: RunState
+): Promise<string | undefined> {
+  const stageName = stage.spec.name;
+  const items = flows.flatMap((p) => {
+    const pub = state.published.get(p.name);
+    return pub ? [{ plan: p, req: { name: p.name, type: p.type, flowId: pub.flowId, version: pub.toVersion } }] : [];
+  });
+  if (items.length === 0) return undefined;
+  let got: Map<string, ExportedVersion>;
+  try {
+    got = await exportVersions(
+      ctx,
+      items.map((i) => i.req),
+      { signal: ctx.signal, stage: stageName }
+    );
+  } catch (e) {
+    if (isCancellation(ctx, e) || ctx.signal?.aborted) return undefined;
+    return `Could not verify the published content (export of the new versions failed): ${errorText(e)}`;
+  }
+  const conflicts: string[] = [];
+  for (const { plan: p, req } of items) {
+    const exported = got.get(req.flowId);
+    if (!exported) continue;
+    if (p.spec.source !== 'file') {
+      // A promoted draft was not uploaded by us: its export is kept for the commit, nothing to compare.
+      state.verified.set(req.flowId, exported);
+      continue;
+    }
+    const expected = exportHash(p.spec.content);
+    if (exported.hash === expected) {
+      state.verified.set(req.flowId, exported);
+      continue;
+    }
+    const error =
+      `conflict: version ${req.version} of "${p.name}" holds content ${exported.hash.slice(0, 12)}, but this release ` +
+      `uploaded ${expected.slice(0, 12)} — a concurrent release or a person published it at the same time. It is ` +
+      `not rolled back over their content; check which version should be live.`;
+    ctx.journal.append('publish-failed', {
+      stage: stageName,
+      flow: p.name,
+      status: 'error',
+      details: {
+        flowId: req.flowId,
+        error,
+        messages: [`expected content ${expected}`, `actual content ${exported.hash}`]
+      }
+    });
+    ctx.log.error(`"${p.name}": ${error}`);
+    state.set(p.name, { state: 'unknown', version: req.version, reason: error });
+    state.changed = state.changed.filter((c) => c.name !== p.name);
+    state.published.delete(p.name);
+    state.live.delete(p.name);
+    state.conflicts.push(
+      `${p.name} (version ${req.version}: expected content ${expected.slice(0, 12)}, actual ${exported.hash.slice(0, 12)})`
+    );
+    conflicts.push(`"${p.name}": ${error}`);
+  }
+  return conflicts.length ? `Content verification failed: ${conflicts.join(' | ')}` : undefined;
+}
+
+/**
+ * Right before publishing: the flow must still be as the plan and the snapshot saw it. Another release or a person
+ * may have published (or checked it out) since; publishing now would overwrite their change and make the snapshot
+ * wrong. Returns the refusal, or the flow as read (for actions/publish).
+ */
+async function guardPublish(ctx: EngineContext, p: FlowPlan): Promise<{ refused?: string; flow?: Flow }> {
+  if (!p.flowId) {
+    const found = await ctx.api.findFlowsByName(p.name, p.type as FlowType);
+    const hit = found.find((f) => f.name === p.name && sameType(f.type, p.type) && !f.deleted);
+    if (!hit) return {};
+    return {
+      refused: `"${p.name}" did not exist when planned, but now does (id ${hit.id}, published version ${hit.publishedVersion?.id ?? 'none'}) — another release or a person created it; refusing to overwrite. Re-run the release to plan it again.`
+    };
+  }
+  let flow: Flow | undefined;
+  try {
+    flow = await ctx.api.getFlow(p.flowId);
+  } catch (e) {
+    if (!isNotFound(e)) throw e;
+  }
+  const now = flow && !flow.deleted ? (flow.publishedVersion?.id ?? null) : undefined;
+  const was = p.publishedVersion ?? null;
+  if (now === undefined) {
+    return { refused: `"${p.name}" (${p.flowId}) was deleted since the snapshot; refusing to recreate it.` };
+  }
+  if (now !== was) {
+    return {
+      refused: `"${p.name}": published version changed from ${was ?? 'none'} to ${now ?? 'none'} since the snapshot — another release or a person published it; refusing to overwrite. Re-run the release to plan it again.`
+    };
+  }
+  const lockedBy = flow?.lockedUser ? (flow.lockedUser.name ?? flow.lockedUser.id) : undefined;
+  if (lockedBy && !p.spec.forceUnlock) {
+    return {
+      refused: `"${p.name}" was checked out in Architect by ${lockedBy} since the plan; refusing to publish over it. Ask them to check it in, or set force-unlock: true on it in the manifest.`
+    };
+  }
+  return { flow };
 }
 
 /** Publish one flow; returns 'ok', 'cancelled' or the failure text. Records every change for the rollback. */
@@ -270,9 +418,25 @@ async function publishOne(
   const stageName = stage.spec.name;
   const fromVersion = p.publishedVersion ?? null;
   const target = { name: p.name, type: p.type as FlowType, flowId: p.flowId, fromVersion };
+  let current: Flow | undefined;
   try {
     throwIfCancelled(ctx);
-    if (p.unlock && p.flowId) {
+    const guard = await guardPublish(ctx, p);
+    if (guard.refused) {
+      ctx.journal.append('flow-refused', {
+        stage: stageName,
+        flow: p.name,
+        status: 'error',
+        details: { flowId: p.flowId, reason: guard.refused }
+      });
+      ctx.log.error(guard.refused);
+      state.set(p.name, { state: 'failed', reason: guard.refused });
+      return guard.refused;
+    }
+    current = guard.flow;
+    throwIfCancelled(ctx);
+    // Unlock only what is still checked out (the plan saw the lock; it may have been checked in since).
+    if (p.unlock && p.flowId && (current === undefined || current.lockedUser)) {
       await ctx.api.unlockFlow(p.flowId);
       ctx.journal.append('flow-unlocked', {
         stage: stageName,
@@ -285,7 +449,7 @@ async function publishOne(
     throwIfCancelled(ctx);
   } catch (e) {
     if (isCancellation(ctx, e)) return 'cancelled';
-    const error = `Could not unlock "${p.name}": ${errorText(e)}`;
+    const error = `Could not ${p.unlock ? 'read or unlock' : 'read'} "${p.name}" before publishing: ${errorText(e)}`;
     ctx.journal.append('publish-failed', {
       stage: stageName,
       flow: p.name,
@@ -319,7 +483,8 @@ async function publishOne(
     });
     out = await publishDraft(ctx, { ...target, flowId: p.flowId! }, p.draftVersion!, {
       signal: ctx.signal,
-      stage: stageName
+      stage: stageName,
+      before: current
     });
   }
 
@@ -348,10 +513,18 @@ async function publishOne(
   }
 
   if (out.cancelled) {
-    // In doubt: the job may still land. The rollback settles it first, then restores.
-    if (flowId || out.jobId) {
-      recordChange(state, stageName, p, flowId, undefined, snapshot, out.settle);
-      state.set(p.name, { flowId, state: 'unknown', reason: 'cancelled while publishing' });
+    // Nothing is rolled back after a cancellation. A job already uploaded (or an operation already requested) may
+    // still finish on the platform: the flow's state is unknown, and the report says so.
+    if (out.inFlight) {
+      const what = out.jobId ? `Architect job ${out.jobId}` : 'the actions/publish operation';
+      state.inFlight.push({ name: p.name, flowId, what });
+      state.set(p.name, {
+        flowId,
+        state: 'unknown',
+        reason: `cancelled while ${what} was running; it may still publish on the platform`
+      });
+    } else {
+      state.set(p.name, { reason: 'cancelled before its publish started' });
     }
     return 'cancelled';
   }
@@ -407,7 +580,8 @@ async function bakeStage(
   ctx: EngineContext,
   stage: StagePlan,
   state: RunState,
-  stageStartedAt: number
+  stageStartedAt: number,
+  stop?: AbortSignal
 ): Promise<{ reason: string; cancelled?: boolean } | undefined> {
   const { bakeMs, checks } = stage.spec;
   const intervalMs = Math.max(1000, Math.min(stage.spec.checkIntervalMs || bakeMs || 1000, bakeMs || Infinity));
@@ -417,15 +591,20 @@ async function bakeStage(
   );
   const start = ctx.clock.now();
   const end = start + bakeMs;
+  // Waits end on a cancellation or when the caller stops the bake (the content verification failed).
+  const signals = [ctx.signal, stop].filter((x): x is AbortSignal => x !== undefined);
+  const sleepSignal = signals.length > 1 ? AbortSignal.any(signals) : signals[0];
+  const stopped = () => stop?.aborted === true && !ctx.signal?.aborted;
   try {
     if (checks.length === 0) {
-      if (bakeMs > 0) await ctx.clock.sleep(bakeMs, ctx.signal);
+      if (bakeMs > 0) await ctx.clock.sleep(bakeMs, sleepSignal);
       return undefined;
     }
     for (let round = 1; ; round++) {
       const next = Math.min(start + round * intervalMs, end);
       const wait = next - ctx.clock.now();
-      if (wait > 0) await ctx.clock.sleep(wait, ctx.signal);
+      if (wait > 0) await ctx.clock.sleep(wait, sleepSignal);
+      if (stopped()) return undefined;
       throwIfCancelled(ctx);
       const run = await runStageChecks(ctx, runSpec(stage), round, state.live, stageStartedAt);
       if (!run.ok) {
@@ -434,10 +613,11 @@ async function bakeStage(
           reason: `Check failed in bake round ${round}: ${failed.map((m) => `${m.check}: ${m.message}`).join(' | ')}`
         };
       }
-      if (ctx.clock.now() >= end) return undefined;
+      if (ctx.clock.now() >= end || stopped()) return undefined;
     }
   } catch (e) {
-    if (isCancellation(ctx, e)) return { reason: 'cancelled', cancelled: true };
+    if (isCancellation(ctx, e) || ctx.signal?.aborted) return { reason: 'cancelled', cancelled: true };
+    if (stopped()) return undefined;
     return { reason: `Checks could not run: ${errorText(e)}` };
   }
 }
@@ -449,19 +629,91 @@ async function handleFailure(
   failure: StageFailure,
   finish: (o: Outcome, m: string) => ReleaseResult
 ): Promise<ReleaseResult> {
-  if (failure.cancelled) {
+  if (failure.cancelled || ctx.signal?.aborted) {
     ctx.journal.append('cancelled', {
       stage: failure.stage.spec.name,
       status: 'warning',
       details: { signal: abortReason(ctx.signal) }
     });
+    return cancelledFinish(ctx, state, failure.stage, finish);
   }
-  const reason = `Stage ${failure.stage.spec.name}: ${failure.cancelled ? 'cancelled' : failure.reason}`;
+  const reason = `Stage ${failure.stage.spec.name}: ${failure.reason}`;
   if (state.changed.length === 0) {
     markUnreached(state);
+    if (state.conflicts.length > 0) return finish('failed', `${reason}. ${conflictText(state)}`);
     return finish('failed', `${reason}. Nothing had been changed in the org.`);
   }
-  return rollbackAndFinish(ctx, opts, state, failure.stage, reason, failure.cancelled === true, finish);
+  return rollbackAndFinish(ctx, opts, state, failure.stage, reason, finish);
+}
+
+function conflictText(state: RunState): string {
+  return state.conflicts.length
+    ? ` Not rolled back because another publisher's content is live (conflict, expected vs actual): ${state.conflicts.join('; ')}.`
+    : '';
+}
+
+/**
+ * A cancelled run starts nothing new — not even a rollback publish: it reports what it leaves behind. Flows this run
+ * published stay at their new versions; a job already handed to the platform may still land (state unknown).
+ */
+function cancelledFinish(
+  ctx: EngineContext,
+  state: RunState,
+  stage: StagePlan | undefined,
+  finish: (o: Outcome, m: string) => ReleaseResult
+): ReleaseResult {
+  markUnreached(state);
+  const signal = abortReason(ctx.signal);
+  const stageName = stage?.spec.name;
+  const left = state.publishedList();
+  for (const p of left) {
+    state.set(p.name, { reason: `left at version ${p.toVersion} after the cancellation (not rolled back)` });
+    ctx.journal.append('warning', {
+      stage: stageName,
+      flow: p.name,
+      status: 'warning',
+      details: {
+        message: `Cancelled: "${p.name}" is left at version ${p.toVersion} (published by this release, was ${p.fromVersion ?? 'new'}); it was not rolled back.`
+      }
+    });
+  }
+  const pos = (n: string) => state.order.get(n) ?? Number.MAX_SAFE_INTEGER;
+  state.inFlight.sort((a, b) => pos(a.name) - pos(b.name));
+  for (const f of state.inFlight) {
+    ctx.journal.append('warning', {
+      stage: stageName,
+      flow: f.name,
+      status: 'warning',
+      details: {
+        message: `Cancelled while ${f.what} for "${f.name}" was running: it may still publish on the platform; the flow's state is unknown.`
+      }
+    });
+  }
+  const where = stageName ? ` during stage ${stageName}` : '';
+  if (left.length === 0 && state.inFlight.length === 0 && state.conflicts.length === 0) {
+    return finish(
+      'failed',
+      `Cancelled (${signal})${where}: no change was started after the signal, and nothing had been changed in the org.`
+    );
+  }
+  const parts = [`Cancelled (${signal})${where}: no change was started after the signal and nothing was rolled back.`];
+  if (left.length) {
+    parts.push(
+      `Left at their new versions (published by this release, not rolled back): ${left
+        .map((p) => `${p.name} ${p.toVersion} (was ${p.fromVersion ?? 'new'})`)
+        .join(', ')}.`
+    );
+  }
+  if (state.inFlight.length) {
+    parts.push(
+      `In flight when cancelled, may still publish on the platform (state unknown): ${state.inFlight
+        .map((f) => `${f.name} (${f.what})`)
+        .join(', ')}.`
+    );
+  }
+  if (state.conflicts.length) parts.push(conflictText(state).trim());
+  parts.push('To finish or undo it: re-run the release, or run it with command: rollback.');
+  return finish('failed', parts.join(' '));
 }
 
 function markUnreached(state: RunState): void {
@@ -477,13 +729,13 @@ async function rollbackAndFinish(
   state: RunState,
   failedStage: StagePlan | undefined,
   reason: string,
-  cancelled: boolean,
   finish: (o: Outcome, m: string) => ReleaseResult
 ): Promise<ReleaseResult> {
   markUnreached(state);
   const names = [...state.changed].reverse().map((c) => c.name);
+  const conflicts = conflictText(state);
   if (!ctx.manifest.rollback.automatic) {
-    const m = `${reason}. Automatic rollback is off (rollback.automatic: false): ${names.join(', ')} stay as published; run command: rollback to restore the last release.`;
+    const m = `${reason}. Automatic rollback is off (rollback.automatic: false): ${names.join(', ')} stay as published; run command: rollback to restore the last release.${conflicts}`;
     return finish('failed', m);
   }
   ctx.journal.append('rollback-started', {
@@ -492,15 +744,13 @@ async function rollbackAndFinish(
     details: { reason, flows: names }
   });
   ctx.log.startGroup(`Rollback: ${names.join(', ')}`);
-  // After a cancellation the rollback ignores the signal but only for a bounded grace period on the clock.
-  const deadlineAt = cancelled ? ctx.clock.now() + (opts.cancelGraceMs ?? DEFAULT_CANCEL_GRACE_MS) : undefined;
-  const rollbackCtx: EngineContext = { ...ctx, signal: undefined };
+  // A cancellation during the rollback starts no further restore (the signal is passed down); what is done stays.
   let results: RollbackFlowResult[];
   let ok: boolean;
   try {
-    const r = await rollbackFlows(rollbackCtx, state.changed, { newFlows: ctx.manifest.rollback.newFlows, deadlineAt });
+    const r = await rollbackFlows(ctx, state.changed, { newFlows: ctx.manifest.rollback.newFlows });
     results = r.results;
-    ok = r.ok;
+    ok = r.ok && !ctx.signal?.aborted;
   } finally {
     ctx.log.endGroup();
   }
@@ -527,19 +777,40 @@ async function rollbackAndFinish(
     }
   }
 
-  if (ok && failedStage && failedStage.spec.checks.length > 0 && !cancelled) {
+  if (ctx.signal?.aborted) {
+    ctx.journal.append('cancelled', {
+      stage: failedStage?.spec.name,
+      status: 'warning',
+      details: { signal: abortReason(ctx.signal) }
+    });
+    const done = results.filter((r) => r.ok).map((r) => r.name);
+    for (const r of results) {
+      if (!r.ok && r.attempts > 0)
+        state.inFlight.push({ name: r.name, flowId: r.flowId, what: 'its rollback publish' });
+    }
+    const cancelled = cancelledFinish(ctx, state, failedStage, finish);
+    cancelled.message = `${reason}. The rollback was cancelled${done.length ? ` after restoring ${done.join(', ')}` : ''}. ${cancelled.message}`;
+    return cancelled;
+  }
+
+  if (ok && failedStage && failedStage.spec.checks.length > 0) {
     // Round 0: the same checks on the restored versions, journaled as evidence (they do not change the outcome).
     try {
-      await runStageChecks(rollbackCtx, runSpec(failedStage), 0, state.live, ctx.clock.now());
+      await runStageChecks(ctx, runSpec(failedStage), 0, state.live, ctx.clock.now());
     } catch (e) {
-      ctx.journal.append('warning', {
-        status: 'warning',
-        details: { message: `Post-rollback checks could not run: ${errorText(e)}` }
-      });
+      if (!isCancellation(ctx, e)) {
+        ctx.journal.append('warning', {
+          status: 'warning',
+          details: { message: `Post-rollback checks could not run: ${errorText(e)}` }
+        });
+      }
     }
   }
   if (ok) {
-    return finish('rolled-back', `${reason.replace(/\.$/, '')}. Rolled back and verified: ${names.join(', ')}.`);
+    return finish(
+      'rolled-back',
+      `${reason.replace(/\.$/, '')}. Rolled back and verified: ${names.join(', ')}.${conflicts}`
+    );
   }
   const bad = results.filter((r) => !r.ok);
   return finish(
@@ -549,7 +820,7 @@ async function rollbackAndFinish(
         (r) =>
           `${r.name} (expected ${JSON.stringify(r.expected)}, actual ${JSON.stringify(r.actual)}: ${r.error ?? ''})`
       )
-      .join('; ')}. Restore these flows by hand in Architect or run command: rollback.`
+      .join('; ')}. Restore these flows by hand in Architect or run command: rollback.${conflicts}`
   );
 }
 
@@ -558,11 +829,21 @@ async function exportReleased(ctx: EngineContext, state: RunState): Promise<Expo
   const pub = state.publishedList();
   if (pub.length === 0) return [];
   try {
-    const got = await exportVersions(
-      ctx,
-      pub.map((p) => ({ name: p.name, type: p.type, flowId: p.flowId, version: p.toVersion })),
-      { signal: ctx.signal }
-    );
+    // The stages already exported (and verified) the versions they published: export only what they did not cover.
+    const got = new Map<string, ExportedVersion>();
+    const missing = pub.filter((p) => {
+      const v = state.verified.get(p.flowId);
+      if (v && v.version === p.toVersion) got.set(p.flowId, v);
+      return !got.has(p.flowId);
+    });
+    if (missing.length > 0) {
+      const more = await exportVersions(
+        ctx,
+        missing.map((p) => ({ name: p.name, type: p.type, flowId: p.flowId, version: p.toVersion })),
+        { signal: ctx.signal }
+      );
+      for (const [id, e] of more) got.set(id, e);
+    }
     const out: ExportedFlow[] = [];
     for (const p of pub) {
       const e = got.get(p.flowId);
@@ -697,7 +978,7 @@ async function rollbackCommand(
     }
     const content = opts.recordedContent!.get(rec.name)!;
     const r = await restoreContent(
-      { ...ctx, signal: undefined },
+      ctx,
       { name: rec.name, type: rec.type as FlowType, flowId: rec.id, stage: '' },
       recordedTarget(content, rec.version)
     );
@@ -721,8 +1002,21 @@ async function rollbackCommand(
       state.set(rec.name, { flowId: rec.id, state: 'unknown', version: r.actual.version, reason: r.error });
     }
   }
-  const ok = results.length === todo.length && results.every((r) => r.ok);
+  const ok = results.length === todo.length && results.every((r) => r.ok) && !ctx.signal?.aborted;
   ctx.journal.append('rollback-finished', { status: ok ? 'ok' : 'error', details: { ok, flows: results } });
+  if (ctx.signal?.aborted) {
+    const done = results.filter((r) => r.ok).map((r) => `${r.name} → ${r.actual.version ?? '?'}`);
+    const unsure = results.filter((r) => !r.ok && r.attempts > 0).map((r) => r.name);
+    const notReached = todo.map((t) => t.rec.name).filter((n) => !results.some((r) => r.name === n && r.ok));
+    return finish(
+      'failed',
+      `Rollback to release ${record.releaseId} cancelled (${abortReason(ctx.signal)}): no restore was started after the signal.` +
+        (done.length ? ` Restored and verified: ${done.join(', ')}.` : '') +
+        (unsure.length ? ` In flight when cancelled, state unknown: ${unsure.join(', ')}.` : '') +
+        (notReached.length ? ` Not restored: ${notReached.join(', ')}.` : '') +
+        ' Run command: rollback again to finish.'
+    );
+  }
   if (!ok) {
     const bad = results.filter((r) => !r.ok);
     return finish(

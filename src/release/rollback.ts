@@ -29,8 +29,13 @@ export interface ChangedFlow {
 
 export interface RollbackRunOptions {
   newFlows: 'delete' | 'keep';
-  /** Stop waiting at this clock time (after a cancellation). */
+  /** Stop waiting at this clock time. */
   deadlineAt?: number;
+}
+
+/** Sleep between attempts; a cancellation ends it early (the next attempt then does not start). */
+async function pause(ctx: EngineContext, ms: number): Promise<void> {
+  await ctx.clock.sleep(ms, ctx.signal).catch(() => undefined);
 }
 
 function journalFlow(ctx: EngineContext, stage: string, r: RollbackFlowResult): void {
@@ -52,6 +57,10 @@ async function deleteCreated(ctx: EngineContext, f: ChangedFlow): Promise<Rollba
     actual: {}
   };
   for (let attempt = 1; attempt <= ROLLBACK_ATTEMPTS; attempt++) {
+    if (ctx.signal?.aborted) {
+      r.error = 'cancelled before the delete was sent';
+      break;
+    }
     r.attempts = attempt;
     try {
       if (!f.flowId) {
@@ -91,7 +100,7 @@ async function deleteCreated(ctx: EngineContext, f: ChangedFlow): Promise<Rollba
     } catch (e) {
       r.error = errorText(e);
     }
-    if (attempt < ROLLBACK_ATTEMPTS) await ctx.clock.sleep(1000 * attempt);
+    if (attempt < ROLLBACK_ATTEMPTS) await pause(ctx, 1000 * attempt);
   }
   return r;
 }
@@ -104,7 +113,9 @@ export async function restoreContent(
   ctx: EngineContext,
   f: { name: string; type: FlowType; flowId: string; stage: string },
   target: { version?: string; content: string; hash: string },
-  deadlineAt?: number
+  deadlineAt?: number,
+  /** The version this release left published: any other version (not the target) is someone else's change. */
+  expectCurrent?: string
 ): Promise<RollbackFlowResult> {
   const r: RollbackFlowResult = {
     name: f.name,
@@ -118,6 +129,14 @@ export async function restoreContent(
   };
   for (let attempt = 1; attempt <= ROLLBACK_ATTEMPTS; attempt++) {
     if (deadlineAt !== undefined && ctx.clock.now() >= deadlineAt && attempt > 1) break;
+    if (ctx.signal?.aborted) {
+      // A cancelled run starts no new restore publish.
+      r.error =
+        attempt === 1
+          ? 'cancelled before the restore started'
+          : `cancelled after attempt ${attempt - 1}: ${r.error ?? ''}`;
+      break;
+    }
     r.attempts = attempt;
     try {
       let current: string | undefined;
@@ -135,11 +154,17 @@ export async function restoreContent(
         r.error = undefined;
         return r;
       }
+      if (attempt === 1 && expectCurrent !== undefined && current !== undefined && current !== expectCurrent) {
+        // Another release or a person published since this release did: restoring would overwrite their change.
+        r.error = `published version changed from ${expectCurrent} to ${current} since this release published it — another release or a person published it; refusing to overwrite`;
+        return r;
+      }
       if (attempt > 1 && current !== undefined) {
         // An earlier attempt may have landed although its result was never seen (a lost or garbled poll): read the
         // live content back instead of publishing the same content twice.
         const live = await exportVersions(ctx, [{ name: f.name, type: f.type, flowId: f.flowId, version: current }], {
           deadlineAt,
+          signal: ctx.signal,
           stage: f.stage
         });
         if (live.get(f.flowId)?.hash === target.hash) {
@@ -160,6 +185,7 @@ export async function restoreContent(
         target.content,
         {
           deadlineAt,
+          signal: ctx.signal,
           stage: f.stage,
           // Every Architect job this release registers is in the journal, the rollback's included.
           onJob: (jobId) =>
@@ -178,7 +204,7 @@ export async function restoreContent(
         const exported = await exportVersions(
           ctx,
           [{ name: f.name, type: f.type, flowId: pub.flowId, version: pub.toVersion }],
-          { deadlineAt, stage: f.stage }
+          { deadlineAt, signal: ctx.signal, stage: f.stage }
         );
         const hash = exported.get(pub.flowId)?.hash;
         r.actual = { version: pub.toVersion, contentHash: hash };
@@ -194,12 +220,15 @@ export async function restoreContent(
       r.error = errorText(e);
     }
     ctx.log.warning(`Rollback attempt ${attempt} for "${f.name}" failed: ${r.error}`);
-    if (attempt < ROLLBACK_ATTEMPTS) await ctx.clock.sleep(1000 * attempt);
+    if (attempt < ROLLBACK_ATTEMPTS) await pause(ctx, 1000 * attempt);
   }
   return r;
 }
 
-/** Roll back every changed flow, newest first. Ignores cancellation (bounded by `deadlineAt`). */
+/**
+ * Roll back every changed flow, newest first. A cancellation starts no further restore: the flows not reached are
+ * not in `results` (they stay at the version this release published).
+ */
 export async function rollbackFlows(
   ctx: EngineContext,
   changed: ChangedFlow[],
@@ -208,6 +237,7 @@ export async function rollbackFlows(
   const results: RollbackFlowResult[] = [];
   const kept: ChangedFlow[] = [];
   for (const f of [...changed].reverse()) {
+    if (ctx.signal?.aborted) break;
     if (f.settle) {
       // A job cut short may still publish: let it end (bounded) so it cannot overwrite the restored content.
       await f.settle(opts.deadlineAt ?? ctx.clock.now() + ctx.manifest.jobTimeoutMs);
@@ -239,7 +269,7 @@ export async function rollbackFlows(
           'The flow had no published version before this release, so there is nothing to restore. Deactivate it or publish a known-good version in Architect.'
       };
     } else {
-      r = await restoreContent(ctx, f, f.snapshot, opts.deadlineAt);
+      r = await restoreContent(ctx, f, f.snapshot, opts.deadlineAt, f.publishedVersion);
     }
     journalFlow(ctx, f.stage, r);
     results.push(r);

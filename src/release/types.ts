@@ -31,11 +31,6 @@ export interface ReleaseOptions {
   releaseId: string;
   /** After a successful release, export the new published version of every released flow into `exports`. */
   exportAfter?: boolean;
-  /**
-   * After cancellation, how long (on the injected clock) the rollback may keep waiting for jobs before it gives up
-   * and reports what it could not verify. Default 10 s: GitHub kills a cancelled step a few seconds after SIGINT.
-   */
-  cancelGraceMs?: number;
 }
 
 export type FlowFinalState =
@@ -69,7 +64,10 @@ export interface ExportedFlow {
 
 export interface ReleaseResult {
   outcome: Outcome;
-  /** Flows whose newly published version is live at the end (after a rollback: none of the rolled-back ones). */
+  /**
+   * Flows whose newly published version is live at the end, in manifest order (after a rollback: none of the
+   * rolled-back ones; after a cancellation: the ones left at their new version).
+   */
   published: PublishedFlow[];
   exports: ExportedFlow[];
   flows: FlowResult[];

@@ -1,13 +1,14 @@
 // Cancellation (issue 4, item 6): SIGTERM in the middle of a bake, as a cancelled workflow run sends it. The action
-// starts no new release publish, flushes journal, audit document and summary, and exits within 5 s; the post step
-// uploads (here: writes locally) the evidence when the main step could not.
+// starts no new mutation — not even a rollback publish —, names the flows it leaves at their new versions, flushes
+// journal, audit document and summary, and exits within 5 s; the post step uploads (here: writes locally) the
+// evidence when the main step could not.
 import { afterEach, describe, expect, it } from '@jest/globals';
 import type { ChildProcess } from 'node:child_process';
 import { existsSync, readFileSync, rmSync } from 'node:fs';
 import { basename, dirname, join, resolve } from 'node:path';
 import { REPO_ROOT, runAction, type ActionRun } from '../../scripts/lib/action-runner.ts';
 import { verifyFile } from '../../src/evidence/verify-file.ts';
-import type { JournalEvent, RollbackFlowResult } from '../../src/evidence/events.ts';
+import type { JournalEvent } from '../../src/evidence/events.ts';
 import {
   baseManifest,
   baseScenario,
@@ -47,16 +48,22 @@ interface CancelledRun {
   events: JournalEvent[];
 }
 
-/** Runs a release whose canary stage bakes for 60 s and sends SIGTERM once the bake has started. */
+/**
+ * Runs a release whose canary stage bakes for 60 s and sends SIGTERM once the bake has started (or when `trigger`
+ * matches the log, with `canaryBake` instead of 60 s).
+ */
 async function cancelMidBake(
   rollback: Record<string, unknown>,
-  atSignal?: (e: Emulator) => void
+  atStart?: (e: Emulator) => void,
+  opts: { canaryBake?: string; trigger?: RegExp } = {}
 ): Promise<CancelledRun> {
   emu = await startTestEmulator(baseScenario());
   const e = emu;
+  atStart?.(e);
+  const trigger = opts.trigger ?? /Baking canary for 60 s/;
   const manifest = baseManifest();
   manifest.stages = [
-    { name: 'canary', flows: ['Callback Workflow'], bake: '60s' },
+    { name: 'canary', flows: ['Callback Workflow'], bake: opts.canaryBake ?? '60s' },
     { name: 'everything', flows: ['Support IVR', 'Billing IVR'], bake: '1s' }
   ];
   delete (manifest as Record<string, unknown>).checks;
@@ -74,10 +81,9 @@ async function cancelMidBake(
     onStart: (c) => (child = c),
     onStdout: (chunk) => {
       out += chunk;
-      if (!signalAt && /Baking canary for 60 s/.test(out)) {
+      if (!signalAt && trigger.test(out)) {
         signalAt = Date.now();
         requestsAtSignal = e.requests().length;
-        atSignal?.(e);
         child?.kill('SIGTERM');
       }
     }
@@ -98,6 +104,14 @@ function publishesAfter(c: CancelledRun): RequestRecord[] {
     .requests()
     .slice(c.requestsAtSignal)
     .filter((r) => PUBLISH_KEYS.has(r.key));
+}
+
+/** Every change to the org after the signal: publish, job, upload, unlock, delete, execution. */
+function mutationsAfter(c: CancelledRun): RequestRecord[] {
+  return c.emu
+    .requests()
+    .slice(c.requestsAtSignal)
+    .filter((r) => r.mutating);
 }
 
 /** Evidence every cancelled run must leave: journal with `cancelled`, a valid audit document, a summary, outputs. */
@@ -182,39 +196,61 @@ describe('cancellation (SIGTERM mid-bake)', () => {
     expect(existsSync(join(noop.runnerTemp, 'flow-release-artifacts'))).toBe(false);
   });
 
-  it('with automatic rollback: only the rollback of the canary is published after the signal, within 5 s', async () => {
+  it('with automatic rollback: still no mutation after the signal; the canary is left at its new version and named', async () => {
     const c = await cancelMidBake({ automatic: true, 'new-flows': 'delete' });
     expectFlushedEvidence(c);
-    const rb = c.events.find((e) => e.type === 'rollback-finished')?.details as
-      { ok: boolean; flows: RollbackFlowResult[] } | undefined;
-    // On a loaded machine the rollback can outlast its 3 s grace period: then the evidence says so (never succeeded).
-    expect(c.run.outputs.outcome).toBe(rb?.ok ? 'rolled-back' : 'rollback-failed');
-    // No release publish after the signal: the next stage's flows were never touched ...
+    expect(c.run.outputs.outcome).toBe('failed');
+    // Strictly nothing after the signal: no rollback publish, no job, no upload, no delete.
+    expect(mutationsAfter(c)).toEqual([]);
+    expect(publishesAfter(c)).toEqual([]);
+    expect(c.events.some((e) => e.type === 'rollback-started')).toBe(false);
     expect(flowState(c.emu, 'Support IVR').publishCount).toBe(0);
     expect(flowState(c.emu, 'Billing IVR').publishCount).toBe(0);
-    // ... and the only publish after it restores the canary's previous version (verified by the rollback).
+    // The canary stays at the version this release published: the outputs, the journal and the summary say so.
     const canary = flowState(c.emu, 'Callback Workflow');
-    const after = publishesAfter(c);
-    // (the engine republishes the snapshot's content through one Architect job)
-    expect(after.map((r) => r.key)).toEqual(['POST /api/v2/flows/jobs']);
-    expect(canary.publishCount).toBeLessThanOrEqual(2); // the release's publish, then (at most) the rollback's
-    if (!rb?.ok) return;
-    expect(rb?.flows).toMatchObject([{ name: 'Callback Workflow', action: 'republish', expected: { version: '1.0' } }]);
-    // Verified by reading the org back: the live content is the snapshot's (normalised content hash).
-    expect(rb?.flows[0]?.actual.contentHash).toMatch(/^[0-9a-f]{64}$/);
-    expect(rb?.flows[0]?.actual.contentHash).toBe(rb?.flows[0]?.expected.contentHash);
-    expect(canary.publishedVersion).toBe(rb?.flows[0]?.actual.version);
+    expect(canary.publishCount).toBe(1);
+    const published = JSON.parse(c.run.outputs.published ?? '[]') as { name: string; toVersion: string }[];
+    expect(published.map((p) => [p.name, p.toVersion])).toEqual([['Callback Workflow', canary.publishedVersion]]);
+    const finished = c.events.at(-1) as JournalEvent<'release-finished'>;
+    expect(finished.details.outcome).toBe('failed');
+    expect(finished.details.message).toContain(
+      `Left at their new versions (published by this release, not rolled back): Callback Workflow ${canary.publishedVersion} (was 1.0)`
+    );
+    expect(finished.details.message).toContain('re-run the release, or run it with command: rollback');
+    expect(
+      c.events.some(
+        (e) => e.type === 'warning' && e.flow === 'Callback Workflow' && /left at version/.test(e.details.message)
+      )
+    ).toBe(true);
+    expect(c.run.summary).toContain('Left at their new versions');
+    expect((c.run.audit?.events as JournalEvent[] | undefined)?.at(-1)).toMatchObject({
+      type: 'release-finished',
+      details: { outcome: 'failed' }
+    });
   });
 
-  it('a rollback that hangs after the signal is abandoned: evidence still flushed and exit within 5 s', async () => {
-    // The rollback's Architect job never finishes: the grace period runs out and the evidence is written anyway.
-    const c = await cancelMidBake({ automatic: true, 'new-flows': 'delete' }, (e) =>
-      e.addFault({ kind: 'stuck-job', flow: 'Callback Workflow' })
+  it('a publish job running at the signal is reported in flight (state unknown); nothing new starts', async () => {
+    // Support IVR's Architect job never finishes; the signal comes once Billing IVR (same stage) is published.
+    const c = await cancelMidBake(
+      { automatic: true, 'new-flows': 'delete' },
+      (e) => e.addFault({ kind: 'stuck-job', flow: 'Support IVR' }),
+      { canaryBake: '1s', trigger: /Published "Billing IVR"/ }
     );
     expectFlushedEvidence(c);
-    expect(c.run.outputs.outcome).toBe('rollback-failed');
-    expect(c.run.summary).toContain('Flow Release rollback failed');
-    expect(flowState(c.emu, 'Support IVR').publishCount).toBe(0);
-    expect(publishesAfter(c).map((r) => r.key)).toEqual(['POST /api/v2/flows/jobs']);
+    expect(c.run.outputs.outcome).toBe('failed');
+    expect(mutationsAfter(c)).toEqual([]);
+    const finished = c.events.at(-1) as JournalEvent<'release-finished'>;
+    expect(finished.details.message).toMatch(
+      /In flight when cancelled, may still publish on the platform \(state unknown\): Support IVR \(Architect job [0-9a-f-]+\)/
+    );
+    // Listed in manifest order.
+    expect(finished.details.message).toMatch(/Left at their new versions .*Callback Workflow .*Billing IVR/);
+    expect(
+      c.events.some(
+        (e) => e.type === 'warning' && e.flow === 'Support IVR' && /may still publish/.test(e.details.message)
+      )
+    ).toBe(true);
+    const published = JSON.parse(c.run.outputs.published ?? '[]') as { name: string }[];
+    expect(published.map((p) => p.name)).toEqual(['Callback Workflow', 'Billing IVR']);
   });
 });

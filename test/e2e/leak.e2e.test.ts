@@ -25,7 +25,7 @@ const CLIENT_SECRET = 'Leak/Canary+Secret=C0FFEE~42';
 const GITHUB_TOKEN = 'ghs_LeakCanaryToken0123456789abcdefABCDEF';
 /** No control characters, so the manifest accepts it as a flow name. */
 const HOSTILE_NAME =
-  'Evil ::add-mask::Home %0A ::stop-commands::pwn <script>alert(1)</script> ##[set-output name=outcome;]x';
+  'Evil ::add-mask::Home %0A ::stop-commands::pwn <script>alert(1)<img src=x onerror=alert(1)> ##[set-output name=outcome;]x';
 /** An API error message can hold anything. */
 const HOSTILE_MESSAGE =
   'Archy says no\n::set-output name=outcome::succeeded\n::add-mask::Support\n::stop-commands::pwn\r\n##[error]fake %0A::warning::x <script>alert(1)</script>';

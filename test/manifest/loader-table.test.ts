@@ -198,7 +198,7 @@ const cases: Case[] = [
       file: M,
       line: 22,
       path: 'concurrency',
-      message: 'must be a whole number from 1 to 32 (got 33); the default is 4',
+      message: 'must be a whole number from 1 to 32 (got 33); the default is 16',
       fix: '1..32'
     }
   },

@@ -144,7 +144,7 @@ describe('a valid manifest', () => {
     });
     expect(m.rollback).toEqual({ automatic: true, newFlows: 'delete' });
     expect(m.artifacts).toEqual({ dir: 'genesys/published', message: 'release: {{release}} [skip ci]' });
-    expect(m.concurrency).toBe(4);
+    expect(m.concurrency).toBe(16);
     expect(m.jobTimeoutMs).toBe(16 * 60_000);
   });
 

@@ -65,6 +65,8 @@ export interface FakeFaults {
   };
   /** Aggregates by flow and version; undefined → no data for that version. */
   aggregates?: (flow: FakeFlow, version: string) => { outcomes: number; failed: number } | undefined;
+  /** Every aggregates query fails with a 503. */
+  aggregatesFail?: boolean;
   /** Transform exports (e.g. to break rollback verification). */
   exportContent?: (flow: FakeFlow, version: string, content: string) => string;
 }
@@ -83,6 +85,18 @@ export const MUTATING = new Set([
   'uploadArchitectJobFile',
   'launchExecution'
 ]);
+
+interface FilterNode {
+  predicates?: { dimension: string; value: string }[];
+  clauses?: FilterNode[];
+}
+
+/** The flow ids a filter names, in its predicates and (nested) clauses. */
+export function queriedFlowIds(filter: FilterNode): string[] {
+  const ids = (filter.predicates ?? []).filter((p) => p.dimension === 'flowId').map((p) => p.value);
+  for (const c of filter.clauses ?? []) ids.push(...queriedFlowIds(c));
+  return [...new Set(ids)];
+}
 
 function notFound(what: string): GenesysError {
   return new GenesysError({ kind: 'http', status: 404, message: `${what} not found`, code: 'not.found' });
@@ -437,26 +451,30 @@ export class FakeGenesys implements GenesysApi {
   async queryFlowAggregates(query: FlowAggregationQuery): Promise<FlowAggregateQueryResponse> {
     this.record('queryFlowAggregates', query);
     this.aggregateQueries.push(query);
-    const flowId = query.filter.predicates.find((p) => p.dimension === 'flowId')?.value ?? '';
-    const f = this.flows.get(flowId);
-    if (!f) return {};
-    const results = [...f.versions.keys()].flatMap((v) => {
-      const d = this.faults.aggregates?.(f, v);
-      if (!d) return [];
-      return [
-        {
-          group: { flowVersion: v },
-          data: [
-            {
-              interval: query.interval,
-              metrics: [
-                { metric: 'nFlowOutcome' as const, stats: { count: d.outcomes } },
-                { metric: 'nFlowOutcomeFailed' as const, stats: { count: d.failed } }
-              ]
-            }
-          ]
-        }
-      ];
+    if (this.faults.aggregatesFail) throw new GenesysError({ kind: 'http', status: 503, message: 'analytics down' });
+    const byFlowId = query.groupBy?.includes('flowId') === true;
+    const results = queriedFlowIds(query.filter).flatMap((flowId) => {
+      const f = this.flows.get(flowId);
+      if (!f) return [];
+      return [...f.versions.keys()].flatMap((v) => {
+        const d = this.faults.aggregates?.(f, v);
+        if (!d) return [];
+        const group: Record<string, string> = byFlowId ? { flowId: f.id, flowVersion: v } : { flowVersion: v };
+        return [
+          {
+            group,
+            data: [
+              {
+                interval: query.interval,
+                metrics: [
+                  { metric: 'nFlowOutcome' as const, stats: { count: d.outcomes } },
+                  { metric: 'nFlowOutcomeFailed' as const, stats: { count: d.failed } }
+                ]
+              }
+            ]
+          }
+        ];
+      });
     });
     return results.length ? { results } : {};
   }

@@ -3,6 +3,7 @@ import type { ReleaseRecord } from '../../src/git/types.ts';
 import type { AnalyticsCheck, ExecutionCheck, ReleaseManifest } from '../../src/manifest/types.ts';
 import { exportHash } from '../../src/release/normalize.ts';
 import type { ReleaseResult } from '../../src/release/types.ts';
+import { MUTATING } from './fake-genesys.ts';
 import { archy, draftFlow, fileFlow, harness, manifest, stage, type Harness } from './helpers.ts';
 
 const smoke: ExecutionCheck = {
@@ -75,10 +76,15 @@ describe('runRelease: deploy', () => {
     ]);
     expect(h.api.publishedContent('Support IVR')).toBe(archy('Support IVR', 'inboundcall', 'v2'));
     const types = h.journal.types();
-    // Stage 2's snapshot comes before its first publish and after stage 1 succeeded.
-    const s2 = types.indexOf('stage-started', types.indexOf('stage-succeeded'));
-    expect(types.indexOf('snapshot', s2)).toBeLessThan(types.indexOf('publish-started', s2));
-    const snap = h.journal.ofType('snapshot').find((e) => e.flow === 'Support IVR')!;
+    // Every snapshot (stage 2's too) is taken in one export job before the first publish of the release.
+    expect(types.lastIndexOf('snapshot')).toBeLessThan(types.indexOf('publish-started'));
+    const snaps = h.journal.ofType('snapshot');
+    expect(snaps.map((e) => [e.flow, e.stage])).toEqual([
+      ['Callback Workflow', 'canary'],
+      ['Support IVR', 'everything']
+    ]);
+    expect(new Set(snaps.map((e) => e.details.exportJobId)).size).toBe(1);
+    const snap = snaps.find((e) => e.flow === 'Support IVR')!;
     expect(snap.details.version).toBe('1.0');
     expect(snap.details.contentHash).toBe(exportHash(archy('Support IVR', 'inboundcall', 'v1')));
     // Bake: canary 2 min with 30 s interval → 4 execution rounds; everything 10 min every 2 min → 5 rounds × 2 flows.
@@ -89,15 +95,29 @@ describe('runRelease: deploy', () => {
     const analytics = checks.find((c) => c.details.kind === 'analytics')!;
     expect(analytics.details.measured).toMatchObject({ samples: 100, failed: 1, failureRate: 0.01 });
     expect(analytics.details.expected).toMatchObject({ max: 0.05, minSamples: 20 });
+    // One aggregates query per round for both flows of the stage: 5 rounds → 5 queries.
+    expect(h.api.aggregateQueries).toHaveLength(5);
     const q = h.api.aggregateQueries[0]!;
-    expect(q.groupBy).toEqual(['flowVersion']);
+    expect(q.groupBy).toEqual(['flowId', 'flowVersion']);
     expect(q.metrics).toEqual(['nFlowOutcome', 'nFlowOutcomeFailed']);
+    expect(q.filter).toEqual({
+      type: 'and',
+      clauses: [
+        {
+          type: 'or',
+          predicates: ['Support IVR', 'Sales IVR'].map((n) => ({ dimension: 'flowId', value: h.api.byName(n)!.id }))
+        }
+      ]
+    });
     expect(h.api.launches[0]).toMatchObject({ flowVersion: '2.0', inputData: { customerId: 'synthetic-1' } });
     // One listing per type, never one lookup per flow.
     expect(h.api.count('listFlows')).toBe(2);
-    expect(h.api.count('findFlowsByName')).toBe(0);
-    // Exports: normalised (no header comment, no CRLF), one per published flow, one job.
-    expect(r.exports.map((e) => e.name).sort()).toEqual(['Callback Workflow', 'Sales IVR', 'Support IVR']);
+    // ... except right before creating Sales IVR: it must still not exist (another release may have created it).
+    expect(h.api.calls.filter((c) => c.method === 'findFlowsByName').map((c) => c.args[0])).toEqual(['Sales IVR']);
+    // Exports: normalised (no header comment, no CRLF), one per published flow, in manifest order. They are the
+    // stages' verification exports, reused: 1 snapshot job + 1 verification job per stage, no export at the end.
+    expect(r.exports.map((e) => e.name)).toEqual(['Callback Workflow', 'Support IVR', 'Sales IVR']);
+    expect(h.api.count('registerExportJob')).toBe(3);
     const e = r.exports.find((x) => x.name === 'Sales IVR')!;
     expect(e.content).not.toMatch(/^#|\r/m);
     expect(e.contentHash).toBe(exportHash(archy('Sales IVR', 'inboundcall', 'v2')));
@@ -406,8 +426,10 @@ describe('runRelease: deploy', () => {
     expect(r.outcome).toBe('succeeded');
     expect(r.published).toHaveLength(7);
     expect(h.api.maxInFlightJobs).toBe(3);
-    // One export job snapshots the whole stage.
-    expect(h.api.count('registerExportJob')).toBe(1);
+    // One export job snapshots the whole stage, one verifies it.
+    expect(h.api.count('registerExportJob')).toBe(2);
+    // Reported in manifest order although the publishes finish in any order.
+    expect(r.published.map((p) => p.name)).toEqual(names);
   });
 
   it('rollback-failed after 3 attempts, with expected vs actual per flow', async () => {
@@ -461,22 +483,98 @@ describe('runRelease: deploy', () => {
     expect(h2.api.count('registerArchitectJob')).toBe(1);
   });
 
-  it('on cancellation starts nothing new, rolls back what changed and journals cancelled', async () => {
+  it('on cancellation mid-bake starts nothing new (no rollback), names what is left and how to fix it', async () => {
     const h = harness();
     const m = twoStage(h);
     const ac = new AbortController();
-    // Abort during the canary bake (after the first check round).
+    let callsAtAbort = 0;
+    // Abort during the canary bake (in the first check round).
     h.api.faults.execution = () => {
-      ac.abort(new Error('The operation was canceled.'));
+      if (!ac.signal.aborted) {
+        callsAtAbort = h.api.calls.length;
+        ac.abort(new Error('The operation was canceled.'));
+      }
       return { status: 'COMPLETED', outputData: { ok: true } };
     };
     const r = await h.run({ manifest: m }, ac.signal);
-    expect(r.outcome).toBe('rolled-back');
+    expect(r.outcome).toBe('failed');
+    // Not one mutating call after the signal: no rollback publish, no delete, no further execution.
+    const after = h.api.calls.slice(callsAtAbort).map((c) => c.method);
+    expect(after.filter((c) => MUTATING.has(c))).toEqual([]);
+    expect(h.api.count('launchExecution')).toBe(1);
+    expect(h.journal.ofType('rollback-started')).toEqual([]);
     expect(h.journal.ofType('cancelled')[0]!.details.signal).toBe('The operation was canceled.');
     expect(h.journal.ofType('stage-started')).toHaveLength(1);
-    expect(h.api.byName('Sales IVR')).toBeUndefined();
-    expect(h.api.publishedContent('Callback Workflow')).toContain('description: v1');
-    expect(h.journal.ofType('rollback-flow')[0]!.details.ok).toBe(true);
+    // The canary stays at the version this release published, and the result says so.
+    expect(h.api.publishedContent('Callback Workflow')).toContain('description: v2');
+    expect(flowState(r, 'Callback Workflow')).toMatchObject({ state: 'published', version: '2.0' });
+    expect(r.published.map((p) => [p.name, p.fromVersion, p.toVersion])).toEqual([['Callback Workflow', '1.0', '2.0']]);
+    expect(r.message).toContain('nothing was rolled back');
+    expect(r.message).toContain('Callback Workflow 2.0 (was 1.0)');
+    expect(r.message).toContain('re-run the release, or run it with command: rollback');
+    const warnings = h.journal.ofType('warning');
+    expect(warnings.find((w) => w.flow === 'Callback Workflow')?.details.message).toMatch(/left at version 2\.0/);
+    expect(flowState(r, 'Sales IVR')).toMatchObject({ state: 'skipped', reason: 'release stopped before its stage' });
+  });
+
+  it('on cancellation while a job runs: no new job, the uploaded one is reported in flight (state unknown)', async () => {
+    const h = harness();
+    const names = ['IVR A', 'IVR B', 'IVR C'];
+    for (const n of names) h.api.addFlow({ name: n, type: 'inboundcall', content: archy(n, 'inboundcall', 'v1') });
+    h.api.jobPolls = 3;
+    const ac = new AbortController();
+    let callsAtAbort = 0;
+    // The first job poll of IVR A's job: cancel while it (and IVR B's, concurrency 2) are running.
+    const poll = h.api.getArchitectJob.bind(h.api);
+    h.api.getArchitectJob = async (id) => {
+      if (!ac.signal.aborted && h.api.count('uploadArchitectJobFile') === 2) {
+        callsAtAbort = h.api.calls.length;
+        ac.abort(new Error('cancelled by SIGTERM'));
+      }
+      return poll(id);
+    };
+    const m = manifest(
+      names.map((n) => fileFlow(n)),
+      [stage('all', names)],
+      [],
+      { concurrency: 2 }
+    );
+    const r = await h.run({ manifest: m }, ac.signal);
+    expect(r.outcome).toBe('failed');
+    expect(
+      h.api.calls
+        .slice(callsAtAbort)
+        .map((c) => c.method)
+        .filter((c) => MUTATING.has(c))
+    ).toEqual([]);
+    expect(h.api.count('registerArchitectJob')).toBe(2);
+    expect(flowState(r, 'IVR A')).toMatchObject({ state: 'unknown' });
+    expect(flowState(r, 'IVR A')?.reason).toMatch(/Architect job job-\d+ was running; it may still publish/);
+    expect(flowState(r, 'IVR C')?.state).toBe('skipped');
+    expect(r.message).toMatch(/In flight when cancelled, may still publish on the platform \(state unknown\): IVR A/);
+    expect(r.published).toEqual([]);
+  });
+
+  it('a signal during an automatic rollback starts no further restore', async () => {
+    const h = harness();
+    const m = twoStage(h, { concurrency: 1 });
+    m.stages[1]!.flows = ['Support IVR', 'Sales IVR'];
+    const ac = new AbortController();
+    // Sales IVR (last of stage 2) fails its job; the rollback starts with Support IVR (newest first) and the signal
+    // arrives while its restore job runs: Callback Workflow is never touched.
+    h.api.faults.architectJob = (name, nth) => {
+      if (name === 'Sales IVR') return { fail: 'broken' };
+      if (name === 'Support IVR' && nth === 2) ac.abort(new Error('cancelled by SIGINT'));
+      return undefined;
+    };
+    const r = await h.run({ manifest: m }, ac.signal);
+    expect(r.outcome).toBe('failed');
+    expect(h.journal.ofType('rollback-started')[0]!.details.flows).toEqual(['Support IVR', 'Callback Workflow']);
+    // Only Support IVR's restore job was registered (3 release jobs + 1 restore job).
+    expect(h.api.count('registerArchitectJob')).toBe(4);
+    expect(h.api.publishedContent('Callback Workflow')).toContain('description: v2');
+    expect(r.message).toMatch(/The rollback was cancelled/);
+    expect(r.message).toMatch(/Callback Workflow 2\.0 \(was 1\.0\)/);
   });
 
   it('leaves changed flows in place and fails when automatic rollback is off', async () => {
