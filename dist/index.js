@@ -87765,6 +87765,7 @@ const relativeFile = schemas_string()
     message: 'must be a relative path inside the artifacts directory'
 })
     // A segment git could read as an option (`--upload-pack=…`) or a control character never comes from artifactPath.
+    // eslint-disable-next-line no-control-regex -- control characters are exactly what this refuses
     .refine((p) => !p.split('/').some((seg) => seg.startsWith('-')) && !/[\u0000-\u001f\u007f]/.test(p), {
     message: 'must not have a segment starting with "-" or contain control characters'
 });

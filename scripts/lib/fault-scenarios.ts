@@ -779,7 +779,7 @@ export const SCENARIOS: FaultScenario[] = [
     id: 'S16a-artifacts-dir-option-injection',
     issue: 16,
     faultClass: 'injection',
-    title: 'artifacts dir `--upload-pack=…`: refused before git runs with it, the step fails',
+    title: 'artifacts dir `--upload-pack=…`: refused by validation, before the org or git is touched',
     world: () => ({ manifest: threeStages({ artifactsDir: '--upload-pack=touch /tmp/flow-release-pwned-a' }) }),
     expect: (w) => {
       const commit = journalOf(run1(w)).events.find((e) => e.type === 'commit');
@@ -788,7 +788,11 @@ export const SCENARIOS: FaultScenario[] = [
         ...expectThat(run1(w).exitCode !== 0, 'exit 0'),
         ...expectThat(!commit || commit.details.pushed !== true, 'a commit was pushed'),
         ...expectThat(w.repo.remoteLog().length === 1, 'the remote changed'),
-        ...expectThat(/refus|reject|invalid|must not/i.test(everything(run1(w))), 'the refusal is not named')
+        ...expectThat(
+          journalOf(run1(w)).events.some((e) => e.type === 'validation-failed'),
+          'not refused by validation (before any change)'
+        ),
+        ...expectThat(/git would read as an option/i.test(everything(run1(w))), 'the refusal is not named')
       ];
     }
   },
