@@ -279,6 +279,11 @@ async function main(): Promise<number> {
     figures.outcomeExitMismatches === 0 &&
     figures.unaccountedMutations === 0;
   console.log(ok ? '\nAll fault scenarios and properties passed.' : '\nFAULT SUITE FAILED.');
+  // A plain closing line for CI log readers: scenarios and properties together.
+  const failed = figures.scenarios.run - figures.scenarios.passed + (fuzz?.failed.length ?? 0);
+  console.log(
+    `faults: ${figures.scenarios.passed + (fuzz?.properties ?? 0) - (fuzz?.failed.length ?? 0)} passed, ${failed} failed`
+  );
   return ok ? 0 : 1;
 }
 
