@@ -93561,6 +93561,30 @@ async function waitFor(o) {
         await o.clock.sleep(Math.max(0, Math.min(delay, deadline - now)), o.signal);
     }
 }
+/**
+ * Waits for an Architect, export or validate job (Registered → Started → Success | Failure) with the manifest's job
+ * deadline, journaling its progress as `wait-progress` events of the stage.
+ */
+function waitForPlatformJob(ctx, job, c) {
+    return waitFor({
+        what: job.what,
+        id: job.id,
+        poll: job.poll,
+        done: (j) => j.status === 'Success' || j.status === 'Failure',
+        state: (j) => j.status,
+        clock: ctx.clock,
+        log: ctx.log,
+        deadlineMs: ctx.manifest.jobTimeoutMs,
+        deadlineAt: c.deadlineAt,
+        signal: c.signal,
+        expectedLatencyMs: job.expectedLatencyMs,
+        onProgress: (state, elapsedMs) => ctx.journal.append('wait-progress', {
+            stage: c.stage,
+            status: 'info',
+            details: { what: job.what, id: job.id, state, elapsedMs }
+        })
+    });
+}
 
 ;// CONCATENATED MODULE: ./src/release/checks.ts
 
@@ -94057,24 +94081,7 @@ async function exportVersions(ctx, flows, opts = {}) {
     if (flows.length === 0)
         return out;
     const reg = await ctx.api.registerExportJob(flows.map((f) => ({ flowId: f.flowId, version: f.version })));
-    const job = await waitFor({
-        what: 'export job',
-        id: reg.id,
-        poll: () => ctx.api.getExportJob(reg.id),
-        done: (j) => j.status === 'Success' || j.status === 'Failure',
-        state: (j) => j.status,
-        clock: ctx.clock,
-        log: ctx.log,
-        deadlineMs: ctx.manifest.jobTimeoutMs,
-        deadlineAt: opts.deadlineAt,
-        signal: opts.signal,
-        expectedLatencyMs: 2000,
-        onProgress: (state, elapsedMs) => ctx.journal.append('wait-progress', {
-            stage: opts.stage,
-            status: 'info',
-            details: { what: 'export job', id: reg.id, state, elapsedMs }
-        })
-    });
+    const job = await waitForPlatformJob(ctx, { what: 'export job', id: reg.id, poll: () => ctx.api.getExportJob(reg.id), expectedLatencyMs: 2000 }, opts);
     if (job.status === 'Failure' || !job.downloadUrl) {
         const texts = (job.messages ?? []).map((m) => m.text ?? '').filter(Boolean);
         throw new ExportError(`Export job ${reg.id} ${job.status === 'Failure' ? 'failed' : 'succeeded without a download URL'}` +
@@ -94254,18 +94261,7 @@ async function validateDrafts(ctx, drafts, errors) {
         return;
     try {
         const reg = await ctx.api.registerValidateJob(drafts.map((d) => ({ flowId: d.flowId, version: d.draftVersion })));
-        const job = await waitFor({
-            what: 'validate job',
-            id: reg.id,
-            poll: () => ctx.api.getValidateJob(reg.id),
-            done: (j) => j.status === 'Success' || j.status === 'Failure',
-            state: (j) => j.status,
-            clock: ctx.clock,
-            log: ctx.log,
-            deadlineMs: ctx.manifest.jobTimeoutMs,
-            signal: ctx.signal,
-            expectedLatencyMs: 2000
-        });
+        const job = await waitForPlatformJob(ctx, { what: 'validate job', id: reg.id, poll: () => ctx.api.getValidateJob(reg.id), expectedLatencyMs: 2000 }, { signal: ctx.signal });
         const msgs = job.messages ?? [];
         const errs = msgs.filter((m) => m.type === 'Error').map((m) => m.text ?? 'unnamed error');
         for (const w of msgs.filter((m) => m.type === 'Warning'))
@@ -94339,25 +94335,9 @@ async function readBack(ctx, t, flowId = t.flowId) {
 function jobMessages(job) {
     return (job.messages ?? []).map((m) => (m.type ? `${m.type}: ${m.text ?? ''}` : (m.text ?? ''))).filter(Boolean);
 }
-async function awaitArchitectJob(ctx, jobId, c) {
-    return waitFor({
-        what: 'publish job',
-        id: jobId,
-        poll: () => ctx.api.getArchitectJob(jobId),
-        done: (j) => j.status === 'Success' || j.status === 'Failure',
-        state: (j) => j.status,
-        clock: ctx.clock,
-        log: ctx.log,
-        deadlineMs: ctx.manifest.jobTimeoutMs,
-        deadlineAt: c.deadlineAt,
-        signal: c.signal,
-        expectedLatencyMs: 4000,
-        onProgress: (state, elapsedMs) => ctx.journal.append('wait-progress', {
-            stage: c.stage,
-            status: 'info',
-            details: { what: 'publish job', id: jobId, state, elapsedMs }
-        })
-    });
+function awaitArchitectJob(ctx, jobId, c) {
+    const job = { what: 'publish job', id: jobId, poll: () => ctx.api.getArchitectJob(jobId), expectedLatencyMs: 4000 };
+    return waitForPlatformJob(ctx, job, c);
 }
 /** Publish Archy YAML through an Architect job and verify the published version changed. */
 async function publishYaml(ctx, t, yaml, c = {}) {

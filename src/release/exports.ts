@@ -5,7 +5,7 @@ import { parse } from 'yaml';
 import type { ExportedFile } from '../genesys/api.ts';
 import type { EngineContext } from './context.ts';
 import { exportHash, normalizeExport } from './normalize.ts';
-import { waitFor } from './wait.ts';
+import { waitForPlatformJob } from './wait.ts';
 
 export interface ExportRequest {
   name: string;
@@ -88,25 +88,11 @@ export async function exportVersions(
   const out = new Map<string, ExportedVersion>();
   if (flows.length === 0) return out;
   const reg = await ctx.api.registerExportJob(flows.map((f) => ({ flowId: f.flowId, version: f.version })));
-  const job = await waitFor({
-    what: 'export job',
-    id: reg.id,
-    poll: () => ctx.api.getExportJob(reg.id),
-    done: (j) => j.status === 'Success' || j.status === 'Failure',
-    state: (j) => j.status,
-    clock: ctx.clock,
-    log: ctx.log,
-    deadlineMs: ctx.manifest.jobTimeoutMs,
-    deadlineAt: opts.deadlineAt,
-    signal: opts.signal,
-    expectedLatencyMs: 2000,
-    onProgress: (state, elapsedMs) =>
-      ctx.journal.append('wait-progress', {
-        stage: opts.stage,
-        status: 'info',
-        details: { what: 'export job', id: reg.id, state, elapsedMs }
-      })
-  });
+  const job = await waitForPlatformJob(
+    ctx,
+    { what: 'export job', id: reg.id, poll: () => ctx.api.getExportJob(reg.id), expectedLatencyMs: 2000 },
+    opts
+  );
   if (job.status === 'Failure' || !job.downloadUrl) {
     const texts = (job.messages ?? []).map((m) => m.text ?? '').filter(Boolean);
     throw new ExportError(

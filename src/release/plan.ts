@@ -6,7 +6,7 @@ import type { ReleaseRecord } from '../git/types.ts';
 import type { FlowSpec, StageSpec } from '../manifest/types.ts';
 import type { EngineContext } from './context.ts';
 import { compareVersions, errorText, isCancellation, sameType } from './context.ts';
-import { waitFor } from './wait.ts';
+import { waitForPlatformJob } from './wait.ts';
 
 export interface FlowPlan extends PlannedFlow {
   spec: FlowSpec;
@@ -195,18 +195,11 @@ async function validateDrafts(ctx: EngineContext, drafts: FlowPlan[], errors: st
   if (drafts.length === 0) return;
   try {
     const reg = await ctx.api.registerValidateJob(drafts.map((d) => ({ flowId: d.flowId!, version: d.draftVersion })));
-    const job = await waitFor({
-      what: 'validate job',
-      id: reg.id,
-      poll: () => ctx.api.getValidateJob(reg.id),
-      done: (j) => j.status === 'Success' || j.status === 'Failure',
-      state: (j) => j.status,
-      clock: ctx.clock,
-      log: ctx.log,
-      deadlineMs: ctx.manifest.jobTimeoutMs,
-      signal: ctx.signal,
-      expectedLatencyMs: 2000
-    });
+    const job = await waitForPlatformJob(
+      ctx,
+      { what: 'validate job', id: reg.id, poll: () => ctx.api.getValidateJob(reg.id), expectedLatencyMs: 2000 },
+      { signal: ctx.signal }
+    );
     const msgs = job.messages ?? [];
     const errs = msgs.filter((m) => m.type === 'Error').map((m) => m.text ?? 'unnamed error');
     for (const w of msgs.filter((m) => m.type === 'Warning')) ctx.log.warning(`Validation warning: ${w.text ?? ''}`);

@@ -5,7 +5,7 @@
 import type { Flow, FlowType } from '../genesys/models.ts';
 import type { EngineContext } from './context.ts';
 import { CancelledError, abortReason, errorText, isCancellation, isNotFound, sameType } from './context.ts';
-import { WaitTimeoutError, waitFor } from './wait.ts';
+import { WaitTimeoutError, waitFor, waitForPlatformJob } from './wait.ts';
 
 export interface PublishOutcome {
   ok: boolean;
@@ -76,26 +76,9 @@ function jobMessages(job: { messages?: { type?: string; text?: string }[] }): st
   return (job.messages ?? []).map((m) => (m.type ? `${m.type}: ${m.text ?? ''}` : (m.text ?? ''))).filter(Boolean);
 }
 
-async function awaitArchitectJob(ctx: EngineContext, jobId: string, c: WaitControl) {
-  return waitFor({
-    what: 'publish job',
-    id: jobId,
-    poll: () => ctx.api.getArchitectJob(jobId),
-    done: (j) => j.status === 'Success' || j.status === 'Failure',
-    state: (j) => j.status,
-    clock: ctx.clock,
-    log: ctx.log,
-    deadlineMs: ctx.manifest.jobTimeoutMs,
-    deadlineAt: c.deadlineAt,
-    signal: c.signal,
-    expectedLatencyMs: 4000,
-    onProgress: (state, elapsedMs) =>
-      ctx.journal.append('wait-progress', {
-        stage: c.stage,
-        status: 'info',
-        details: { what: 'publish job', id: jobId, state, elapsedMs }
-      })
-  });
+function awaitArchitectJob(ctx: EngineContext, jobId: string, c: WaitControl) {
+  const job = { what: 'publish job', id: jobId, poll: () => ctx.api.getArchitectJob(jobId), expectedLatencyMs: 4000 };
+  return waitForPlatformJob(ctx, job, c);
 }
 
 /** Publish Archy YAML through an Architect job and verify the published version changed. */

@@ -2,6 +2,7 @@
 // operations and flow executions. Adaptive backoff (start small, grow ×1.5, cap), a deadline, progress lines that a
 // person watching the log can follow, and tolerance for transient read errors.
 import type { Clock } from '../clock.ts';
+import type { JournalSink } from '../evidence/events.ts';
 import { isGenesysError } from '../genesys/errors.ts';
 import type { Logger } from '../log.ts';
 
@@ -164,4 +165,34 @@ export async function waitFor<T>(o: WaitOptions<T>): Promise<T> {
     // Never sleep past the deadline: the last poll happens at the deadline itself.
     await o.clock.sleep(Math.max(0, Math.min(delay, deadline - now)), o.signal);
   }
+}
+
+/**
+ * Waits for an Architect, export or validate job (Registered → Started → Success | Failure) with the manifest's job
+ * deadline, journaling its progress as `wait-progress` events of the stage.
+ */
+export function waitForPlatformJob<T extends { status: string }>(
+  ctx: { clock: Clock; log: Logger; journal: JournalSink; manifest: { jobTimeoutMs: number } },
+  job: { what: string; id: string; poll: () => Promise<T>; expectedLatencyMs: number },
+  c: { stage?: string; deadlineAt?: number; signal?: AbortSignal }
+): Promise<T> {
+  return waitFor({
+    what: job.what,
+    id: job.id,
+    poll: job.poll,
+    done: (j) => j.status === 'Success' || j.status === 'Failure',
+    state: (j) => j.status,
+    clock: ctx.clock,
+    log: ctx.log,
+    deadlineMs: ctx.manifest.jobTimeoutMs,
+    deadlineAt: c.deadlineAt,
+    signal: c.signal,
+    expectedLatencyMs: job.expectedLatencyMs,
+    onProgress: (state, elapsedMs) =>
+      ctx.journal.append('wait-progress', {
+        stage: c.stage,
+        status: 'info',
+        details: { what: job.what, id: job.id, state, elapsedMs }
+      })
+  });
 }
