@@ -76763,6 +76763,24 @@ class GenesysError extends Error {
         this.correlationId = init.correlationId;
         this.outcomeUnknown = init.outcomeUnknown ?? false;
     }
+    /** A copy with some fields changed, e.g. the message with a fix-it hint appended. */
+    with(changes) {
+        return new GenesysError({
+            kind: this.kind,
+            message: this.message,
+            method: this.method,
+            path: this.path,
+            status: this.status,
+            code: this.code,
+            details: this.details,
+            errors: this.errors,
+            contextId: this.contextId,
+            correlationId: this.correlationId,
+            outcomeUnknown: this.outcomeUnknown,
+            cause: this.cause,
+            ...changes
+        });
+    }
     /** A JSON-safe summary for the journal. */
     toJSON() {
         return {
@@ -87090,15 +87108,14 @@ class HttpClient {
             if (RETRYABLE_STATUS.has(res.status)) {
                 const err = this.errorFrom(res, shown, base, correlationId);
                 if (!idempotent) {
-                    throw new GenesysError({
-                        ...initOf(err),
+                    throw err.with({
                         outcomeUnknown: true,
                         message: `${err.message} — the request reached a gateway and may or may not have taken effect, so it was not re-sent (read the state back before trying again)`
                     });
                 }
                 const wait = this.backoffDelay(attempt);
                 if (last || this.clock.now() + wait > deadline) {
-                    throw new GenesysError({ ...initOf(err), message: `${err.message} (gave up after ${attempt} attempt(s))` });
+                    throw err.with({ message: `${err.message} (gave up after ${attempt} attempt(s))` });
                 }
                 this.logger?.info(`${shown}: HTTP ${res.status}; retrying in ${fmtSeconds(wait)} (attempt ${attempt + 1}/${this.maxAttempts})`);
                 await this.clock.sleep(wait);
@@ -87216,21 +87233,6 @@ class HttpClient {
         const snippet = redact_redactor.redact(oneLine(text, 200));
         return new GenesysError({ ...common, message: snippet ? `${head}: ${snippet}` : head });
     }
-}
-function initOf(e) {
-    return {
-        kind: e.kind,
-        message: e.message,
-        method: e.method,
-        path: e.path,
-        status: e.status,
-        code: e.code,
-        details: e.details,
-        errors: e.errors,
-        contextId: e.contextId,
-        correlationId: e.correlationId,
-        outcomeUnknown: e.outcomeUnknown
-    };
 }
 /** Maps a Genesys `ErrorBody` (or an OAuth `{error, error_description}`) to GenesysError fields. */
 function mapErrorBody(body, head) {
@@ -87669,16 +87671,7 @@ class GenesysClient {
     /** Adds the usual fix to a 403: permissions come from the OAuth client's roles. */
     hint(e) {
         if (isGenesysError(e) && e.kind === 'http' && e.status === 403) {
-            return new GenesysError({
-                kind: e.kind,
-                method: e.method,
-                path: e.path,
-                status: e.status,
-                code: e.code,
-                details: e.details,
-                errors: e.errors,
-                contextId: e.contextId,
-                correlationId: e.correlationId,
+            return e.with({
                 message: `${e.message} — the OAuth client's roles lack a permission for this call (e.g. architect:flow:view, architect:flow:publish, architect:job:create, architect:jobExport:create, architect:flow:launch, analytics:flowAggregate:view)`
             });
         }

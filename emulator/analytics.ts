@@ -3,18 +3,8 @@
 // API, metrics with no observations are omitted and a group with no data has no results entry.
 import type { FlowRecord, Org, VersionRecord } from './org.ts';
 import { ApiError } from './org.ts';
+import { FLOW_METRICS } from '../src/genesys/models.ts';
 
-export const FLOW_METRICS = [
-  'nFlow',
-  'nFlowMilestone',
-  'nFlowOutcome',
-  'nFlowOutcomeFailed',
-  'oFlowMilestone',
-  'tFlow',
-  'tFlowDisconnect',
-  'tFlowExit',
-  'tFlowOutcome'
-] as const;
 const GROUP_DIMENSIONS = ['flowVersion', 'flowId', 'flowName', 'flowType'] as const;
 
 interface Predicate {

@@ -379,16 +379,7 @@ export class GenesysClient implements GenesysApi {
   /** Adds the usual fix to a 403: permissions come from the OAuth client's roles. */
   private hint(e: unknown): unknown {
     if (isGenesysError(e) && e.kind === 'http' && e.status === 403) {
-      return new GenesysError({
-        kind: e.kind,
-        method: e.method,
-        path: e.path,
-        status: e.status,
-        code: e.code,
-        details: e.details,
-        errors: e.errors,
-        contextId: e.contextId,
-        correlationId: e.correlationId,
+      return e.with({
         message: `${e.message} — the OAuth client's roles lack a permission for this call (e.g. architect:flow:view, architect:flow:publish, architect:job:create, architect:jobExport:create, architect:flow:launch, analytics:flowAggregate:view)`
       });
     }

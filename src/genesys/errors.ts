@@ -52,6 +52,25 @@ export class GenesysError extends Error {
     this.outcomeUnknown = init.outcomeUnknown ?? false;
   }
 
+  /** A copy with some fields changed, e.g. the message with a fix-it hint appended. */
+  with(changes: Partial<GenesysErrorInit>): GenesysError {
+    return new GenesysError({
+      kind: this.kind,
+      message: this.message,
+      method: this.method,
+      path: this.path,
+      status: this.status,
+      code: this.code,
+      details: this.details,
+      errors: this.errors,
+      contextId: this.contextId,
+      correlationId: this.correlationId,
+      outcomeUnknown: this.outcomeUnknown,
+      cause: this.cause,
+      ...changes
+    });
+  }
+
   /** A JSON-safe summary for the journal. */
   toJSON(): Record<string, unknown> {
     return {

@@ -400,15 +400,14 @@ export class HttpClient {
       if (RETRYABLE_STATUS.has(res.status)) {
         const err = this.errorFrom(res, shown, base, correlationId);
         if (!idempotent) {
-          throw new GenesysError({
-            ...initOf(err),
+          throw err.with({
             outcomeUnknown: true,
             message: `${err.message} — the request reached a gateway and may or may not have taken effect, so it was not re-sent (read the state back before trying again)`
           });
         }
         const wait = this.backoffDelay(attempt);
         if (last || this.clock.now() + wait > deadline) {
-          throw new GenesysError({ ...initOf(err), message: `${err.message} (gave up after ${attempt} attempt(s))` });
+          throw err.with({ message: `${err.message} (gave up after ${attempt} attempt(s))` });
         }
         this.logger?.info(
           `${shown}: HTTP ${res.status}; retrying in ${fmtSeconds(wait)} (attempt ${attempt + 1}/${this.maxAttempts})`
@@ -538,22 +537,6 @@ export class HttpClient {
     const snippet = redactor.redact(oneLine(text, 200));
     return new GenesysError({ ...common, message: snippet ? `${head}: ${snippet}` : head });
   }
-}
-
-function initOf(e: GenesysError): GenesysErrorInit {
-  return {
-    kind: e.kind,
-    message: e.message,
-    method: e.method,
-    path: e.path,
-    status: e.status,
-    code: e.code,
-    details: e.details,
-    errors: e.errors,
-    contextId: e.contextId,
-    correlationId: e.correlationId,
-    outcomeUnknown: e.outcomeUnknown
-  };
 }
 
 /** Maps a Genesys `ErrorBody` (or an OAuth `{error, error_description}`) to GenesysError fields. */
