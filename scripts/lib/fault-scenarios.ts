@@ -561,7 +561,9 @@ export const SCENARIOS: FaultScenario[] = [
       execFileSync('git', ['-c', 'user.name=B', '-c', 'user.email=b@example.com', 'commit', '-qam', 'B'], {
         cwd: other
       });
-      await Promise.all([w.deploy(), w.deploy({ workspace: other })]);
+      const [a, b] = await Promise.all([w.deploy(), w.deploy({ workspace: other })]);
+      // w.runs fills in completion order; the expectation below needs run 1 = release A, run 2 = release B.
+      w.runs.splice(0, w.runs.length, a, b);
     },
     expect: (w) => {
       // A run that reports Alpha published claims its own content is live: at most one run may, and it must be true.
