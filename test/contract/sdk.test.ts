@@ -6,6 +6,7 @@ import { createRequire } from 'node:module';
 import { systemClock } from '../../src/clock.ts';
 import { startEmulator } from '../../emulator/server.ts';
 import type { Emulator } from '../../emulator/server.ts';
+import { ivr } from '../emulator/helpers.ts';
 
 const require = createRequire(import.meta.url);
 // eslint-disable-next-line @typescript-eslint/no-explicit-any -- CommonJS SDK without usable types here
@@ -29,22 +30,7 @@ const workflowYaml = `workflow:
           lit: true
         isOutput: true
 `;
-const ivrYaml = (queue: string) => `inboundCall:
-  name: Contract IVR
-  division: Home
-  startUpRef: "/inboundCall/tasks/task[Main_10]"
-  defaultLanguage: en-us
-  tasks:
-    - task:
-        name: Main
-        refId: Main_10
-        actions:
-          - transferToAcd:
-              name: Transfer
-              targetQueue:
-                lit:
-                  name: ${queue}
-`;
+const ivrYaml = (queue: string) => ivr('Contract IVR', queue);
 
 let em: Emulator;
 // eslint-disable-next-line @typescript-eslint/no-explicit-any -- the SDK is untyped JavaScript here
