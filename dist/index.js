@@ -75333,7 +75333,7 @@ module.exports = {
 /***/ ((module, __unused_webpack___webpack_exports__, __nccwpck_require__) => {
 
 __nccwpck_require__.a(module, async (__webpack_handle_async_dependencies__, __webpack_async_result__) => { try {
-/* harmony import */ var _main_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(57342);
+/* harmony import */ var _main_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(87144);
 
 await (0,_main_js__WEBPACK_IMPORTED_MODULE_0__/* .run */ .eF)();
 
@@ -75342,7 +75342,7 @@ __webpack_async_result__();
 
 /***/ }),
 
-/***/ 57342:
+/***/ 87144:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
 
@@ -75568,7 +75568,7 @@ async function defaultClient() {
     return new DefaultArtifactClient();
 }
 
-;// CONCATENATED MODULE: ./src/evidence/derive.ts
+;// CONCATENATED MODULE: ./src/journal/derive.ts
 function emptyFlow(name) {
     return {
         name,
@@ -75951,7 +75951,7 @@ function reasonFor(d, message, stageFailures, publishFailures) {
     }
 }
 
-;// CONCATENATED MODULE: ./src/evidence/journal.ts
+;// CONCATENATED MODULE: ./src/journal/journal.ts
 // The append-only, hash-chained journal. Each event is redacted, hashed and appended to disk synchronously the moment
 // it happens, so a crash or a SIGTERM mid-release still leaves the whole story up to that point.
 

@@ -2,7 +2,7 @@
 // whose message says how to fix each; the client secret and the token never appear in it (values that equal or
 // contain them are masked before the message is built).
 import * as core from '@actions/core';
-import type { Command } from './evidence/events.ts';
+import type { Command } from './domain/types.ts';
 import type { Redactor } from './redact.ts';
 import { redactor as processRedactor } from './redact.ts';
 

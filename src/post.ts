@@ -5,7 +5,7 @@ import { existsSync, readFileSync } from 'node:fs';
 import { safeText } from './core-logger.ts';
 import { uploadAudit } from './evidence/artifact.ts';
 import { buildAuditDocument, writeAuditDocument } from './evidence/audit.ts';
-import type { JournalEvent } from './evidence/events.ts';
+import type { JournalEvent } from './journal/events.ts';
 import { STATE } from './state.ts';
 
 export async function post(env: NodeJS.ProcessEnv = process.env): Promise<void> {

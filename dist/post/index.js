@@ -32066,7 +32066,7 @@ async function defaultClient() {
     return new DefaultArtifactClient();
 }
 
-;// CONCATENATED MODULE: ./src/evidence/derive.ts
+;// CONCATENATED MODULE: ./src/journal/derive.ts
 function emptyFlow(name) {
     return {
         name,
@@ -32451,7 +32451,7 @@ function reasonFor(d, message, stageFailures, publishFailures) {
 
 // EXTERNAL MODULE: external "node:crypto"
 var external_node_crypto_ = __nccwpck_require__(77598);
-;// CONCATENATED MODULE: ./src/evidence/journal.ts
+;// CONCATENATED MODULE: ./src/journal/journal.ts
 // The append-only, hash-chained journal. Each event is redacted, hashed and appended to disk synchronously the moment
 // it happens, so a crash or a SIGTERM mid-release still leaves the whole story up to that point.
 

@@ -4,17 +4,17 @@
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { dirname } from 'node:path';
 import type { ApiStats } from '../genesys/api.ts';
-import { deriveRelease, type FlowStatus } from './derive.ts';
+import { deriveRelease, type FlowStatus } from '../journal/derive.ts';
 import type {
   CheckMeasurement,
   Command,
   GithubContext,
-  JournalEvent,
   Outcome,
   PlanAction,
   RollbackFlowResult
-} from './events.ts';
-import { hashEvent, GENESIS_HASH } from './journal.ts';
+} from '../domain/types.ts';
+import type { JournalEvent } from '../journal/events.ts';
+import { hashEvent, GENESIS_HASH } from '../journal/journal.ts';
 
 export const AUDIT_SCHEMA_VERSION = 1;
 

@@ -1,7 +1,7 @@
 // The action's outputs: a pure function of the journal plus what happened after it (audit path, artifact, commit).
 import * as core from '@actions/core';
-import { deriveRelease } from './derive.ts';
-import type { JournalEvent } from './events.ts';
+import { deriveRelease } from '../journal/derive.ts';
+import type { JournalEvent } from '../journal/events.ts';
 import { redactor } from '../redact.ts';
 
 export type OutputName = 'outcome' | 'release-id' | 'published' | 'audit-log' | 'artifact-id' | 'commit-sha';

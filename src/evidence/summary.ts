@@ -2,9 +2,16 @@
 // an API (flow names, messages, file paths) goes through `escapeText`, so nothing can inject Markdown, HTML or a
 // workflow command, and the whole text stays under GitHub's 1 MiB step-summary limit.
 import * as core from '@actions/core';
-import { deriveRelease, formatDuration, type DerivedCheck, type DerivedFlow, type DerivedRelease } from './derive.ts';
-import type { JournalEvent, Outcome, RollbackFlowResult } from './events.ts';
-import { hashEvent } from './journal.ts';
+import {
+  deriveRelease,
+  formatDuration,
+  type DerivedCheck,
+  type DerivedFlow,
+  type DerivedRelease
+} from '../journal/derive.ts';
+import type { JournalEvent } from '../journal/events.ts';
+import type { Outcome, RollbackFlowResult } from '../domain/types.ts';
+import { hashEvent } from '../journal/journal.ts';
 
 /** GitHub rejects step summaries over 1 MiB. */
 export const MAX_SUMMARY_BYTES = 1024 * 1024;

@@ -6,7 +6,7 @@ import { fileURLToPath } from 'node:url';
 import { Ajv2020, type ErrorObject, type ValidateFunction } from 'ajv/dist/2020.js';
 import formatsModule, { type FormatsPlugin } from 'ajv-formats';
 import type { AuditDocument } from './audit.ts';
-import { parseJournal } from './journal.ts';
+import { parseJournal } from '../journal/journal.ts';
 import { verifyChain } from './verify.ts';
 
 export const AUDIT_SCHEMA_PATH = join(

@@ -1,6 +1,6 @@
 // Recomputes a journal's hash chain. Pure: no I/O, so the verify script, the post step and tests share it.
-import type { JournalEvent } from './events.ts';
-import { GENESIS_HASH, hashEvent } from './journal.ts';
+import type { JournalEvent } from '../journal/events.ts';
+import { GENESIS_HASH, hashEvent } from '../journal/journal.ts';
 
 export type ChainResult =
   | { ok: true; count: number; headHash: string }

@@ -4,9 +4,9 @@
 // describes everything that is live.
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import type { JournalSink } from '../evidence/events.ts';
+import type { JournalSink } from '../journal/events.ts';
 import type { ReleaseManifest } from '../manifest/types.ts';
-import type { ReleaseResult } from '../release/release.ts';
+import type { Command, ExportedFlow } from '../domain/types.ts';
 import { artifactPath, renderReleaseRecord } from './record.ts';
 import type { CommitResult, Committer, ReleaseRecord } from './types.ts';
 
@@ -14,10 +14,11 @@ export interface CommitArtifactsOptions {
   committer: Committer;
   workspace: string;
   manifest: ReleaseManifest;
-  result: ReleaseResult;
+  /** The result of the release: the exported content of every flow it left live at a new version. */
+  result: { exports: ExportedFlow[] };
   lastRecord?: ReleaseRecord;
   releaseId: string;
-  command: 'deploy' | 'plan' | 'rollback';
+  command: Command;
   sourceCommit: string;
   branch: string;
   token?: string;

@@ -5,7 +5,7 @@ import { promises as fs } from 'node:fs';
 import path from 'node:path';
 import type { FlowType } from '../genesys/models.ts';
 import { FLOW_TYPES } from '../genesys/models.ts';
-import type { ValidationIssue } from '../evidence/events.ts';
+import type { ValidationIssue } from '../domain/types.ts';
 import { truncate } from './duration.ts';
 import { documentPath, formatPath, locate, parseYaml, pathAt, positionOf } from './yaml-source.ts';
 

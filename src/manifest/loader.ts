@@ -5,7 +5,7 @@
 import { promises as fs } from 'node:fs';
 import path from 'node:path';
 import type { z } from 'zod';
-import type { ValidationIssue } from '../evidence/events.ts';
+import type { ValidationIssue } from '../domain/types.ts';
 import type { FlowType } from '../genesys/models.ts';
 import { describe, truncate } from './duration.ts';
 import { loadFlowFile, PLACEHOLDER, resolveInside } from './flow-file.ts';

@@ -1,7 +1,7 @@
 // The validated release manifest as the engine consumes it (camelCase, durations in ms, files read and substituted).
 // The YAML form is described in ../shared/DESIGN.md; loader.ts turns one into the other or returns every issue at once.
 import type { FlowType } from '../genesys/models.ts';
-import type { ValidationIssue } from '../evidence/events.ts';
+import type { ValidationIssue } from '../domain/types.ts';
 
 export interface FileFlowSpec {
   name: string;

@@ -1,7 +1,7 @@
 // Health checks run during a stage's bake: a synthetic workflow execution, the flow-outcome failure rate from
 // analytics, or an HTTP probe. Each measurement becomes a `check-result` event carrying the measured and expected
 // values. Missing data is "inconclusive", which never passes unless the manifest says pass-with-warning.
-import type { CheckMeasurement } from '../evidence/events.ts';
+import type { CheckMeasurement } from '../domain/types.ts';
 import type { FlowAggregateQueryResponse, FlowAggregationQuery } from '../genesys/models.ts';
 import type { AnalyticsCheck, CheckSpec, ExecutionCheck, HttpCheck, StageSpec } from '../manifest/types.ts';
 import type { EngineContext } from './context.ts';

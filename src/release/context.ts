@@ -1,7 +1,8 @@
 // What every part of the engine shares during one run: collaborators, the manifest, and small helpers for
 // cancellation and error text.
 import type { Clock } from '../clock.ts';
-import type { EventStatus, JournalSink } from '../evidence/events.ts';
+import type { EventStatus } from '../domain/types.ts';
+import type { JournalSink } from '../journal/events.ts';
 import type { GenesysApi } from '../genesys/api.ts';
 import { isGenesysError } from '../genesys/errors.ts';
 import type { Logger } from '../log.ts';

@@ -1,6 +1,6 @@
 // The plan: resolve every flow of the (filtered) manifest against the org and decide create / update / unchanged,
 // refuse flows locked by a person, check draft promotions and validate them — all before any mutating call.
-import type { PlannedFlow } from '../evidence/events.ts';
+import type { PlannedFlow } from '../domain/types.ts';
 import type { Flow, FlowType } from '../genesys/models.ts';
 import type { ReleaseRecord } from '../git/types.ts';
 import type { FlowSpec, StageSpec } from '../manifest/types.ts';

@@ -1,7 +1,7 @@
 // The release engine's entry point: plan → per stage (snapshot → publish → bake + checks) → on failure a verified
 // rollback of everything this release changed → optional export of what went live. Every fact goes into the journal;
 // expected failures (API errors, job failures, failed checks, cancellation) never throw, they become the outcome.
-import type { Outcome, PlannedFlow, PublishedFlow, RollbackFlowResult } from '../evidence/events.ts';
+import type { Outcome, PlannedFlow, PublishedFlow, RollbackFlowResult } from '../domain/types.ts';
 import type { Flow, FlowType } from '../genesys/models.ts';
 import { artifactPath } from '../git/record.ts';
 import { defaultHttpGet, runStageChecks, type LiveFlow } from './checks.ts';
@@ -20,9 +20,10 @@ import { runBounded } from './pool.ts';
 import { publishDraft, publishYaml, type PublishOutcome } from './publish.ts';
 import { exportHash } from './normalize.ts';
 import { recordedTarget, restoreContent, rollbackFlows, type ChangedFlow } from './rollback.ts';
-import type { ExportedFlow, FlowResult, ReleaseDeps, ReleaseOptions, ReleaseResult } from './types.ts';
+import type { ExportedFlow } from '../domain/types.ts';
+import type { FlowResult, ReleaseDeps, ReleaseOptions, ReleaseResult } from './types.ts';
 
-export type { ExportedFlow, FlowResult, ReleaseDeps, ReleaseOptions, ReleaseResult } from './types.ts';
+export type { FlowResult, ReleaseDeps, ReleaseOptions, ReleaseResult } from './types.ts';
 
 interface StageFailure {
   stage: StagePlan;

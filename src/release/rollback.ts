@@ -2,7 +2,7 @@
 // through an Architect job, or delete a flow this release created, then prove it by reading back — the published
 // version moved off the failed one and an export of it equals the snapshot after normalisation. Newest first,
 // up to 3 attempts per flow.
-import type { RollbackFlowResult } from '../evidence/events.ts';
+import type { RollbackFlowResult } from '../domain/types.ts';
 import type { FlowType } from '../genesys/models.ts';
 import type { EngineContext } from './context.ts';
 import { errorText, isNotFound, sameType } from './context.ts';

@@ -1,7 +1,8 @@
 // Inputs and results of the release engine. The engine never throws for an expected failure: it journals what
 // happened and returns an outcome; these types are what main.ts, the git committer and the reporter consume.
 import type { Clock } from '../clock.ts';
-import type { JournalSink, Outcome, PublishedFlow } from '../evidence/events.ts';
+import type { JournalSink } from '../journal/events.ts';
+import type { ExportedFlow, Outcome, PublishedFlow } from '../domain/types.ts';
 import type { GenesysApi } from '../genesys/api.ts';
 import type { ReleaseRecord } from '../git/types.ts';
 import type { Logger } from '../log.ts';
@@ -49,17 +50,6 @@ export interface FlowResult {
   contentHash?: string;
   /** Why a flow failed or was skipped. */
   reason?: string;
-}
-
-export interface ExportedFlow {
-  name: string;
-  type: string;
-  flowId: string;
-  version: string;
-  /** Normalised export YAML (see normalize.ts). */
-  content: string;
-  /** sha256 hex of `content`. */
-  contentHash: string;
 }
 
 export interface ReleaseResult {

@@ -2,7 +2,7 @@
 // operations and flow executions. Adaptive backoff (start small, grow ×1.5, cap), a deadline, progress lines that a
 // person watching the log can follow, and tolerance for transient read errors.
 import type { Clock } from '../clock.ts';
-import type { JournalSink } from '../evidence/events.ts';
+import type { JournalSink } from '../journal/events.ts';
 import { isGenesysError } from '../genesys/errors.ts';
 import type { Logger } from '../log.ts';
 

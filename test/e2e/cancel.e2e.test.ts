@@ -8,7 +8,7 @@ import { existsSync, readFileSync, rmSync } from 'node:fs';
 import { basename, dirname, join, resolve } from 'node:path';
 import { REPO_ROOT, runAction, type ActionRun } from '../../scripts/lib/action-runner.ts';
 import { verifyFile } from '../../src/evidence/verify-file.ts';
-import type { JournalEvent } from '../../src/evidence/events.ts';
+import type { JournalEvent } from '../../src/journal/events.ts';
 import {
   baseManifest,
   baseScenario,

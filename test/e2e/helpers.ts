@@ -18,7 +18,7 @@ import type { ScenarioInput } from '../../emulator/scenario.ts';
 import { startEmulator, type Emulator, type RequestRecord } from '../../emulator/server.ts';
 import { runAction, type ActionRun } from '../../scripts/lib/action-runner.ts';
 import { createGitFixture, type GitFixture } from '../../scripts/lib/git-fixture.ts';
-import type { EventDetails, EventType, JournalEvent } from '../../src/evidence/events.ts';
+import type { EventDetails, EventType, JournalEvent } from '../../src/journal/events.ts';
 import { normalizeExport } from '../../src/git/normalize.ts';
 
 export type { Emulator, RequestRecord } from '../../emulator/server.ts';

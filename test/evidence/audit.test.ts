@@ -3,7 +3,7 @@ import { spawnSync } from 'node:child_process';
 import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { buildAuditDocument, writeAuditDocument, type AuditDocument } from '../../src/evidence/audit.ts';
-import type { JournalEvent } from '../../src/evidence/events.ts';
+import type { JournalEvent } from '../../src/journal/events.ts';
 import { auditValidator, verifyAuditDocument, verifyFile } from '../../src/evidence/verify-file.ts';
 import { newJournal, scenario, tempDir, type Scenario, HASH_A, HASH_B, HASH_C } from './fixtures.ts';
 

@@ -3,8 +3,8 @@ import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { FakeClock } from '../../src/clock.ts';
-import type { CheckMeasurement, PlannedFlow, RollbackFlowResult } from '../../src/evidence/events.ts';
-import { Journal } from '../../src/evidence/journal.ts';
+import type { CheckMeasurement, PlannedFlow, RollbackFlowResult } from '../../src/domain/types.ts';
+import { Journal } from '../../src/journal/journal.ts';
 import { Redactor } from '../../src/redact.ts';
 
 export const HASH_A = 'a'.repeat(64);

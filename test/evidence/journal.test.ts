@@ -1,8 +1,8 @@
 import { describe, expect, it } from '@jest/globals';
 import { readFileSync } from 'node:fs';
 import { FakeClock } from '../../src/clock.ts';
-import type { JournalEvent } from '../../src/evidence/events.ts';
-import { canonicalJson, GENESIS_HASH, hashEvent, Journal, parseJournal } from '../../src/evidence/journal.ts';
+import type { JournalEvent } from '../../src/journal/events.ts';
+import { canonicalJson, GENESIS_HASH, hashEvent, Journal, parseJournal } from '../../src/journal/journal.ts';
 import { verifyChain } from '../../src/evidence/verify.ts';
 import { Redactor } from '../../src/redact.ts';
 import { newJournal, scenario, tempDir } from './fixtures.ts';

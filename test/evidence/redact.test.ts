@@ -1,6 +1,6 @@
 import { describe, expect, it } from '@jest/globals';
 import fc from 'fast-check';
-import { toPlainJson, toRedactedPlainJson } from '../../src/evidence/journal.ts';
+import { toPlainJson, toRedactedPlainJson } from '../../src/journal/journal.ts';
 import { Redactor } from '../../src/redact.ts';
 
 /** The redactor as it was before the hot-path work: sort every call, split/join every secret, every pattern. */

@@ -1,5 +1,5 @@
 import { describe, expect, it } from '@jest/globals';
-import type { JournalEvent } from '../../src/evidence/events.ts';
+import type { JournalEvent } from '../../src/journal/events.ts';
 import {
   buildSummary,
   capSummary,

@@ -2,7 +2,7 @@
 import { afterEach, describe, expect, it } from '@jest/globals';
 import { symlinkSync } from 'node:fs';
 import path from 'node:path';
-import type { ValidationIssue } from '../../src/evidence/events.ts';
+import type { ValidationIssue } from '../../src/domain/types.ts';
 import { formatIssue, loadManifest } from '../../src/manifest/loader.ts';
 import { BUILTINS, CALLBACK_FLOW, SUPPORT_FLOW, baseFiles, makeWorkspace, withLines } from './helpers.ts';
 

@@ -2,7 +2,7 @@ import { afterEach, describe, expect, it } from '@jest/globals';
 import { createHash } from 'node:crypto';
 import { readFileSync, symlinkSync } from 'node:fs';
 import path from 'node:path';
-import type { ValidationIssue } from '../../src/evidence/events.ts';
+import type { ValidationIssue } from '../../src/domain/types.ts';
 import { parseDuration } from '../../src/manifest/duration.ts';
 import { formatIssue, loadManifest, MAX_MANIFEST_BYTES } from '../../src/manifest/loader.ts';
 import type { LoadResult } from '../../src/manifest/types.ts';

@@ -1,7 +1,7 @@
 // Test helpers for the release engine: an in-memory journal, manifest builders and a ready-made harness.
 import { createHash } from 'node:crypto';
 import { FakeClock } from '../../src/clock.ts';
-import type { EventInit, EventType, JournalEvent, JournalSink } from '../../src/evidence/events.ts';
+import type { EventInit, EventType, JournalEvent, JournalSink } from '../../src/journal/events.ts';
 import type { FlowType } from '../../src/genesys/models.ts';
 import { MemoryLogger } from '../../src/log.ts';
 import type {

@@ -4,15 +4,14 @@ import type { ApiStats } from '../genesys/api.ts';
 import type {
   CheckMeasurement,
   Command,
-  EventDetails,
-  JournalEvent,
   Outcome,
   PlanAction,
   PlannedFlow,
   PublishedFlow,
   RollbackFlowResult,
   ValidationIssue
-} from './events.ts';
+} from '../domain/types.ts';
+import type { EventDetails, JournalEvent } from './events.ts';
 
 export type FlowStatus =
   | 'planned'

@@ -1,93 +1,18 @@
 // The journal's typed events: the single source of truth for the audit document, the step summary and the outputs
 // (both are pure functions of the event list). Event `details` never hold secrets; the journal redacts anyway.
 import type { ApiStats } from '../genesys/api.ts';
-
-export type Command = 'deploy' | 'plan' | 'rollback';
-export type Outcome = 'succeeded' | 'rolled-back' | 'failed' | 'rollback-failed' | 'planned';
-export type EventStatus = 'info' | 'ok' | 'warning' | 'error';
-
-export interface RequestInfo {
-  method: string;
-  path: string;
-  status?: number;
-  correlationId?: string;
-}
-
-export interface ValidationIssue {
-  file: string;
-  line: number;
-  column: number;
-  /** Field path inside the file, e.g. `stages[1].checks[0]`. */
-  path: string;
-  message: string;
-  /** How to fix it. */
-  fix?: string;
-}
-
-export interface GithubContext {
-  repository?: string;
-  sha?: string;
-  ref?: string;
-  runId?: string;
-  runAttempt?: string;
-  actor?: string;
-  event?: string;
-  workflow?: string;
-  serverUrl?: string;
-}
-
-export type PlanAction = 'create' | 'update' | 'unchanged' | 'skipped';
-
-export interface PlannedFlow {
-  name: string;
-  type: string;
-  stage: string;
-  action: PlanAction;
-  source: 'file' | 'draft';
-  flowId?: string;
-  /** Published version in the org when planned. */
-  publishedVersion?: string;
-  /** Draft promotion: the checked-in version to publish. */
-  draftVersion?: string;
-  /** sha256 of the substituted YAML (file flows). */
-  contentHash?: string;
-  reason: string;
-  drift?: { recordedVersion: string; actualVersion?: string };
-  lockedBy?: string;
-}
-
-export interface PublishedFlow {
-  name: string;
-  type: string;
-  flowId: string;
-  fromVersion: string | null;
-  toVersion: string;
-}
-
-export interface CheckMeasurement {
-  check: string;
-  kind: 'execution' | 'analytics' | 'http';
-  /** Which bake round (1-based) produced it; 0 for a re-check after rollback. */
-  round: number;
-  result: 'pass' | 'fail' | 'inconclusive' | 'pass-with-warning';
-  /** Measured values, e.g. { failureRate: 0.12, samples: 140, previousFailureRate: 0.01 } or { status: 'COMPLETED' }. */
-  measured: Record<string, unknown>;
-  /** Thresholds, e.g. { max: 0.05, minSamples: 20 } or { status: 'COMPLETED', output: {...} }. */
-  expected: Record<string, unknown>;
-  message: string;
-}
-
-export interface RollbackFlowResult {
-  name: string;
-  type: string;
-  flowId: string;
-  action: 'republish' | 'delete';
-  attempts: number;
-  ok: boolean;
-  expected: { version?: string; contentHash?: string; deleted?: boolean };
-  actual: { version?: string; contentHash?: string; deleted?: boolean };
-  error?: string;
-}
+import type {
+  CheckMeasurement,
+  Command,
+  EventStatus,
+  GithubContext,
+  Outcome,
+  PlannedFlow,
+  PublishedFlow,
+  RequestInfo,
+  RollbackFlowResult,
+  ValidationIssue
+} from '../domain/types.ts';
 
 /** Event type → its details. */
 export interface EventDetails {
