@@ -75333,7 +75333,7 @@ module.exports = {
 /***/ ((module, __unused_webpack___webpack_exports__, __nccwpck_require__) => {
 
 __nccwpck_require__.a(module, async (__webpack_handle_async_dependencies__, __webpack_async_result__) => { try {
-/* harmony import */ var _main_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(87144);
+/* harmony import */ var _main_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(89574);
 
 await (0,_main_js__WEBPACK_IMPORTED_MODULE_0__/* .run */ .eF)();
 
@@ -75342,7 +75342,7 @@ __webpack_async_result__();
 
 /***/ }),
 
-/***/ 87144:
+/***/ 89574:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
 
@@ -75351,10 +75351,8 @@ __nccwpck_require__.d(__webpack_exports__, {
   eF: () => (/* binding */ run)
 });
 
-// UNUSED EXPORTS: cancelledFinish, githubContext, newReleaseId
+// UNUSED EXPORTS: cancelledFinish, newReleaseId
 
-// EXTERNAL MODULE: ./node_modules/@actions/core/lib/core.js + 13 modules
-var lib_core = __nccwpck_require__(77094);
 // EXTERNAL MODULE: external "node:crypto"
 var external_node_crypto_ = __nccwpck_require__(77598);
 // EXTERNAL MODULE: external "node:fs"
@@ -75364,49 +75362,39 @@ var external_node_os_ = __nccwpck_require__(48161);
 // EXTERNAL MODULE: external "node:path"
 var external_node_path_ = __nccwpck_require__(76760);
 var external_node_path_default = /*#__PURE__*/__nccwpck_require__.n(external_node_path_);
-;// CONCATENATED MODULE: ./src/clock.ts
-// Every wait in the action goes through a Clock so that tests can run on virtual time and never sleep for real.
-const systemClock = {
-    now: () => Date.now(),
-    sleep: (ms, signal) => new Promise((resolve, reject) => {
-        if (signal?.aborted)
-            return reject(signal.reason);
-        const timer = setTimeout(() => {
-            signal?.removeEventListener('abort', onAbort);
-            resolve();
-        }, Math.max(0, ms));
-        const onAbort = () => {
-            clearTimeout(timer);
-            reject(signal?.reason);
-        };
-        signal?.addEventListener('abort', onAbort, { once: true });
-    })
-};
-/**
- * Virtual clock for tests: `sleep` advances time instantly (after yielding to the event loop once, so that concurrent
- * work interleaves deterministically). `sleeps` records every requested wait so tests can assert on backoff.
- */
-class FakeClock {
-    sleeps = [];
-    current;
-    constructor(start = Date.UTC(2026, 0, 1)) {
-        this.current = start;
-    }
-    now() {
-        return this.current;
-    }
-    advance(ms) {
-        this.current += ms;
-    }
-    async sleep(ms, signal) {
-        if (signal?.aborted)
-            throw signal.reason;
-        this.sleeps.push(ms);
-        await Promise.resolve();
-        this.current += Math.max(0, ms);
-    }
+;// CONCATENATED MODULE: ./src/action/github.ts
+function githubContext(env) {
+    return {
+        repository: env.GITHUB_REPOSITORY,
+        sha: env.GITHUB_SHA,
+        ref: env.GITHUB_REF,
+        runId: env.GITHUB_RUN_ID,
+        runAttempt: env.GITHUB_RUN_ATTEMPT,
+        actor: env.GITHUB_ACTOR,
+        event: env.GITHUB_EVENT_NAME,
+        workflow: env.GITHUB_WORKFLOW,
+        serverUrl: env.GITHUB_SERVER_URL
+    };
+}
+/** The workflow run's page, when running on GitHub. */
+function runUrl(env) {
+    return env.GITHUB_SERVER_URL && env.GITHUB_REPOSITORY && env.GITHUB_RUN_ID
+        ? `${env.GITHUB_SERVER_URL}/${env.GITHUB_REPOSITORY}/actions/runs/${env.GITHUB_RUN_ID}`
+        : undefined;
+}
+/** A commit's page, when running on GitHub. */
+function commitUrl(env, sha) {
+    return sha && env.GITHUB_SERVER_URL && env.GITHUB_REPOSITORY
+        ? `${env.GITHUB_SERVER_URL}/${env.GITHUB_REPOSITORY}/commit/${sha}`
+        : undefined;
+}
+/** The branch a push goes to: the pull request's head branch, else the ref that triggered the run. */
+function pushBranch(env) {
+    return env.GITHUB_HEAD_REF || env.GITHUB_REF_NAME || '';
 }
 
+// EXTERNAL MODULE: ./node_modules/@actions/core/lib/core.js + 13 modules
+var lib_core = __nccwpck_require__(77094);
 ;// CONCATENATED MODULE: ./src/redact.ts
 // The one redaction layer: every string that leaves the process (logs, journal, audit, summary, outputs, errors)
 // can pass through `redact`. Known secrets are registered as soon as they exist; patterns catch the rest.
@@ -75488,7 +75476,228 @@ class Redactor {
 /** Process-wide redactor: the client registers tokens here, main registers the inputs' secrets. */
 const redact_redactor = new Redactor();
 
-;// CONCATENATED MODULE: ./src/core-logger.ts
+;// CONCATENATED MODULE: ./src/action/inputs.ts
+// The one place that reads action inputs. Every problem is collected and reported at once in a single InputError
+// whose message says how to fix each; the client secret and the token never appear in it (values that equal or
+// contain them are masked before the message is built).
+
+
+class InputError extends Error {
+    problems;
+    constructor(problems) {
+        super(`Invalid action inputs (${problems.length}):\n${problems.map((p) => `  - ${p}`).join('\n')}`);
+        this.name = 'InputError';
+        this.problems = problems;
+    }
+}
+const COMMANDS = ['deploy', 'plan', 'rollback'];
+const DEFAULT_MANIFEST = 'genesys/release.yml';
+const DEFAULT_ARTIFACT_NAME = 'flow-release-audit';
+// GitHub refuses these in artifact names; path separators would also let the name escape the upload directory.
+const ARTIFACT_FORBIDDEN = /["<>|*?:\\/]/;
+/** C0 control characters and DEL (written as a function: eslint forbids control characters in regexes). */
+function hasControlChars(s) {
+    for (let i = 0; i < s.length; i++) {
+        const c = s.charCodeAt(i);
+        if (c < 32 || c === 127)
+            return true;
+    }
+    return false;
+}
+const LOOPBACK = new Set(['localhost', '127.0.0.1', '[::1]', '::1']);
+/** Shows a user-supplied value in a message: quoted, one line, short; a value that overlaps a secret is hidden. */
+function showValue(value, secrets = []) {
+    // Case-insensitive: an upper-cased secret still gives it away.
+    const v = value.toLowerCase();
+    for (const secret of secrets) {
+        const s = secret.toLowerCase();
+        if (s.length >= 4 && (v.includes(s) || (v.length >= 4 && s.includes(v))))
+            return "'***' (hidden: it matches a secret)";
+    }
+    const oneLine = JSON.stringify(value.length > 60 ? `${value.slice(0, 60)}…` : value);
+    return `'${oneLine.slice(1, -1).replace(/'/g, "\\'")}'`;
+}
+function parseBool(name, raw, fallback, problems, show) {
+    const v = raw.trim().toLowerCase();
+    if (v === '')
+        return fallback;
+    if (v === 'true' || v === 'yes')
+        return true;
+    if (v === 'false' || v === 'no')
+        return false;
+    problems.push(`${name} must be true or false (also yes/no) (got ${show(raw)})`);
+    return fallback;
+}
+function parseBaseUrl(name, raw, problems, show) {
+    let url;
+    try {
+        url = new URL(raw);
+    }
+    catch {
+        problems.push(`${name} must be an absolute URL such as https://api.mypurecloud.com (got ${show(raw)})`);
+        return undefined;
+    }
+    if (url.protocol !== 'https:' && url.protocol !== 'http:') {
+        problems.push(`${name} must use https:// (got ${show(url.protocol)})`);
+        return undefined;
+    }
+    // Plain http would send the client secret and tokens in clear: only allowed to this machine (the emulator).
+    if (url.protocol === 'http:' && !LOOPBACK.has(url.hostname)) {
+        problems.push(`${name} uses plain http:// to a non-loopback host (got ${show(raw)}); credentials would travel unencrypted. Use https://, or http:// only for localhost/127.0.0.1`);
+        return undefined;
+    }
+    if (url.username || url.password) {
+        problems.push(`${name} must not contain credentials (user:password@); pass client-id and client-secret instead`);
+        return undefined;
+    }
+    if (url.search || url.hash) {
+        problems.push(`${name} must not have a query string or fragment; give the base URL only, e.g. ${url.origin}`);
+        return undefined;
+    }
+    return `${url.origin}${url.pathname.replace(/\/+$/, '')}`;
+}
+/**
+ * Reads and validates every input. `get` defaults to core.getInput; tests pass a plain function. Secrets are
+ * registered with `secrets` (the process-wide redactor by default) as soon as they are read.
+ */
+function getInputs(get = (n) => lib_core/* getInput */.V4(n), secrets = redact_redactor) {
+    const problems = [];
+    const read = (name) => {
+        try {
+            const v = get(name);
+            return typeof v === 'string' ? v : '';
+        }
+        catch {
+            problems.push(`${name} could not be read`);
+            return '';
+        }
+    };
+    const clientSecret = read('client-secret');
+    const githubToken = read('github-token').trim();
+    secrets.add(clientSecret);
+    secrets.add(clientSecret.trim());
+    secrets.add(githubToken);
+    const secretValues = [clientSecret, clientSecret.trim(), githubToken];
+    const r = { read, problems, show: (value) => showValue(value, secretValues) };
+    const command = readCommand(r);
+    const manifest = readManifestPath(r);
+    const target = readTarget(r);
+    const clientId = readClientId(r);
+    if (!clientSecret.trim())
+        problems.push('client-secret is required: pass it from a repository secret, e.g. ${{ secrets.GENESYS_CLIENT_SECRET }}');
+    const flows = readFlows(r);
+    const commitArtifacts = parseBool('commit-artifacts', read('commit-artifacts'), true, problems, r.show);
+    const auditArtifactName = readArtifactName(r);
+    if (problems.length > 0) {
+        // Defence in depth: an input value that happens to hold the secret (pasted in the wrong field) is masked.
+        throw new InputError(problems.map((p) => mask(p, secretValues)));
+    }
+    return {
+        command,
+        manifest,
+        ...target,
+        clientId,
+        clientSecret,
+        ...(flows ? { flows } : {}),
+        commitArtifacts,
+        ...(githubToken ? { githubToken } : {}),
+        auditArtifactName
+    };
+}
+function readCommand({ read, problems, show }) {
+    const raw = read('command').trim();
+    const lower = raw.toLowerCase() || 'deploy';
+    if (COMMANDS.includes(lower))
+        return lower;
+    problems.push(`command must be one of ${COMMANDS.join(', ')} (got ${show(raw)})`);
+    return 'deploy';
+}
+function readManifestPath({ read, problems, show }) {
+    const manifest = read('manifest').trim() || DEFAULT_MANIFEST;
+    if (hasControlChars(manifest))
+        problems.push(`manifest must be a file path without control characters (got ${show(manifest)})`);
+    else if (manifest.split(/[\\/]/).some((seg) => seg.startsWith('-')))
+        problems.push(`manifest must not have a path segment starting with '-' (got ${show(manifest)}): it could be read as an option; rename the file or directory, e.g. ${DEFAULT_MANIFEST}`);
+    else if (manifest.split(/[\\/]/).some((seg) => /^\.git[. ]*$/i.test(seg)))
+        problems.push(`manifest must not point into a .git directory (got ${show(manifest)}); use a file of the working tree such as ${DEFAULT_MANIFEST}`);
+    return manifest;
+}
+/** The org to talk to: a region domain, or an explicit api-url + login-url pair (a gateway, the emulator). */
+function readTarget(r) {
+    const { read, problems, show } = r;
+    const regionInput = read('region').trim();
+    const regionRaw = regionInput.toLowerCase();
+    let region;
+    if (regionRaw) {
+        if (/^https?:\/\//.test(regionRaw)) {
+            problems.push(`region is a domain, not a URL (got ${show(regionInput)}); write e.g. mypurecloud.com, or set api-url and login-url`);
+        }
+        else if (!/^(?=.{4,100}$)[a-z0-9-]+(\.[a-z0-9-]+)+$/.test(regionRaw)) {
+            problems.push(`region must be a Genesys Cloud domain such as mypurecloud.com, mypurecloud.ie or usw2.pure.cloud (got ${show(regionInput)})`);
+        }
+        else
+            region = regionRaw;
+    }
+    const apiRaw = read('api-url').trim();
+    const loginRaw = read('login-url').trim();
+    const apiUrl = apiRaw ? parseBaseUrl('api-url', apiRaw, problems, show) : undefined;
+    const loginUrl = loginRaw ? parseBaseUrl('login-url', loginRaw, problems, show) : undefined;
+    if (!!apiRaw !== !!loginRaw) {
+        problems.push(`api-url and login-url go together (only ${apiRaw ? 'api-url' : 'login-url'} is set); set both, or neither and use region`);
+    }
+    else if (!apiRaw && !regionRaw) {
+        problems.push('region or api-url+login-url is required: set region (e.g. mypurecloud.com), or api-url and login-url for a gateway or the emulator');
+    }
+    return { ...(region ? { region } : {}), ...(apiUrl ? { apiUrl } : {}), ...(loginUrl ? { loginUrl } : {}) };
+}
+function readClientId({ read, problems }) {
+    const clientId = read('client-id').trim();
+    if (!clientId)
+        problems.push('client-id is required: pass the OAuth client id of a client-credentials grant, e.g. ${{ secrets.GENESYS_CLIENT_ID }}');
+    else if (/\s/.test(clientId) || hasControlChars(clientId))
+        problems.push('client-id must not contain whitespace or control characters; check the secret or variable it comes from');
+    return clientId;
+}
+function readFlows({ read, problems }) {
+    const names = read('flows')
+        .split(/[,\n]/)
+        .map((s) => s.trim())
+        .filter((s) => s !== '');
+    if (names.length === 0)
+        return undefined;
+    if (names.some((n) => hasControlChars(n))) {
+        problems.push('flows must be comma-separated flow names without control characters');
+        return undefined;
+    }
+    return [...new Set(names)];
+}
+function readArtifactName({ read, problems, show }) {
+    const name = read('audit-artifact-name').trim() || DEFAULT_ARTIFACT_NAME;
+    if (name.length > 100)
+        problems.push(`audit-artifact-name must be at most 100 characters (got ${name.length})`);
+    if (ARTIFACT_FORBIDDEN.test(name) || hasControlChars(name)) {
+        problems.push(`audit-artifact-name must not contain / \\ " : < > | * ? or control characters (got ${show(name)}); use e.g. ${DEFAULT_ARTIFACT_NAME}`);
+    }
+    return name;
+}
+function mask(text, secrets) {
+    let out = text;
+    for (const s of secrets.filter((x) => x.length >= 4).sort((a, b) => b.length - a.length)) {
+        // Repeat: a replacement next to similar characters can form a new occurrence. Each pass shrinks the text.
+        while (out.includes(s))
+            out = out.split(s).join('***');
+        // show() may have escaped the secret (quotes, backslashes, non-ASCII as-is): mask that form too.
+        const escaped = JSON.stringify(s).slice(1, -1).replace(/'/g, "\\'");
+        while (escaped.length >= 4 && out.includes(escaped))
+            out = out.split(escaped).join('***');
+        // A value truncated by show() can still carry a long prefix of the secret.
+        if (s.length > 20)
+            out = out.split(s.slice(0, 20)).join('***');
+    }
+    return out;
+}
+
+;// CONCATENATED MODULE: ./src/action/logger.ts
 // The Logger that writes to the runner through @actions/core. Every line is redacted, and a line that would start a
 // workflow command (`::name::`) is defused, so a hostile flow name or API message can never mask output, stop command
 // processing or set an output.
@@ -75521,52 +75730,6 @@ const coreLogger = {
         lib_core/* setSecret */.Pq(v);
     }
 };
-
-;// CONCATENATED MODULE: ./src/evidence/artifact.ts
-// Uploads the audit evidence as a workflow artifact on a runner; off a runner (local runs, the demo) copies it to a
-// local folder instead and says where. The artifact client is injected so tests never upload.
-
-
-
-/** Artifact names may not contain these (the artifact service rejects them). */
-const BAD_NAME = /["':<>|*?\\/\r\n]/;
-async function uploadAudit(options) {
-    const env = options.env ?? process.env;
-    const { name, files, rootDir } = options;
-    if (!name.trim() || BAD_NAME.test(name)) {
-        throw new Error(`Invalid audit-artifact-name "${name}": use letters, digits, dots, dashes and underscores (no " : < > | * ? \\ / or newlines).`);
-    }
-    if (!files.length)
-        throw new Error('No audit files to upload.');
-    if (env.ACTIONS_RUNTIME_TOKEN) {
-        const client = options.client ?? (await defaultClient());
-        const res = await client.uploadArtifact(name, files, rootDir, {
-            ...(options.retentionDays !== undefined && { retentionDays: options.retentionDays }),
-            // The audit log is JSON: it compresses well and is small.
-            compressionLevel: 6
-        });
-        if (res.id === undefined || res.id === null) {
-            throw new Error(`Uploading artifact "${name}" returned no artifact id, so it cannot be linked or proven uploaded. ` +
-                'Check that the job can write artifacts (actions/upload-artifact works in this workflow) and re-run.');
-        }
-        return { id: res.id, ...(res.size !== undefined && { size: res.size }) };
-    }
-    // Off a runner: keep the same layout the artifact would have, relative to rootDir.
-    const target = (0,external_node_path_.join)(env.RUNNER_TEMP || (0,external_node_os_.tmpdir)(), 'flow-release-artifacts', name);
-    const root = (0,external_node_path_.resolve)(rootDir);
-    for (const file of files) {
-        const rel = (0,external_node_path_.relative)(root, (0,external_node_path_.resolve)(file));
-        const dest = rel && !rel.startsWith('..') && !(0,external_node_path_.isAbsolute)(rel) ? (0,external_node_path_.join)(target, rel) : (0,external_node_path_.join)(target, (0,external_node_path_.basename)(file));
-        (0,external_node_fs_.mkdirSync)((0,external_node_path_.dirname)(dest), { recursive: true });
-        (0,external_node_fs_.copyFileSync)(file, dest);
-    }
-    return { localPath: target };
-}
-async function defaultClient() {
-    // Loaded only on a runner: the artifact client pulls in a large dependency tree.
-    const { DefaultArtifactClient } = await __nccwpck_require__.e(/* import() */ 584).then(__nccwpck_require__.bind(__nccwpck_require__, 20584));
-    return new DefaultArtifactClient();
-}
 
 ;// CONCATENATED MODULE: ./src/journal/derive.ts
 function emptyFlow(name) {
@@ -76310,8 +76473,6 @@ function writeAuditDocument(path, doc) {
 ;// CONCATENATED MODULE: ./src/evidence/outputs.ts
 // The action's outputs: a pure function of the journal plus what happened after it (audit path, artifact, commit).
 
-
-
 function computeOutputs(events, extra) {
     const d = deriveRelease(events);
     // Fixed key order so the output is byte-stable for the same release.
@@ -76332,11 +76493,6 @@ function computeOutputs(events, extra) {
         'artifact-id': artifactId === undefined ? '' : String(artifactId),
         'commit-sha': commitSha ?? ''
     };
-}
-/** Sets every output, redacted (outputs end up in logs and in later steps' environments). */
-function setOutputs(outputs, set = lib_core/* setOutput */.uH) {
-    for (const [name, value] of Object.entries(outputs))
-        set(name, redact_redactor.redact(value));
 }
 
 ;// CONCATENATED MODULE: ./src/evidence/summary.ts
@@ -76734,6 +76890,223 @@ async function writeSummary(markdown, summary) {
         return false;
     await (summary ?? lib_core/* summary */.z).addRaw(capSummary(markdown), true).write();
     return true;
+}
+
+;// CONCATENATED MODULE: ./src/action/artifact.ts
+// Uploads the audit evidence as a workflow artifact on a runner; off a runner (local runs, the demo) copies it to a
+// local folder instead and says where. The artifact client is injected so tests never upload.
+
+
+
+/** Artifact names may not contain these (the artifact service rejects them). */
+const BAD_NAME = /["':<>|*?\\/\r\n]/;
+async function uploadAudit(options) {
+    const env = options.env ?? process.env;
+    const { name, files, rootDir } = options;
+    if (!name.trim() || BAD_NAME.test(name)) {
+        throw new Error(`Invalid audit-artifact-name "${name}": use letters, digits, dots, dashes and underscores (no " : < > | * ? \\ / or newlines).`);
+    }
+    if (!files.length)
+        throw new Error('No audit files to upload.');
+    if (env.ACTIONS_RUNTIME_TOKEN) {
+        const client = options.client ?? (await defaultClient());
+        const res = await client.uploadArtifact(name, files, rootDir, {
+            ...(options.retentionDays !== undefined && { retentionDays: options.retentionDays }),
+            // The audit log is JSON: it compresses well and is small.
+            compressionLevel: 6
+        });
+        if (res.id === undefined || res.id === null) {
+            throw new Error(`Uploading artifact "${name}" returned no artifact id, so it cannot be linked or proven uploaded. ` +
+                'Check that the job can write artifacts (actions/upload-artifact works in this workflow) and re-run.');
+        }
+        return { id: res.id, ...(res.size !== undefined && { size: res.size }) };
+    }
+    // Off a runner: keep the same layout the artifact would have, relative to rootDir.
+    const target = (0,external_node_path_.join)(env.RUNNER_TEMP || (0,external_node_os_.tmpdir)(), 'flow-release-artifacts', name);
+    const root = (0,external_node_path_.resolve)(rootDir);
+    for (const file of files) {
+        const rel = (0,external_node_path_.relative)(root, (0,external_node_path_.resolve)(file));
+        const dest = rel && !rel.startsWith('..') && !(0,external_node_path_.isAbsolute)(rel) ? (0,external_node_path_.join)(target, rel) : (0,external_node_path_.join)(target, (0,external_node_path_.basename)(file));
+        (0,external_node_fs_.mkdirSync)((0,external_node_path_.dirname)(dest), { recursive: true });
+        (0,external_node_fs_.copyFileSync)(file, dest);
+    }
+    return { localPath: target };
+}
+async function defaultClient() {
+    // Loaded only on a runner: the artifact client pulls in a large dependency tree.
+    const { DefaultArtifactClient } = await __nccwpck_require__.e(/* import() */ 584).then(__nccwpck_require__.bind(__nccwpck_require__, 20584));
+    return new DefaultArtifactClient();
+}
+
+;// CONCATENATED MODULE: ./src/action/outputs-sink.ts
+// Writes the action's outputs to the runner. What they hold is computed from the journal by evidence/outputs.ts.
+
+
+/** Sets every output, redacted (outputs end up in logs and in later steps' environments). */
+function setOutputs(outputs, set = lib_core/* setOutput */.uH) {
+    for (const [name, value] of Object.entries(outputs))
+        set(name, redact_redactor.redact(value));
+}
+
+;// CONCATENATED MODULE: ./src/action/state.ts
+// What the main step hands to the post step (core.saveState / core.getState): where the evidence is and whether it
+// was uploaded. The post step uploads it when the main step could not (cancelled, crashed, upload failed).
+
+const KEYS = {
+    evidenceDir: 'evidence-dir',
+    files: 'evidence-files',
+    uploaded: 'evidence-uploaded',
+    artifactName: 'audit-artifact-name'
+};
+function saveEvidenceLocation(loc) {
+    lib_core/* saveState */.LZ(KEYS.evidenceDir, loc.dir);
+    lib_core/* saveState */.LZ(KEYS.files, JSON.stringify([loc.journalPath, loc.auditPath]));
+    lib_core/* saveState */.LZ(KEYS.artifactName, loc.artifactName);
+    lib_core/* saveState */.LZ(KEYS.uploaded, 'false');
+}
+function markEvidenceUploaded() {
+    lib_core/* saveState */.LZ(KEYS.uploaded, 'true');
+}
+/** The evidence the main step left for the post step to upload; undefined when uploaded or never started. */
+function evidenceToUpload() {
+    if (core.getState(KEYS.uploaded) !== 'false')
+        return undefined;
+    const [journalPath, auditPath] = JSON.parse(core.getState(KEYS.files) || '[]');
+    return {
+        dir: core.getState(KEYS.evidenceDir),
+        journalPath,
+        auditPath,
+        artifactName: core.getState(KEYS.artifactName)
+    };
+}
+
+;// CONCATENATED MODULE: ./src/action/report.ts
+// The end of every run on a runner: the final journal event, the audit document, the artifact upload, the step
+// summary, the outputs and the step's status — in that order, so that whatever fails later, the evidence exists.
+
+
+
+
+
+
+
+
+
+const NO_API_CALLS = { calls: 0, callsByEndpoint: {}, retries: 0, throttled: 0 };
+async function report(t, end) {
+    const { journal, log } = t;
+    sealJournal(t, end);
+    const events = journal.events;
+    const audit = buildAuditDocument(events);
+    writeAuditDocument(t.auditPath, audit);
+    const artifactId = await upload(t);
+    const artifactUrl = runUrl(t.env) && artifactId ? `${runUrl(t.env)}/artifacts/${artifactId}` : undefined;
+    const markdown = buildSummary(events, {
+        runUrl: runUrl(t.env),
+        artifactUrl,
+        commitUrl: commitUrl(t.env, end.commitSha)
+    });
+    try {
+        await writeSummary(markdown);
+    }
+    catch (e) {
+        log.warning(`Could not write the step summary: ${errorText(e)}`);
+    }
+    setOutputs(computeOutputs(events, { auditLogPath: t.auditPath, artifactId, commitSha: end.commitSha }));
+    log.info(`Audit log: ${t.auditPath} (hash chain head ${audit.chain.headHash})`);
+    const failed = end.outcome !== 'succeeded' && end.outcome !== 'planned';
+    if (failed || end.stepError) {
+        lib_core/* setFailed */.C1(safeText(end.stepError ?? `Release ${t.releaseId} ended ${end.outcome}.`));
+    }
+    else {
+        log.info(`Release ${t.releaseId} ${end.outcome}.`);
+    }
+}
+/** The story ends here: nothing still winding down (a rollback past its grace period) may append after it. */
+function sealJournal({ journal, clock }, end) {
+    if (!journal.events.some((e) => e.type === 'release-finished')) {
+        journal.append('release-finished', {
+            status: end.outcome === 'succeeded' || end.outcome === 'planned' ? 'ok' : 'error',
+            details: {
+                outcome: end.outcome,
+                durationMs: clock.now() - Date.parse(journal.events[0]?.at ?? new Date(clock.now()).toISOString()),
+                published: end.published ?? [],
+                api: end.api ?? NO_API_CALLS,
+                message: end.stepError ?? end.message
+            }
+        });
+    }
+    journal.seal();
+}
+/** Uploads the audit and the journal; on failure the post step tries again. Returns the artifact id when uploaded. */
+async function upload(t) {
+    try {
+        const uploaded = await uploadAudit({
+            name: t.artifactName,
+            files: [t.auditPath, t.journal.path],
+            rootDir: t.evidenceDir,
+            env: t.env
+        });
+        if (uploaded.localPath)
+            t.log.info(`Audit log and journal written to ${uploaded.localPath} (not on a runner).`);
+        markEvidenceUploaded();
+        return uploaded.id === undefined ? undefined : String(uploaded.id);
+    }
+    catch (e) {
+        t.log.warning(`Could not upload the audit artifact (the post step will try again): ${errorText(e)}`);
+        return undefined;
+    }
+}
+function errorText(e) {
+    return safeText(e instanceof Error ? e.message : String(e));
+}
+/** Fails the step before any release started (bad inputs): the outcome output says so, nothing else exists yet. */
+function failStep(message) {
+    lib_core/* setOutput */.uH('outcome', 'failed');
+    lib_core/* setFailed */.C1(safeText(message));
+}
+
+;// CONCATENATED MODULE: ./src/clock.ts
+// Every wait in the action goes through a Clock so that tests can run on virtual time and never sleep for real.
+const systemClock = {
+    now: () => Date.now(),
+    sleep: (ms, signal) => new Promise((resolve, reject) => {
+        if (signal?.aborted)
+            return reject(signal.reason);
+        const timer = setTimeout(() => {
+            signal?.removeEventListener('abort', onAbort);
+            resolve();
+        }, Math.max(0, ms));
+        const onAbort = () => {
+            clearTimeout(timer);
+            reject(signal?.reason);
+        };
+        signal?.addEventListener('abort', onAbort, { once: true });
+    })
+};
+/**
+ * Virtual clock for tests: `sleep` advances time instantly (after yielding to the event loop once, so that concurrent
+ * work interleaves deterministically). `sleeps` records every requested wait so tests can assert on backoff.
+ */
+class FakeClock {
+    sleeps = [];
+    current;
+    constructor(start = Date.UTC(2026, 0, 1)) {
+        this.current = start;
+    }
+    now() {
+        return this.current;
+    }
+    advance(ms) {
+        this.current += ms;
+    }
+    async sleep(ms, signal) {
+        if (signal?.aborted)
+            throw signal.reason;
+        this.sleeps.push(ms);
+        await Promise.resolve();
+        this.current += Math.max(0, ms);
+    }
 }
 
 ;// CONCATENATED MODULE: ./src/genesys/errors.ts
@@ -91491,7 +91864,7 @@ class GitCommitter {
         catch (e) {
             if (e instanceof GitError)
                 throw e;
-            throw new GitError('git-failed', `Committing the release artifacts in ${cwd} failed: ${errorText(e)}\n` +
+            throw new GitError('git-failed', `Committing the release artifacts in ${cwd} failed: ${committer_errorText(e)}\n` +
                 'Check that the workspace is a git checkout (actions/checkout) of a branch. The files were written but ' +
                 'not committed; they are also in the audit artifact.');
         }
@@ -91500,7 +91873,7 @@ class GitCommitter {
         const urls = [];
         for (const extra of [[], ['--push']]) {
             const url = (await this.run(cwd, ['remote', 'get-url', ...extra, remote]).catch((e) => {
-                throw new GitError('git-failed', `The repository has no usable remote "${remote}" (${errorText(e)}). ` +
+                throw new GitError('git-failed', `The repository has no usable remote "${remote}" (${committer_errorText(e)}). ` +
                     `The release commit ${sha} is kept locally.`, { sha });
             })).trim();
             if (!urls.includes(url))
@@ -91518,7 +91891,7 @@ class GitCommitter {
                 return { sha, pushed: true, attempts: attempt, files: changed };
             }
             catch (e) {
-                const output = errorText(e);
+                const output = committer_errorText(e);
                 if (!isNonFastForward(output)) {
                     const refused = isRefusal(output);
                     throw new GitError(refused ? 'rejected' : 'git-failed', `${refused ? 'The remote rejected' : 'Could not push'} the release commit ${sha} to ${target}: ` +
@@ -91555,7 +91928,7 @@ class GitCommitter {
             await this.run(cwd, ['fetch', '--no-tags', '--no-recurse-submodules', remote, `+refs/heads/${branch}:${tracking}`], { auth: header });
         }
         catch (e) {
-            throw new GitError('git-failed', `Fetching ${remote}/${branch} after a rejected push failed: ${errorText(e)}\n` +
+            throw new GitError('git-failed', `Fetching ${remote}/${branch} after a rejected push failed: ${committer_errorText(e)}\n` +
                 `The release commit ${sha} is kept locally and was not pushed.`, { attempts, sha });
         }
         try {
@@ -91564,13 +91937,13 @@ class GitCommitter {
         catch (e) {
             const conflicted = splitZ(await this.run(cwd, ['diff', '--name-only', '--diff-filter=U', '-z']).catch(() => ''));
             await this.run(cwd, ['rebase', '--abort']).catch(() => undefined);
-            const what = conflicted.length > 0 ? `conflicts in ${conflicted.join(', ')}` : errorText(e);
+            const what = conflicted.length > 0 ? `conflicts in ${conflicted.join(', ')}` : committer_errorText(e);
             throw new GitError('conflict', `${remote}/${branch} moved and the release commit ${sha} could not be rebased onto it (${what}). ` +
                 'The rebase was aborted and nothing was force-pushed; the commit is kept locally. Someone changed the ' +
                 'released files at the same time: re-run the release on the new head, or merge the change by hand.', { attempts, sha });
         }
         const rebased = (await this.run(cwd, ['rev-parse', 'HEAD']).catch((e) => {
-            throw new GitError('git-failed', `Reading HEAD after the rebase failed: ${errorText(e)}`, { attempts, sha });
+            throw new GitError('git-failed', `Reading HEAD after the rebase failed: ${committer_errorText(e)}`, { attempts, sha });
         })).trim();
         this.logger.info(`Rebased the release commit onto ${remote}/${branch}: ${rebased}`);
         return rebased;
@@ -91638,7 +92011,7 @@ class GitCommitter {
         }
     }
 }
-function errorText(e) {
+function committer_errorText(e) {
     if (e instanceof GitCommandError)
         return e.output || e.message;
     return scrub(e instanceof Error ? e.message : String(e));
@@ -91788,208 +92161,6 @@ async function removeStale(cwd, dir, keep) {
     };
     await walk(dir);
     return removed.map((p) => p.split(external_node_path_.sep).join('/'));
-}
-
-;// CONCATENATED MODULE: ./src/inputs.ts
-// The one place that reads action inputs. Every problem is collected and reported at once in a single InputError
-// whose message says how to fix each; the client secret and the token never appear in it (values that equal or
-// contain them are masked before the message is built).
-
-
-class InputError extends Error {
-    problems;
-    constructor(problems) {
-        super(`Invalid action inputs (${problems.length}):\n${problems.map((p) => `  - ${p}`).join('\n')}`);
-        this.name = 'InputError';
-        this.problems = problems;
-    }
-}
-const COMMANDS = ['deploy', 'plan', 'rollback'];
-const DEFAULT_MANIFEST = 'genesys/release.yml';
-const DEFAULT_ARTIFACT_NAME = 'flow-release-audit';
-// GitHub refuses these in artifact names; path separators would also let the name escape the upload directory.
-const ARTIFACT_FORBIDDEN = /["<>|*?:\\/]/;
-/** C0 control characters and DEL (written as a function: eslint forbids control characters in regexes). */
-function hasControlChars(s) {
-    for (let i = 0; i < s.length; i++) {
-        const c = s.charCodeAt(i);
-        if (c < 32 || c === 127)
-            return true;
-    }
-    return false;
-}
-const LOOPBACK = new Set(['localhost', '127.0.0.1', '[::1]', '::1']);
-/** Shows a user-supplied value in a message: quoted, one line, short; a value that overlaps a secret is hidden. */
-function showValue(value, secrets = []) {
-    // Case-insensitive: an upper-cased secret still gives it away.
-    const v = value.toLowerCase();
-    for (const secret of secrets) {
-        const s = secret.toLowerCase();
-        if (s.length >= 4 && (v.includes(s) || (v.length >= 4 && s.includes(v))))
-            return "'***' (hidden: it matches a secret)";
-    }
-    const oneLine = JSON.stringify(value.length > 60 ? `${value.slice(0, 60)}…` : value);
-    return `'${oneLine.slice(1, -1).replace(/'/g, "\\'")}'`;
-}
-function parseBool(name, raw, fallback, problems, show) {
-    const v = raw.trim().toLowerCase();
-    if (v === '')
-        return fallback;
-    if (v === 'true' || v === 'yes')
-        return true;
-    if (v === 'false' || v === 'no')
-        return false;
-    problems.push(`${name} must be true or false (also yes/no) (got ${show(raw)})`);
-    return fallback;
-}
-function parseBaseUrl(name, raw, problems, show) {
-    let url;
-    try {
-        url = new URL(raw);
-    }
-    catch {
-        problems.push(`${name} must be an absolute URL such as https://api.mypurecloud.com (got ${show(raw)})`);
-        return undefined;
-    }
-    if (url.protocol !== 'https:' && url.protocol !== 'http:') {
-        problems.push(`${name} must use https:// (got ${show(url.protocol)})`);
-        return undefined;
-    }
-    // Plain http would send the client secret and tokens in clear: only allowed to this machine (the emulator).
-    if (url.protocol === 'http:' && !LOOPBACK.has(url.hostname)) {
-        problems.push(`${name} uses plain http:// to a non-loopback host (got ${show(raw)}); credentials would travel unencrypted. Use https://, or http:// only for localhost/127.0.0.1`);
-        return undefined;
-    }
-    if (url.username || url.password) {
-        problems.push(`${name} must not contain credentials (user:password@); pass client-id and client-secret instead`);
-        return undefined;
-    }
-    if (url.search || url.hash) {
-        problems.push(`${name} must not have a query string or fragment; give the base URL only, e.g. ${url.origin}`);
-        return undefined;
-    }
-    return `${url.origin}${url.pathname.replace(/\/+$/, '')}`;
-}
-/**
- * Reads and validates every input. `get` defaults to core.getInput; tests pass a plain function. Secrets are
- * registered with `secrets` (the process-wide redactor by default) as soon as they are read.
- */
-function getInputs(get = (n) => lib_core/* getInput */.V4(n), secrets = redact_redactor) {
-    const problems = [];
-    const read = (name) => {
-        try {
-            const v = get(name);
-            return typeof v === 'string' ? v : '';
-        }
-        catch {
-            problems.push(`${name} could not be read`);
-            return '';
-        }
-    };
-    const clientSecret = read('client-secret');
-    const githubTokenRaw = read('github-token').trim();
-    secrets.add(clientSecret);
-    secrets.add(clientSecret.trim());
-    secrets.add(githubTokenRaw);
-    const secretValues = [clientSecret, clientSecret.trim(), githubTokenRaw];
-    const show = (value) => showValue(value, secretValues);
-    const commandRaw = read('command').trim();
-    const commandLower = commandRaw.toLowerCase() || 'deploy';
-    let command = 'deploy';
-    if (COMMANDS.includes(commandLower))
-        command = commandLower;
-    else
-        problems.push(`command must be one of ${COMMANDS.join(', ')} (got ${show(commandRaw)})`);
-    const manifest = read('manifest').trim() || DEFAULT_MANIFEST;
-    if (hasControlChars(manifest))
-        problems.push(`manifest must be a file path without control characters (got ${show(manifest)})`);
-    else if (manifest.split(/[\\/]/).some((seg) => seg.startsWith('-')))
-        problems.push(`manifest must not have a path segment starting with '-' (got ${show(manifest)}): it could be read as an option; rename the file or directory, e.g. ${DEFAULT_MANIFEST}`);
-    else if (manifest.split(/[\\/]/).some((seg) => /^\.git[. ]*$/i.test(seg)))
-        problems.push(`manifest must not point into a .git directory (got ${show(manifest)}); use a file of the working tree such as ${DEFAULT_MANIFEST}`);
-    const regionInput = read('region').trim();
-    const regionRaw = regionInput.toLowerCase();
-    let region;
-    if (regionRaw) {
-        if (/^https?:\/\//.test(regionRaw)) {
-            problems.push(`region is a domain, not a URL (got ${show(regionInput)}); write e.g. mypurecloud.com, or set api-url and login-url`);
-        }
-        else if (!/^(?=.{4,100}$)[a-z0-9-]+(\.[a-z0-9-]+)+$/.test(regionRaw)) {
-            problems.push(`region must be a Genesys Cloud domain such as mypurecloud.com, mypurecloud.ie or usw2.pure.cloud (got ${show(regionInput)})`);
-        }
-        else
-            region = regionRaw;
-    }
-    const apiRaw = read('api-url').trim();
-    const loginRaw = read('login-url').trim();
-    const apiUrl = apiRaw ? parseBaseUrl('api-url', apiRaw, problems, show) : undefined;
-    const loginUrl = loginRaw ? parseBaseUrl('login-url', loginRaw, problems, show) : undefined;
-    if (!!apiRaw !== !!loginRaw) {
-        problems.push(`api-url and login-url go together (only ${apiRaw ? 'api-url' : 'login-url'} is set); set both, or neither and use region`);
-    }
-    else if (!apiRaw && !regionRaw) {
-        problems.push('region or api-url+login-url is required: set region (e.g. mypurecloud.com), or api-url and login-url for a gateway or the emulator');
-    }
-    const clientId = read('client-id').trim();
-    if (!clientId)
-        problems.push('client-id is required: pass the OAuth client id of a client-credentials grant, e.g. ${{ secrets.GENESYS_CLIENT_ID }}');
-    else if (/\s/.test(clientId) || hasControlChars(clientId))
-        problems.push('client-id must not contain whitespace or control characters; check the secret or variable it comes from');
-    if (!clientSecret.trim())
-        problems.push('client-secret is required: pass it from a repository secret, e.g. ${{ secrets.GENESYS_CLIENT_SECRET }}');
-    const flowsRaw = read('flows');
-    let flows;
-    const names = flowsRaw
-        .split(/[,\n]/)
-        .map((s) => s.trim())
-        .filter((s) => s !== '');
-    if (names.length > 0) {
-        const bad = names.filter((n) => hasControlChars(n));
-        if (bad.length > 0)
-            problems.push('flows must be comma-separated flow names without control characters');
-        else
-            flows = [...new Set(names)];
-    }
-    const commitArtifacts = parseBool('commit-artifacts', read('commit-artifacts'), true, problems, show);
-    const auditArtifactName = read('audit-artifact-name').trim() || DEFAULT_ARTIFACT_NAME;
-    if (auditArtifactName.length > 100)
-        problems.push(`audit-artifact-name must be at most 100 characters (got ${auditArtifactName.length})`);
-    if (ARTIFACT_FORBIDDEN.test(auditArtifactName) || hasControlChars(auditArtifactName)) {
-        problems.push(`audit-artifact-name must not contain / \\ " : < > | * ? or control characters (got ${show(auditArtifactName)}); use e.g. ${DEFAULT_ARTIFACT_NAME}`);
-    }
-    if (problems.length > 0) {
-        // Defence in depth: an input value that happens to hold the secret (pasted in the wrong field) is masked.
-        throw new InputError(problems.map((p) => mask(p, secretValues)));
-    }
-    return {
-        command,
-        manifest,
-        ...(region ? { region } : {}),
-        clientId,
-        clientSecret,
-        ...(apiUrl ? { apiUrl } : {}),
-        ...(loginUrl ? { loginUrl } : {}),
-        ...(flows ? { flows } : {}),
-        commitArtifacts,
-        ...(githubTokenRaw ? { githubToken: githubTokenRaw } : {}),
-        auditArtifactName
-    };
-}
-function mask(text, secrets) {
-    let out = text;
-    for (const s of secrets.filter((x) => x.length >= 4).sort((a, b) => b.length - a.length)) {
-        // Repeat: a replacement next to similar characters can form a new occurrence. Each pass shrinks the text.
-        while (out.includes(s))
-            out = out.split(s).join('***');
-        // show() may have escaped the secret (quotes, backslashes, non-ASCII as-is): mask that form too.
-        const escaped = JSON.stringify(s).slice(1, -1).replace(/'/g, "\\'");
-        while (escaped.length >= 4 && out.includes(escaped))
-            out = out.split(escaped).join('***');
-        // A value truncated by show() can still carry a long prefix of the secret.
-        if (s.length > 20)
-            out = out.split(s.slice(0, 20)).join('***');
-    }
-    return out;
 }
 
 ;// CONCATENATED MODULE: ./src/manifest/duration.ts
@@ -95653,28 +95824,149 @@ async function rollbackCommand(ctx, opts, state, finish) {
     return result;
 }
 
-;// CONCATENATED MODULE: ./src/state.ts
-// Names of the values the main step saves for the post step (core.saveState / core.getState).
-const state_STATE = { evidenceDir: 'evidence-dir', files: 'evidence-files', uploaded: 'evidence-uploaded' };
-
 ;// CONCATENATED MODULE: ./src/version.ts
 // Kept in step with package.json by test/version.test.ts.
 const TOOL_NAME = 'flow-release';
 const TOOL_VERSION = '0.1.0';
 
+;// CONCATENATED MODULE: ./src/pipeline.ts
+// One release, independent of where it runs: validate the manifest → read the last record → run the engine → commit
+// what went live. It receives a typed settings object and its collaborators; the runner edge (main.ts) wires them.
+
+
+
+
+
+
+
+
+
+
+
+async function runPipeline(ctx) {
+    const { inputs, releaseId, journal, log } = ctx;
+    const endpoints = regions_resolveEndpoints({ region: inputs.region, apiUrl: inputs.apiUrl, loginUrl: inputs.loginUrl });
+    journal.append('release-started', {
+        status: 'info',
+        details: {
+            releaseId,
+            command: inputs.command,
+            toolVersion: TOOL_VERSION,
+            target: { region: endpoints.region, apiUrl: endpoints.apiUrl, loginUrl: endpoints.loginUrl },
+            github: ctx.github,
+            manifest: inputs.manifest,
+            flowsFilter: inputs.flows
+        }
+    });
+    log.info(`Flow Release ${TOOL_VERSION}: ${inputs.command} ${inputs.manifest} → ${endpoints.apiUrl} (release ${releaseId})`);
+    const manifest = await pipeline_validate(ctx);
+    if (!manifest.ok)
+        return manifest.end;
+    const artifactsDir = (0,external_node_path_.join)(ctx.workspace, manifest.manifest.artifacts.dir);
+    const lastRecord = await readReleaseRecord(artifactsDir);
+    const api = new GenesysClient({
+        apiUrl: endpoints.apiUrl,
+        loginUrl: endpoints.loginUrl,
+        clientId: inputs.clientId,
+        clientSecret: inputs.clientSecret,
+        clock: ctx.clock,
+        logger: log,
+        onSecret: (v) => log.setSecret(v)
+    });
+    const exportAfter = inputs.commitArtifacts && inputs.command !== 'plan';
+    const result = await runRelease({ api, journal, clock: ctx.clock, log, signal: ctx.signal, httpGet: ctx.httpGet }, {
+        command: inputs.command,
+        manifest: manifest.manifest,
+        flowsFilter: inputs.flows,
+        lastRecord,
+        releaseId,
+        exportAfter,
+        recordedContent: recordedContent(artifactsDir, lastRecord)
+    });
+    const end = {
+        outcome: result.outcome,
+        published: result.published,
+        message: result.message,
+        api: api.stats()
+    };
+    // The engine has already logged its message (which starts with the outcome): say only what happens next.
+    if (result.outcome === 'succeeded' && exportAfter && result.published.length > 0) {
+        await commit(ctx, manifest.manifest, result.exports, lastRecord, end);
+    }
+    return end;
+}
+/** Loads the manifest and every flow file; each problem becomes an annotation at its file and line. */
+async function pipeline_validate(ctx) {
+    const { log, journal } = ctx;
+    log.startGroup('Validate the manifest and flow files');
+    try {
+        const loaded = await loadManifest({
+            workspace: ctx.workspace,
+            manifestPath: ctx.inputs.manifest,
+            builtins: ctx.builtins
+        });
+        if (!loaded.ok) {
+            for (const issue of loaded.issues) {
+                log.error(formatIssue(issue), {
+                    file: issue.file,
+                    startLine: issue.line,
+                    startColumn: issue.column,
+                    title: issue.path ? `Flow Release: ${issue.path}` : 'Flow Release'
+                });
+            }
+            journal.append('validation-failed', { status: 'error', details: { issues: loaded.issues } });
+            const stepError = `The manifest has ${loaded.issues.length} problem(s); nothing was changed in the org. Fix them and re-run.`;
+            return { ok: false, end: { outcome: 'failed', stepError } };
+        }
+        log.info(`Manifest OK: ${loaded.manifest.flows.length} flow(s) in ${loaded.manifest.stages.length} stage(s).`);
+        return { ok: true, manifest: loaded.manifest };
+    }
+    finally {
+        log.endGroup();
+    }
+}
+/** The exported YAML committed for each flow of the last record, by flow name (what `command: rollback` restores). */
+function recordedContent(artifactsDir, record) {
+    const content = new Map();
+    for (const f of record?.flows ?? []) {
+        try {
+            content.set(f.name, (0,external_node_fs_.readFileSync)((0,external_node_path_.join)(artifactsDir, f.file), 'utf8'));
+        }
+        catch {
+            // The rollback command reports flows whose recorded content is missing.
+        }
+    }
+    return content;
+}
+async function commit(ctx, manifest, exports, lastRecord, end) {
+    ctx.log.startGroup('Commit the published flows');
+    try {
+        const committed = await commitArtifacts({
+            committer: new GitCommitter({ logger: ctx.log }),
+            workspace: ctx.workspace,
+            manifest,
+            result: { exports },
+            lastRecord,
+            releaseId: ctx.releaseId,
+            command: ctx.inputs.command,
+            sourceCommit: ctx.github.sha ?? '',
+            branch: ctx.branch,
+            token: ctx.inputs.githubToken,
+            journal: ctx.journal
+        });
+        end.commitSha = committed.sha;
+    }
+    catch (e) {
+        end.stepError = `The release succeeded, but committing the published flows failed: ${redact_redactor.redact(e instanceof Error ? e.message : String(e))} The exported flows are in the audit artifact.`;
+    }
+    finally {
+        ctx.log.endGroup();
+    }
+}
+
 ;// CONCATENATED MODULE: ./src/main.ts
-// The action's orchestration: inputs → manifest → release → export + commit → evidence. The only place that decides
-// the step's exit status. Everything below it receives its collaborators, so it can be tested without a runner.
-
-
-
-
-
-
-
-
-
-
+// The action on a GitHub runner: read the inputs, mask the secrets, open the journal, run the pipeline, report. It only
+// wires collaborators together; the release itself is src/pipeline.ts, the evidence at the end src/action/report.ts.
 
 
 
@@ -95693,19 +95985,6 @@ const TOOL_VERSION = '0.1.0';
  * (no rollback either) and abandons its waits; the evidence is flushed by CANCEL_FLUSH_MS whatever it is still doing.
  */
 const CANCEL_FLUSH_MS = 4_000;
-function githubContext(env) {
-    return {
-        repository: env.GITHUB_REPOSITORY,
-        sha: env.GITHUB_SHA,
-        ref: env.GITHUB_REF,
-        runId: env.GITHUB_RUN_ID,
-        runAttempt: env.GITHUB_RUN_ATTEMPT,
-        actor: env.GITHUB_ACTOR,
-        event: env.GITHUB_EVENT_NAME,
-        workflow: env.GITHUB_WORKFLOW,
-        serverUrl: env.GITHUB_SERVER_URL
-    };
-}
 function newReleaseId(clock) {
     const stamp = new Date(clock.now())
         .toISOString()
@@ -95720,115 +95999,98 @@ async function httpGet(url, timeoutMs) {
 }
 async function run(env = process.env, clock = systemClock) {
     const log = coreLogger;
-    let inputs;
+    const inputs = readInputs(log);
+    if (!inputs)
+        return;
+    const workspace = (0,external_node_path_.resolve)(env.GITHUB_WORKSPACE ?? process.cwd());
+    const releaseId = newReleaseId(clock);
+    const target = openEvidence({ inputs, env, clock, log, releaseId });
+    const controller = new AbortController();
+    let reporting;
+    const reportOnce = (end) => (reporting ??= report(target, end()));
+    const stopOnSignal = onCancel(target, controller, (signal) => reportOnce(() => main_cancelledFinish(target.journal.events, signal)));
+    let end;
     try {
-        inputs = getInputs();
+        end = await runPipeline({
+            inputs,
+            workspace,
+            releaseId,
+            journal: target.journal,
+            clock,
+            log,
+            signal: controller.signal,
+            github: githubContext(env),
+            builtins: { run: env.GITHUB_RUN_ID ?? releaseId, release: releaseId, sha: env.GITHUB_SHA ?? '' },
+            branch: pushBranch(env),
+            httpGet
+        });
+    }
+    catch (e) {
+        const message = safeText(e instanceof Error ? e.message : String(e));
+        target.journal.append('error', { status: 'error', details: { message } });
+        end = { outcome: 'failed', stepError: `Release ${releaseId} failed: ${message}` };
+    }
+    await reportOnce(() => end);
+    stopOnSignal();
+}
+/** Reads the inputs and masks every secret the moment it exists; on bad inputs fails the step and returns nothing. */
+function readInputs(log) {
+    try {
+        const inputs = getInputs();
+        log.setSecret(inputs.clientSecret);
+        redact_redactor.addBasic(inputs.clientId, inputs.clientSecret);
+        if (inputs.githubToken)
+            log.setSecret(inputs.githubToken);
+        return inputs;
     }
     catch (e) {
         const message = e instanceof InputError ? e.message : `Could not read the action's inputs: ${String(e)}`;
-        lib_core/* setOutput */.uH('outcome', 'failed');
-        lib_core/* setFailed */.C1(safeText(message));
-        return;
+        failStep(message);
+        return undefined;
     }
-    // Mask every secret the moment it exists.
-    log.setSecret(inputs.clientSecret);
-    redact_redactor.addBasic(inputs.clientId, inputs.clientSecret);
-    if (inputs.githubToken)
-        log.setSecret(inputs.githubToken);
-    const workspace = (0,external_node_path_.resolve)(env.GITHUB_WORKSPACE ?? process.cwd());
-    const releaseId = newReleaseId(clock);
-    const evidenceDir = (0,external_node_path_.join)(env.RUNNER_TEMP ?? (0,external_node_os_.tmpdir)(), 'flow-release', releaseId);
+}
+/** Creates the evidence folder and the journal, and tells the post step where they are. */
+function openEvidence(o) {
+    const evidenceDir = (0,external_node_path_.join)(o.env.RUNNER_TEMP ?? (0,external_node_os_.tmpdir)(), 'flow-release', o.releaseId);
     (0,external_node_fs_.mkdirSync)(evidenceDir, { recursive: true });
-    const journal = Journal.create({ dir: evidenceDir, releaseId, clock });
-    const auditPath = (0,external_node_path_.join)(evidenceDir, `flow-release-${releaseId}.audit.json`);
-    lib_core/* saveState */.LZ(state_STATE.evidenceDir, evidenceDir);
-    lib_core/* saveState */.LZ(state_STATE.files, JSON.stringify([journal.path, auditPath]));
-    lib_core/* saveState */.LZ(state_STATE.uploaded, 'false');
-    const controller = new AbortController();
-    let finishing;
-    const finishOnce = (f) => (finishing ??= f());
+    const journal = Journal.create({ dir: evidenceDir, releaseId: o.releaseId, clock: o.clock });
+    const auditPath = (0,external_node_path_.join)(evidenceDir, `flow-release-${o.releaseId}.audit.json`);
+    saveEvidenceLocation({
+        dir: evidenceDir,
+        journalPath: journal.path,
+        auditPath,
+        artifactName: o.inputs.auditArtifactName
+    });
+    return {
+        journal,
+        auditPath,
+        evidenceDir,
+        artifactName: o.inputs.auditArtifactName,
+        releaseId: o.releaseId,
+        env: o.env,
+        clock: o.clock,
+        log: o.log
+    };
+}
+/**
+ * On SIGTERM/SIGINT: journal the cancellation, abort the engine (it starts no new change) and make sure the evidence
+ * is written within CANCEL_FLUSH_MS whatever the engine is still doing. Returns the function that removes the handlers.
+ */
+function onCancel(target, controller, flush) {
     const onSignal = (signal) => {
         if (controller.signal.aborted)
             return;
-        log.warning(`Received ${signal}: starting no new change (no rollback either), abandoning waits, flushing evidence.`);
-        journal.append('cancelled', { status: 'warning', details: { signal } });
+        target.log.warning(`Received ${signal}: starting no new change (no rollback either), abandoning waits, flushing evidence.`);
+        target.journal.append('cancelled', { status: 'warning', details: { signal } });
         controller.abort(new Error(`cancelled by ${signal}`));
-        // Whatever the release is doing, the evidence is written before the runner's grace period ends.
-        setTimeout(() => {
-            void finishOnce(() => finish(main_cancelledFinish(journal.events, signal))).then(() => process.exit(1));
-        }, CANCEL_FLUSH_MS).unref();
+        setTimeout(() => void flush(signal).then(() => process.exit(1)), CANCEL_FLUSH_MS).unref();
     };
     process.once('SIGTERM', onSignal);
     process.once('SIGINT', onSignal);
-    const finish = async (f) => {
-        if (!journal.events.some((e) => e.type === 'release-finished')) {
-            journal.append('release-finished', {
-                status: f.outcome === 'succeeded' || f.outcome === 'planned' ? 'ok' : 'error',
-                details: {
-                    outcome: f.outcome,
-                    durationMs: clock.now() - Date.parse(journal.events[0]?.at ?? new Date(clock.now()).toISOString()),
-                    published: f.published ?? [],
-                    api: f.api ?? { calls: 0, callsByEndpoint: {}, retries: 0, throttled: 0 },
-                    message: f.stepError ?? f.message
-                }
-            });
-        }
-        // The story ends here: nothing still winding down (a rollback past its grace period) may append after it.
-        journal.seal();
-        const events = journal.events;
-        const audit = buildAuditDocument(events);
-        writeAuditDocument(auditPath, audit);
-        const runUrl = env.GITHUB_SERVER_URL && env.GITHUB_REPOSITORY && env.GITHUB_RUN_ID
-            ? `${env.GITHUB_SERVER_URL}/${env.GITHUB_REPOSITORY}/actions/runs/${env.GITHUB_RUN_ID}`
-            : undefined;
-        let artifactId;
-        try {
-            const uploaded = await uploadAudit({
-                name: inputs.auditArtifactName,
-                files: [auditPath, journal.path],
-                rootDir: evidenceDir,
-                env
-            });
-            artifactId = uploaded.id === undefined ? undefined : String(uploaded.id);
-            if (uploaded.localPath)
-                log.info(`Audit log and journal written to ${uploaded.localPath} (not on a runner).`);
-            lib_core/* saveState */.LZ(state_STATE.uploaded, 'true');
-        }
-        catch (e) {
-            log.warning(`Could not upload the audit artifact (the post step will try again): ${main_errorText(e)}`);
-        }
-        const commitUrl = f.commitSha && env.GITHUB_SERVER_URL && env.GITHUB_REPOSITORY
-            ? `${env.GITHUB_SERVER_URL}/${env.GITHUB_REPOSITORY}/commit/${f.commitSha}`
-            : undefined;
-        const artifactUrl = runUrl && artifactId ? `${runUrl}/artifacts/${artifactId}` : undefined;
-        const markdown = buildSummary(events, { runUrl, artifactUrl, commitUrl });
-        try {
-            await writeSummary(markdown);
-        }
-        catch (e) {
-            log.warning(`Could not write the step summary: ${main_errorText(e)}`);
-        }
-        setOutputs(computeOutputs(events, { auditLogPath: auditPath, artifactId, commitSha: f.commitSha }));
-        log.info(`Audit log: ${auditPath} (hash chain head ${audit.chain.headHash})`);
-        const failed = f.outcome !== 'succeeded' && f.outcome !== 'planned';
-        if (failed || f.stepError) {
-            lib_core/* setFailed */.C1(safeText(f.stepError ?? `Release ${releaseId} ended ${f.outcome}.`));
-        }
-        else {
-            log.info(`Release ${releaseId} ${f.outcome}.`);
-        }
+    return () => {
+        process.removeListener('SIGTERM', onSignal);
+        process.removeListener('SIGINT', onSignal);
     };
-    let result;
-    try {
-        result = await release({ inputs, env, workspace, releaseId, journal, clock, log, signal: controller.signal });
-    }
-    catch (e) {
-        journal.append('error', { status: 'error', details: { message: main_errorText(e) } });
-        result = { outcome: 'failed', stepError: `Release ${releaseId} failed: ${main_errorText(e)}` };
-    }
-    await finishOnce(() => finish(result));
-    process.removeListener('SIGTERM', onSignal);
-    process.removeListener('SIGINT', onSignal);
 }
 /**
  * The outcome when the evidence must be written while the release is still running (cancelled, the engine did not
@@ -95861,114 +96123,6 @@ function main_cancelledFinish(events, signal) {
             ? `Cancelled by ${signal}: nothing was rolled back; left at their new versions: ${left.join(', ')}. Re-run the release, or run it with command: rollback.`
             : `Cancelled by ${signal}`
     };
-}
-async function release(ctx) {
-    const { inputs, env, workspace, releaseId, journal, clock, log, signal } = ctx;
-    const endpoints = regions_resolveEndpoints({ region: inputs.region, apiUrl: inputs.apiUrl, loginUrl: inputs.loginUrl });
-    journal.append('release-started', {
-        status: 'info',
-        details: {
-            releaseId,
-            command: inputs.command,
-            toolVersion: TOOL_VERSION,
-            target: { region: endpoints.region, apiUrl: endpoints.apiUrl, loginUrl: endpoints.loginUrl },
-            github: githubContext(env),
-            manifest: inputs.manifest,
-            flowsFilter: inputs.flows
-        }
-    });
-    log.info(`Flow Release ${TOOL_VERSION}: ${inputs.command} ${inputs.manifest} → ${endpoints.apiUrl} (release ${releaseId})`);
-    log.startGroup('Validate the manifest and flow files');
-    const loaded = await loadManifest({
-        workspace,
-        manifestPath: inputs.manifest,
-        builtins: { run: env.GITHUB_RUN_ID ?? releaseId, release: releaseId, sha: env.GITHUB_SHA ?? '' }
-    });
-    if (!loaded.ok) {
-        for (const issue of loaded.issues) {
-            log.error(formatIssue(issue), {
-                file: issue.file,
-                startLine: issue.line,
-                startColumn: issue.column,
-                title: issue.path ? `Flow Release: ${issue.path}` : 'Flow Release'
-            });
-        }
-        log.endGroup();
-        journal.append('validation-failed', { status: 'error', details: { issues: loaded.issues } });
-        return {
-            outcome: 'failed',
-            stepError: `The manifest has ${loaded.issues.length} problem(s); nothing was changed in the org. Fix them and re-run.`
-        };
-    }
-    const manifest = loaded.manifest;
-    log.info(`Manifest OK: ${manifest.flows.length} flow(s) in ${manifest.stages.length} stage(s).`);
-    log.endGroup();
-    const artifactsDir = (0,external_node_path_.join)(workspace, manifest.artifacts.dir);
-    const lastRecord = await readReleaseRecord(artifactsDir);
-    const recordedContent = new Map();
-    if (lastRecord) {
-        for (const f of lastRecord.flows) {
-            try {
-                recordedContent.set(f.name, (0,external_node_fs_.readFileSync)((0,external_node_path_.join)(artifactsDir, f.file), 'utf8'));
-            }
-            catch {
-                // The rollback command reports flows whose recorded content is missing.
-            }
-        }
-    }
-    const api = new GenesysClient({
-        apiUrl: endpoints.apiUrl,
-        loginUrl: endpoints.loginUrl,
-        clientId: inputs.clientId,
-        clientSecret: inputs.clientSecret,
-        clock,
-        logger: log,
-        onSecret: (v) => log.setSecret(v)
-    });
-    const exportAfter = inputs.commitArtifacts && inputs.command !== 'plan';
-    const result = await runRelease({ api, journal, clock, log, signal, httpGet }, {
-        command: inputs.command,
-        manifest,
-        flowsFilter: inputs.flows,
-        lastRecord,
-        releaseId,
-        exportAfter,
-        recordedContent
-    });
-    const finish = {
-        outcome: result.outcome,
-        published: result.published,
-        message: result.message,
-        api: api.stats()
-    };
-    // The engine has already logged its message (which starts with the outcome): say only what happens next.
-    if (result.outcome === 'succeeded' && exportAfter && result.published.length > 0) {
-        log.startGroup('Commit the published flows');
-        try {
-            const committed = await commitArtifacts({
-                committer: new GitCommitter({ logger: log }),
-                workspace,
-                manifest,
-                result,
-                lastRecord,
-                releaseId,
-                command: inputs.command,
-                sourceCommit: env.GITHUB_SHA ?? '',
-                branch: env.GITHUB_HEAD_REF || env.GITHUB_REF_NAME || '',
-                token: inputs.githubToken,
-                journal
-            });
-            finish.commitSha = committed.sha;
-        }
-        catch (e) {
-            finish.stepError = `The release succeeded, but committing the published flows failed: ${main_errorText(e)} The exported flows are in the audit artifact.`;
-        }
-        log.endGroup();
-    }
-    return finish;
-}
-function main_errorText(e) {
-    return safeText(e instanceof Error ? e.message : String(e));
 }
 
 

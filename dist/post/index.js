@@ -28707,7 +28707,6 @@ __nccwpck_require__.d(__webpack_exports__, {
   Yz: () => (/* binding */ core_debug),
   N4: () => (/* binding */ endGroup),
   z3: () => (/* binding */ error),
-  V4: () => (/* binding */ getInput),
   Gu: () => (/* binding */ getState),
   pq: () => (/* binding */ info),
   Pq: () => (/* binding */ core_setSecret),
@@ -28715,7 +28714,7 @@ __nccwpck_require__.d(__webpack_exports__, {
   $e: () => (/* binding */ warning)
 });
 
-// UNUSED EXPORTS: ExitCode, addPath, exportVariable, getBooleanInput, getIDToken, getMultilineInput, group, isDebug, markdownSummary, notice, platform, saveState, setCommandEcho, setFailed, setOutput, summary, toPlatformPath, toPosixPath, toWin32Path
+// UNUSED EXPORTS: ExitCode, addPath, exportVariable, getBooleanInput, getIDToken, getInput, getMultilineInput, group, isDebug, markdownSummary, notice, platform, saveState, setCommandEcho, setFailed, setOutput, summary, toPlatformPath, toPosixPath, toWin32Path
 
 // EXTERNAL MODULE: external "os"
 var external_os_ = __nccwpck_require__(70857);
@@ -31897,10 +31896,60 @@ __nccwpck_require__.d(__webpack_exports__, {
   b: () => (/* binding */ post)
 });
 
-// EXTERNAL MODULE: ./node_modules/@actions/core/lib/core.js + 13 modules
-var core = __nccwpck_require__(77094);
 // EXTERNAL MODULE: external "node:fs"
 var external_node_fs_ = __nccwpck_require__(73024);
+// EXTERNAL MODULE: external "node:os"
+var external_node_os_ = __nccwpck_require__(48161);
+// EXTERNAL MODULE: external "node:path"
+var external_node_path_ = __nccwpck_require__(76760);
+;// CONCATENATED MODULE: ./src/action/artifact.ts
+// Uploads the audit evidence as a workflow artifact on a runner; off a runner (local runs, the demo) copies it to a
+// local folder instead and says where. The artifact client is injected so tests never upload.
+
+
+
+/** Artifact names may not contain these (the artifact service rejects them). */
+const BAD_NAME = /["':<>|*?\\/\r\n]/;
+async function uploadAudit(options) {
+    const env = options.env ?? process.env;
+    const { name, files, rootDir } = options;
+    if (!name.trim() || BAD_NAME.test(name)) {
+        throw new Error(`Invalid audit-artifact-name "${name}": use letters, digits, dots, dashes and underscores (no " : < > | * ? \\ / or newlines).`);
+    }
+    if (!files.length)
+        throw new Error('No audit files to upload.');
+    if (env.ACTIONS_RUNTIME_TOKEN) {
+        const client = options.client ?? (await defaultClient());
+        const res = await client.uploadArtifact(name, files, rootDir, {
+            ...(options.retentionDays !== undefined && { retentionDays: options.retentionDays }),
+            // The audit log is JSON: it compresses well and is small.
+            compressionLevel: 6
+        });
+        if (res.id === undefined || res.id === null) {
+            throw new Error(`Uploading artifact "${name}" returned no artifact id, so it cannot be linked or proven uploaded. ` +
+                'Check that the job can write artifacts (actions/upload-artifact works in this workflow) and re-run.');
+        }
+        return { id: res.id, ...(res.size !== undefined && { size: res.size }) };
+    }
+    // Off a runner: keep the same layout the artifact would have, relative to rootDir.
+    const target = (0,external_node_path_.join)(env.RUNNER_TEMP || (0,external_node_os_.tmpdir)(), 'flow-release-artifacts', name);
+    const root = (0,external_node_path_.resolve)(rootDir);
+    for (const file of files) {
+        const rel = (0,external_node_path_.relative)(root, (0,external_node_path_.resolve)(file));
+        const dest = rel && !rel.startsWith('..') && !(0,external_node_path_.isAbsolute)(rel) ? (0,external_node_path_.join)(target, rel) : (0,external_node_path_.join)(target, (0,external_node_path_.basename)(file));
+        (0,external_node_fs_.mkdirSync)((0,external_node_path_.dirname)(dest), { recursive: true });
+        (0,external_node_fs_.copyFileSync)(file, dest);
+    }
+    return { localPath: target };
+}
+async function defaultClient() {
+    // Loaded only on a runner: the artifact client pulls in a large dependency tree.
+    const { DefaultArtifactClient } = await __nccwpck_require__.e(/* import() */ 584).then(__nccwpck_require__.bind(__nccwpck_require__, 20584));
+    return new DefaultArtifactClient();
+}
+
+// EXTERNAL MODULE: ./node_modules/@actions/core/lib/core.js + 13 modules
+var lib_core = __nccwpck_require__(77094);
 ;// CONCATENATED MODULE: ./src/redact.ts
 // The one redaction layer: every string that leaves the process (logs, journal, audit, summary, outputs, errors)
 // can pass through `redact`. Known secrets are registered as soon as they exist; patterns catch the rest.
@@ -31982,7 +32031,7 @@ class Redactor {
 /** Process-wide redactor: the client registers tokens here, main registers the inputs' secrets. */
 const redactor = new Redactor();
 
-;// CONCATENATED MODULE: ./src/core-logger.ts
+;// CONCATENATED MODULE: ./src/action/logger.ts
 // The Logger that writes to the runner through @actions/core. Every line is redacted, and a line that would start a
 // workflow command (`::name::`) is defused, so a hostile flow name or API message can never mask output, stop command
 // processing or set an output.
@@ -32004,66 +32053,48 @@ function safeText(text) {
         .join('\n');
 }
 const coreLogger = {
-    debug: (m) => core/* debug */.Yz(safeText(m)),
-    info: (m) => core/* info */.pq(safeText(m)),
-    warning: (m, a) => core/* warning */.$e(safeText(m), a),
-    error: (m, a) => core/* error */.z3(safeText(m), a),
-    startGroup: (n) => core/* startGroup */.Oh(safeText(n)),
-    endGroup: () => core/* endGroup */.N4(),
+    debug: (m) => lib_core/* debug */.Yz(safeText(m)),
+    info: (m) => lib_core/* info */.pq(safeText(m)),
+    warning: (m, a) => lib_core/* warning */.$e(safeText(m), a),
+    error: (m, a) => lib_core/* error */.z3(safeText(m), a),
+    startGroup: (n) => lib_core/* startGroup */.Oh(safeText(n)),
+    endGroup: () => lib_core/* endGroup */.N4(),
     setSecret: (v) => {
         redactor.add(v);
-        core/* setSecret */.Pq(v);
+        lib_core/* setSecret */.Pq(v);
     }
 };
 
-// EXTERNAL MODULE: external "node:os"
-var external_node_os_ = __nccwpck_require__(48161);
-// EXTERNAL MODULE: external "node:path"
-var external_node_path_ = __nccwpck_require__(76760);
-;// CONCATENATED MODULE: ./src/evidence/artifact.ts
-// Uploads the audit evidence as a workflow artifact on a runner; off a runner (local runs, the demo) copies it to a
-// local folder instead and says where. The artifact client is injected so tests never upload.
+;// CONCATENATED MODULE: ./src/action/state.ts
+// What the main step hands to the post step (core.saveState / core.getState): where the evidence is and whether it
+// was uploaded. The post step uploads it when the main step could not (cancelled, crashed, upload failed).
 
-
-
-/** Artifact names may not contain these (the artifact service rejects them). */
-const BAD_NAME = /["':<>|*?\\/\r\n]/;
-async function uploadAudit(options) {
-    const env = options.env ?? process.env;
-    const { name, files, rootDir } = options;
-    if (!name.trim() || BAD_NAME.test(name)) {
-        throw new Error(`Invalid audit-artifact-name "${name}": use letters, digits, dots, dashes and underscores (no " : < > | * ? \\ / or newlines).`);
-    }
-    if (!files.length)
-        throw new Error('No audit files to upload.');
-    if (env.ACTIONS_RUNTIME_TOKEN) {
-        const client = options.client ?? (await defaultClient());
-        const res = await client.uploadArtifact(name, files, rootDir, {
-            ...(options.retentionDays !== undefined && { retentionDays: options.retentionDays }),
-            // The audit log is JSON: it compresses well and is small.
-            compressionLevel: 6
-        });
-        if (res.id === undefined || res.id === null) {
-            throw new Error(`Uploading artifact "${name}" returned no artifact id, so it cannot be linked or proven uploaded. ` +
-                'Check that the job can write artifacts (actions/upload-artifact works in this workflow) and re-run.');
-        }
-        return { id: res.id, ...(res.size !== undefined && { size: res.size }) };
-    }
-    // Off a runner: keep the same layout the artifact would have, relative to rootDir.
-    const target = (0,external_node_path_.join)(env.RUNNER_TEMP || (0,external_node_os_.tmpdir)(), 'flow-release-artifacts', name);
-    const root = (0,external_node_path_.resolve)(rootDir);
-    for (const file of files) {
-        const rel = (0,external_node_path_.relative)(root, (0,external_node_path_.resolve)(file));
-        const dest = rel && !rel.startsWith('..') && !(0,external_node_path_.isAbsolute)(rel) ? (0,external_node_path_.join)(target, rel) : (0,external_node_path_.join)(target, (0,external_node_path_.basename)(file));
-        (0,external_node_fs_.mkdirSync)((0,external_node_path_.dirname)(dest), { recursive: true });
-        (0,external_node_fs_.copyFileSync)(file, dest);
-    }
-    return { localPath: target };
+const KEYS = {
+    evidenceDir: 'evidence-dir',
+    files: 'evidence-files',
+    uploaded: 'evidence-uploaded',
+    artifactName: 'audit-artifact-name'
+};
+function saveEvidenceLocation(loc) {
+    core.saveState(KEYS.evidenceDir, loc.dir);
+    core.saveState(KEYS.files, JSON.stringify([loc.journalPath, loc.auditPath]));
+    core.saveState(KEYS.artifactName, loc.artifactName);
+    core.saveState(KEYS.uploaded, 'false');
 }
-async function defaultClient() {
-    // Loaded only on a runner: the artifact client pulls in a large dependency tree.
-    const { DefaultArtifactClient } = await __nccwpck_require__.e(/* import() */ 584).then(__nccwpck_require__.bind(__nccwpck_require__, 20584));
-    return new DefaultArtifactClient();
+function markEvidenceUploaded() {
+    core.saveState(KEYS.uploaded, 'true');
+}
+/** The evidence the main step left for the post step to upload; undefined when uploaded or never started. */
+function evidenceToUpload() {
+    if (lib_core/* getState */.Gu(KEYS.uploaded) !== 'false')
+        return undefined;
+    const [journalPath, auditPath] = JSON.parse(lib_core/* getState */.Gu(KEYS.files) || '[]');
+    return {
+        dir: lib_core/* getState */.Gu(KEYS.evidenceDir),
+        journalPath,
+        auditPath,
+        artifactName: lib_core/* getState */.Gu(KEYS.artifactName)
+    };
 }
 
 ;// CONCATENATED MODULE: ./src/journal/derive.ts
@@ -32807,10 +32838,6 @@ function writeAuditDocument(path, doc) {
     (0,external_node_fs_.writeFileSync)(path, JSON.stringify(doc, null, 2) + '\n', 'utf8');
 }
 
-;// CONCATENATED MODULE: ./src/state.ts
-// Names of the values the main step saves for the post step (core.saveState / core.getState).
-const STATE = { evidenceDir: 'evidence-dir', files: 'evidence-files', uploaded: 'evidence-uploaded' };
-
 ;// CONCATENATED MODULE: ./src/post.ts
 // The action's `post` step: runs even when the main step was cancelled or crashed, and uploads the audit evidence if
 // the main step could not. If the audit document was never written, it is rebuilt from the journal on disk.
@@ -32821,26 +32848,21 @@ const STATE = { evidenceDir: 'evidence-dir', files: 'evidence-files', uploaded: 
 
 
 async function post(env = process.env) {
-    if (core/* getState */.Gu(STATE.uploaded) !== 'false')
+    const loc = evidenceToUpload();
+    if (!loc)
         return; // uploaded already, or the main step never started
-    const dir = core/* getState */.Gu(STATE.evidenceDir);
-    const [journalPath, auditPath] = JSON.parse(core/* getState */.Gu(STATE.files) || '[]');
-    if (!dir || !journalPath || !auditPath || !(0,external_node_fs_.existsSync)(journalPath)) {
-        core/* warning */.$e('Flow Release post step: no journal found to upload.');
+    const { dir, journalPath, auditPath, artifactName } = loc;
+    if (!dir || !journalPath || !auditPath || !artifactName || !(0,external_node_fs_.existsSync)(journalPath)) {
+        coreLogger.warning('Flow Release post step: no journal found to upload.');
         return;
     }
     if (!(0,external_node_fs_.existsSync)(auditPath)) {
-        const events = (0,external_node_fs_.readFileSync)(journalPath, 'utf8')
-            .split('\n')
-            .filter((l) => l.trim())
-            .map((l) => JSON.parse(l));
-        writeAuditDocument(auditPath, buildAuditDocument(events));
+        writeAuditDocument(auditPath, buildAuditDocument(parseJournal((0,external_node_fs_.readFileSync)(journalPath, 'utf8'))));
     }
-    const name = core/* getInput */.V4('audit-artifact-name') || 'flow-release-audit';
-    const res = await uploadAudit({ name, files: [auditPath, journalPath], rootDir: dir, env });
-    core/* info */.pq(`Flow Release post step: audit evidence uploaded (${res.id ?? res.localPath}).`);
+    const res = await uploadAudit({ name: artifactName, files: [auditPath, journalPath], rootDir: dir, env });
+    coreLogger.info(`Flow Release post step: audit evidence uploaded (${res.id ?? res.localPath}).`);
 }
-post().catch((e) => core/* warning */.$e(safeText(`Flow Release post step failed: ${String(e)}`)));
+post().catch((e) => coreLogger.warning(`Flow Release post step failed: ${String(e)}`));
 
 var __webpack_exports__post = __webpack_exports__.b;
 export { __webpack_exports__post as post };

@@ -1,5 +1,7 @@
 // The shared vocabulary of the domain: every layer (manifest, engine, journal, evidence, git, action edge) speaks in
 // these types. They carry no behaviour and import nothing but other vocabulary.
+import type { ApiStats } from '../genesys/api.ts';
+
 export type Command = 'deploy' | 'plan' | 'rollback';
 export type Outcome = 'succeeded' | 'rolled-back' | 'failed' | 'rollback-failed' | 'planned';
 export type EventStatus = 'info' | 'ok' | 'warning' | 'error';
@@ -96,4 +98,15 @@ export interface ExportedFlow {
   content: string;
   /** sha256 hex of `content`. */
   contentHash: string;
+}
+
+/** How a run ended, as the pipeline hands it to the reporter that writes the evidence and sets the step's status. */
+export interface RunEnd {
+  outcome: Outcome;
+  published?: PublishedFlow[];
+  api?: ApiStats;
+  message?: string;
+  /** Extra reason the step fails even if the outcome is good (e.g. the artifact push failed). */
+  stepError?: string;
+  commitSha?: string;
 }

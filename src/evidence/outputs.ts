@@ -1,8 +1,6 @@
 // The action's outputs: a pure function of the journal plus what happened after it (audit path, artifact, commit).
-import * as core from '@actions/core';
 import { deriveRelease } from '../journal/derive.ts';
 import type { JournalEvent } from '../journal/events.ts';
-import { redactor } from '../redact.ts';
 
 export type OutputName = 'outcome' | 'release-id' | 'published' | 'audit-log' | 'artifact-id' | 'commit-sha';
 
@@ -32,12 +30,4 @@ export function computeOutputs(events: readonly JournalEvent[], extra: OutputExt
     'artifact-id': artifactId === undefined ? '' : String(artifactId),
     'commit-sha': commitSha ?? ''
   };
-}
-
-/** Sets every output, redacted (outputs end up in logs and in later steps' environments). */
-export function setOutputs(
-  outputs: Record<OutputName, string>,
-  set: (name: string, value: string) => void = core.setOutput
-): void {
-  for (const [name, value] of Object.entries(outputs)) set(name, redactor.redact(value));
 }

@@ -156,17 +156,23 @@ describe('cancellation (SIGTERM mid-bake)', () => {
     // The post step, given the main step's saved state with `evidence-uploaded` false (the main step could not
     // upload) and the audit document missing (killed before it was written), rebuilds and uploads it.
     const state = c.run.state;
-    expect(Object.keys(state).sort()).toEqual(['evidence-dir', 'evidence-files', 'evidence-uploaded']);
+    expect(Object.keys(state).sort()).toEqual([
+      'audit-artifact-name',
+      'evidence-dir',
+      'evidence-files',
+      'evidence-uploaded'
+    ]);
     const [journalPath, auditPath] = JSON.parse(state['evidence-files'] ?? '[]') as string[];
     rmSync(auditPath as string);
     const post = await runAction({
       workspace: c.repo.workspace,
       entry: postEntry(),
-      inputs: { 'audit-artifact-name': 'flow-release-audit' },
+      inputs: {},
       env: {
         'STATE_evidence-dir': state['evidence-dir'] ?? '',
         'STATE_evidence-files': state['evidence-files'] ?? '',
-        'STATE_evidence-uploaded': 'false'
+        'STATE_evidence-uploaded': 'false',
+        'STATE_audit-artifact-name': state['audit-artifact-name'] ?? ''
       },
       timeoutMs: 30_000
     });
@@ -184,11 +190,12 @@ describe('cancellation (SIGTERM mid-bake)', () => {
     const noop = await runAction({
       workspace: c.repo.workspace,
       entry: postEntry(),
-      inputs: { 'audit-artifact-name': 'flow-release-audit' },
+      inputs: {},
       env: {
         'STATE_evidence-dir': state['evidence-dir'] ?? '',
         'STATE_evidence-files': state['evidence-files'] ?? '',
-        'STATE_evidence-uploaded': 'true'
+        'STATE_evidence-uploaded': 'true',
+        'STATE_audit-artifact-name': state['audit-artifact-name'] ?? ''
       },
       timeoutMs: 30_000
     });

@@ -1,8 +1,9 @@
 import { describe, expect, it } from '@jest/globals';
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { uploadAudit, type ArtifactUploader } from '../../src/evidence/artifact.ts';
-import { computeOutputs, setOutputs } from '../../src/evidence/outputs.ts';
+import { uploadAudit, type ArtifactUploader } from '../../src/action/artifact.ts';
+import { computeOutputs } from '../../src/evidence/outputs.ts';
+import { setOutputs } from '../../src/action/outputs-sink.ts';
 import { redactor } from '../../src/redact.ts';
 import { scenario, tempDir } from './fixtures.ts';
 

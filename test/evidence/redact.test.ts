@@ -105,7 +105,7 @@ describe('toRedactedPlainJson', () => {
 
 describe('safeText', () => {
   it('redacts, defuses workflow commands and normalises line breaks; plain lines come back unchanged', async () => {
-    const { safeText } = await import('../../src/core-logger.ts');
+    const { safeText } = await import('../../src/action/logger.ts');
     const { redactor } = await import('../../src/redact.ts');
     redactor.add('safe-text-secret');
     const plain = 'Published "Bench IVR 001": 1.0 → 2.0';

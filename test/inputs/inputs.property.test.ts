@@ -2,7 +2,7 @@
 // never appears in the error message, even when pasted into other inputs.
 import { describe, expect, it } from '@jest/globals';
 import fc from 'fast-check';
-import { getInputs, InputError } from '../../src/inputs.ts';
+import { getInputs, InputError } from '../../src/action/inputs.ts';
 import { Redactor } from '../../src/redact.ts';
 import { check } from '../manifest/fc-settings.ts';
 

@@ -1,5 +1,5 @@
 import { describe, expect, it } from '@jest/globals';
-import { getInputs, InputError } from '../../src/inputs.ts';
+import { getInputs, InputError } from '../../src/action/inputs.ts';
 import { Redactor } from '../../src/redact.ts';
 
 const SECRET = 'sUp3r-s3cret-Value-42';

@@ -2,9 +2,9 @@
 // whose message says how to fix each; the client secret and the token never appear in it (values that equal or
 // contain them are masked before the message is built).
 import * as core from '@actions/core';
-import type { Command } from './domain/types.ts';
-import type { Redactor } from './redact.ts';
-import { redactor as processRedactor } from './redact.ts';
+import type { Command } from '../domain/types.ts';
+import type { Redactor } from '../redact.ts';
+import { redactor as processRedactor } from '../redact.ts';
 
 export interface Inputs {
   command: Command;
@@ -105,6 +105,13 @@ function parseBaseUrl(name: string, raw: string, problems: string[], show: (v: s
   return `${url.origin}${url.pathname.replace(/\/+$/, '')}`;
 }
 
+/** One pass over the inputs: how to read one, where problems go, and how a value is shown in a problem. */
+interface Reader {
+  read(name: string): string;
+  problems: string[];
+  show(value: string): string;
+}
+
 /**
  * Reads and validates every input. `get` defaults to core.getInput; tests pass a plain function. Secrets are
  * registered with `secrets` (the process-wide redactor by default) as soon as they are read.
@@ -123,21 +130,51 @@ export function getInputs(
       return '';
     }
   };
-
   const clientSecret = read('client-secret');
-  const githubTokenRaw = read('github-token').trim();
+  const githubToken = read('github-token').trim();
   secrets.add(clientSecret);
   secrets.add(clientSecret.trim());
-  secrets.add(githubTokenRaw);
-  const secretValues = [clientSecret, clientSecret.trim(), githubTokenRaw];
-  const show = (value: string): string => showValue(value, secretValues);
+  secrets.add(githubToken);
+  const secretValues = [clientSecret, clientSecret.trim(), githubToken];
+  const r: Reader = { read, problems, show: (value) => showValue(value, secretValues) };
 
-  const commandRaw = read('command').trim();
-  const commandLower = commandRaw.toLowerCase() || 'deploy';
-  let command: Command = 'deploy';
-  if ((COMMANDS as readonly string[]).includes(commandLower)) command = commandLower as Command;
-  else problems.push(`command must be one of ${COMMANDS.join(', ')} (got ${show(commandRaw)})`);
+  const command = readCommand(r);
+  const manifest = readManifestPath(r);
+  const target = readTarget(r);
+  const clientId = readClientId(r);
+  if (!clientSecret.trim())
+    problems.push(
+      'client-secret is required: pass it from a repository secret, e.g. ${{ secrets.GENESYS_CLIENT_SECRET }}'
+    );
+  const flows = readFlows(r);
+  const commitArtifacts = parseBool('commit-artifacts', read('commit-artifacts'), true, problems, r.show);
+  const auditArtifactName = readArtifactName(r);
+  if (problems.length > 0) {
+    // Defence in depth: an input value that happens to hold the secret (pasted in the wrong field) is masked.
+    throw new InputError(problems.map((p) => mask(p, secretValues)));
+  }
+  return {
+    command,
+    manifest,
+    ...target,
+    clientId,
+    clientSecret,
+    ...(flows ? { flows } : {}),
+    commitArtifacts,
+    ...(githubToken ? { githubToken } : {}),
+    auditArtifactName
+  };
+}
 
+function readCommand({ read, problems, show }: Reader): Command {
+  const raw = read('command').trim();
+  const lower = raw.toLowerCase() || 'deploy';
+  if ((COMMANDS as readonly string[]).includes(lower)) return lower as Command;
+  problems.push(`command must be one of ${COMMANDS.join(', ')} (got ${show(raw)})`);
+  return 'deploy';
+}
+
+function readManifestPath({ read, problems, show }: Reader): string {
   const manifest = read('manifest').trim() || DEFAULT_MANIFEST;
   if (hasControlChars(manifest))
     problems.push(`manifest must be a file path without control characters (got ${show(manifest)})`);
@@ -149,7 +186,12 @@ export function getInputs(
     problems.push(
       `manifest must not point into a .git directory (got ${show(manifest)}); use a file of the working tree such as ${DEFAULT_MANIFEST}`
     );
+  return manifest;
+}
 
+/** The org to talk to: a region domain, or an explicit api-url + login-url pair (a gateway, the emulator). */
+function readTarget(r: Reader): Pick<Inputs, 'region' | 'apiUrl' | 'loginUrl'> {
+  const { read, problems, show } = r;
   const regionInput = read('region').trim();
   const regionRaw = regionInput.toLowerCase();
   let region: string | undefined;
@@ -164,7 +206,6 @@ export function getInputs(
       );
     } else region = regionRaw;
   }
-
   const apiRaw = read('api-url').trim();
   const loginRaw = read('login-url').trim();
   const apiUrl = apiRaw ? parseBaseUrl('api-url', apiRaw, problems, show) : undefined;
@@ -178,7 +219,10 @@ export function getInputs(
       'region or api-url+login-url is required: set region (e.g. mypurecloud.com), or api-url and login-url for a gateway or the emulator'
     );
   }
+  return { ...(region ? { region } : {}), ...(apiUrl ? { apiUrl } : {}), ...(loginUrl ? { loginUrl } : {}) };
+}
 
+function readClientId({ read, problems }: Reader): string {
   const clientId = read('client-id').trim();
   if (!clientId)
     problems.push(
@@ -188,51 +232,31 @@ export function getInputs(
     problems.push(
       'client-id must not contain whitespace or control characters; check the secret or variable it comes from'
     );
-  if (!clientSecret.trim())
-    problems.push(
-      'client-secret is required: pass it from a repository secret, e.g. ${{ secrets.GENESYS_CLIENT_SECRET }}'
-    );
+  return clientId;
+}
 
-  const flowsRaw = read('flows');
-  let flows: string[] | undefined;
-  const names = flowsRaw
+function readFlows({ read, problems }: Reader): string[] | undefined {
+  const names = read('flows')
     .split(/[,\n]/)
     .map((s) => s.trim())
     .filter((s) => s !== '');
-  if (names.length > 0) {
-    const bad = names.filter((n) => hasControlChars(n));
-    if (bad.length > 0) problems.push('flows must be comma-separated flow names without control characters');
-    else flows = [...new Set(names)];
+  if (names.length === 0) return undefined;
+  if (names.some((n) => hasControlChars(n))) {
+    problems.push('flows must be comma-separated flow names without control characters');
+    return undefined;
   }
+  return [...new Set(names)];
+}
 
-  const commitArtifacts = parseBool('commit-artifacts', read('commit-artifacts'), true, problems, show);
-
-  const auditArtifactName = read('audit-artifact-name').trim() || DEFAULT_ARTIFACT_NAME;
-  if (auditArtifactName.length > 100)
-    problems.push(`audit-artifact-name must be at most 100 characters (got ${auditArtifactName.length})`);
-  if (ARTIFACT_FORBIDDEN.test(auditArtifactName) || hasControlChars(auditArtifactName)) {
+function readArtifactName({ read, problems, show }: Reader): string {
+  const name = read('audit-artifact-name').trim() || DEFAULT_ARTIFACT_NAME;
+  if (name.length > 100) problems.push(`audit-artifact-name must be at most 100 characters (got ${name.length})`);
+  if (ARTIFACT_FORBIDDEN.test(name) || hasControlChars(name)) {
     problems.push(
-      `audit-artifact-name must not contain / \\ " : < > | * ? or control characters (got ${show(auditArtifactName)}); use e.g. ${DEFAULT_ARTIFACT_NAME}`
+      `audit-artifact-name must not contain / \\ " : < > | * ? or control characters (got ${show(name)}); use e.g. ${DEFAULT_ARTIFACT_NAME}`
     );
   }
-
-  if (problems.length > 0) {
-    // Defence in depth: an input value that happens to hold the secret (pasted in the wrong field) is masked.
-    throw new InputError(problems.map((p) => mask(p, secretValues)));
-  }
-  return {
-    command,
-    manifest,
-    ...(region ? { region } : {}),
-    clientId,
-    clientSecret,
-    ...(apiUrl ? { apiUrl } : {}),
-    ...(loginUrl ? { loginUrl } : {}),
-    ...(flows ? { flows } : {}),
-    commitArtifacts,
-    ...(githubTokenRaw ? { githubToken: githubTokenRaw } : {}),
-    auditArtifactName
-  };
+  return name;
 }
 
 function mask(text: string, secrets: string[]): string {

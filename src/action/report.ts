@@ -1,0 +1,101 @@
+// The end of every run on a runner: the final journal event, the audit document, the artifact upload, the step
+// summary, the outputs and the step's status — in that order, so that whatever fails later, the evidence exists.
+import * as core from '@actions/core';
+import type { Clock } from '../clock.ts';
+import type { RunEnd } from '../domain/types.ts';
+import { buildAuditDocument, writeAuditDocument } from '../evidence/audit.ts';
+import { computeOutputs } from '../evidence/outputs.ts';
+import { buildSummary, writeSummary } from '../evidence/summary.ts';
+import type { Journal } from '../journal/journal.ts';
+import type { Logger } from '../log.ts';
+import { uploadAudit } from './artifact.ts';
+import { commitUrl, runUrl } from './github.ts';
+import { safeText } from './logger.ts';
+import { setOutputs } from './outputs-sink.ts';
+import { markEvidenceUploaded } from './state.ts';
+
+export interface ReportTarget {
+  journal: Journal;
+  auditPath: string;
+  evidenceDir: string;
+  artifactName: string;
+  releaseId: string;
+  env: NodeJS.ProcessEnv;
+  clock: Clock;
+  log: Logger;
+}
+
+const NO_API_CALLS = { calls: 0, callsByEndpoint: {}, retries: 0, throttled: 0 };
+
+export async function report(t: ReportTarget, end: RunEnd): Promise<void> {
+  const { journal, log } = t;
+  sealJournal(t, end);
+  const events = journal.events;
+  const audit = buildAuditDocument(events);
+  writeAuditDocument(t.auditPath, audit);
+  const artifactId = await upload(t);
+  const artifactUrl = runUrl(t.env) && artifactId ? `${runUrl(t.env)}/artifacts/${artifactId}` : undefined;
+  const markdown = buildSummary(events, {
+    runUrl: runUrl(t.env),
+    artifactUrl,
+    commitUrl: commitUrl(t.env, end.commitSha)
+  });
+  try {
+    await writeSummary(markdown);
+  } catch (e) {
+    log.warning(`Could not write the step summary: ${errorText(e)}`);
+  }
+  setOutputs(computeOutputs(events, { auditLogPath: t.auditPath, artifactId, commitSha: end.commitSha }));
+  log.info(`Audit log: ${t.auditPath} (hash chain head ${audit.chain.headHash})`);
+  const failed = end.outcome !== 'succeeded' && end.outcome !== 'planned';
+  if (failed || end.stepError) {
+    core.setFailed(safeText(end.stepError ?? `Release ${t.releaseId} ended ${end.outcome}.`));
+  } else {
+    log.info(`Release ${t.releaseId} ${end.outcome}.`);
+  }
+}
+
+/** The story ends here: nothing still winding down (a rollback past its grace period) may append after it. */
+function sealJournal({ journal, clock }: ReportTarget, end: RunEnd): void {
+  if (!journal.events.some((e) => e.type === 'release-finished')) {
+    journal.append('release-finished', {
+      status: end.outcome === 'succeeded' || end.outcome === 'planned' ? 'ok' : 'error',
+      details: {
+        outcome: end.outcome,
+        durationMs: clock.now() - Date.parse(journal.events[0]?.at ?? new Date(clock.now()).toISOString()),
+        published: end.published ?? [],
+        api: end.api ?? NO_API_CALLS,
+        message: end.stepError ?? end.message
+      }
+    });
+  }
+  journal.seal();
+}
+
+/** Uploads the audit and the journal; on failure the post step tries again. Returns the artifact id when uploaded. */
+async function upload(t: ReportTarget): Promise<string | undefined> {
+  try {
+    const uploaded = await uploadAudit({
+      name: t.artifactName,
+      files: [t.auditPath, t.journal.path],
+      rootDir: t.evidenceDir,
+      env: t.env
+    });
+    if (uploaded.localPath) t.log.info(`Audit log and journal written to ${uploaded.localPath} (not on a runner).`);
+    markEvidenceUploaded();
+    return uploaded.id === undefined ? undefined : String(uploaded.id);
+  } catch (e) {
+    t.log.warning(`Could not upload the audit artifact (the post step will try again): ${errorText(e)}`);
+    return undefined;
+  }
+}
+
+function errorText(e: unknown): string {
+  return safeText(e instanceof Error ? e.message : String(e));
+}
+
+/** Fails the step before any release started (bad inputs): the outcome output says so, nothing else exists yet. */
+export function failStep(message: string): void {
+  core.setOutput('outcome', 'failed');
+  core.setFailed(safeText(message));
+}

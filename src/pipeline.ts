@@ -1,0 +1,170 @@
+// One release, independent of where it runs: validate the manifest → read the last record → run the engine → commit
+// what went live. It receives a typed settings object and its collaborators; the runner edge (main.ts) wires them.
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import type { Clock } from './clock.ts';
+import type { GithubContext, RunEnd } from './domain/types.ts';
+import { GenesysClient } from './genesys/client.ts';
+import { resolveEndpoints } from './genesys/regions.ts';
+import { commitArtifacts } from './git/artifacts.ts';
+import { GitCommitter } from './git/committer.ts';
+import { readReleaseRecord } from './git/record.ts';
+import type { ReleaseRecord } from './git/types.ts';
+import type { Journal } from './journal/journal.ts';
+import type { Logger } from './log.ts';
+import { formatIssue, loadManifest } from './manifest/loader.ts';
+import type { ReleaseManifest } from './manifest/types.ts';
+import { redactor } from './redact.ts';
+import { runRelease } from './release/release.ts';
+import type { HttpGet } from './release/types.ts';
+import { TOOL_VERSION } from './version.ts';
+import type { Inputs } from './action/inputs.ts';
+
+export interface PipelineContext {
+  inputs: Inputs;
+  workspace: string;
+  releaseId: string;
+  journal: Journal;
+  clock: Clock;
+  log: Logger;
+  signal: AbortSignal;
+  github: GithubContext;
+  /** Values of the built-in placeholders. */
+  builtins: Record<string, string>;
+  /** The branch the artifact commit is pushed to. */
+  branch: string;
+  httpGet: HttpGet;
+}
+
+export async function runPipeline(ctx: PipelineContext): Promise<RunEnd> {
+  const { inputs, releaseId, journal, log } = ctx;
+  const endpoints = resolveEndpoints({ region: inputs.region, apiUrl: inputs.apiUrl, loginUrl: inputs.loginUrl });
+  journal.append('release-started', {
+    status: 'info',
+    details: {
+      releaseId,
+      command: inputs.command,
+      toolVersion: TOOL_VERSION,
+      target: { region: endpoints.region, apiUrl: endpoints.apiUrl, loginUrl: endpoints.loginUrl },
+      github: ctx.github,
+      manifest: inputs.manifest,
+      flowsFilter: inputs.flows
+    }
+  });
+  log.info(
+    `Flow Release ${TOOL_VERSION}: ${inputs.command} ${inputs.manifest} → ${endpoints.apiUrl} (release ${releaseId})`
+  );
+
+  const manifest = await validate(ctx);
+  if (!manifest.ok) return manifest.end;
+  const artifactsDir = join(ctx.workspace, manifest.manifest.artifacts.dir);
+  const lastRecord = await readReleaseRecord(artifactsDir);
+  const api = new GenesysClient({
+    apiUrl: endpoints.apiUrl,
+    loginUrl: endpoints.loginUrl,
+    clientId: inputs.clientId,
+    clientSecret: inputs.clientSecret,
+    clock: ctx.clock,
+    logger: log,
+    onSecret: (v: string) => log.setSecret(v)
+  });
+  const exportAfter = inputs.commitArtifacts && inputs.command !== 'plan';
+  const result = await runRelease(
+    { api, journal, clock: ctx.clock, log, signal: ctx.signal, httpGet: ctx.httpGet },
+    {
+      command: inputs.command,
+      manifest: manifest.manifest,
+      flowsFilter: inputs.flows,
+      lastRecord,
+      releaseId,
+      exportAfter,
+      recordedContent: recordedContent(artifactsDir, lastRecord)
+    }
+  );
+  const end: RunEnd = {
+    outcome: result.outcome,
+    published: result.published,
+    message: result.message,
+    api: api.stats()
+  };
+  // The engine has already logged its message (which starts with the outcome): say only what happens next.
+  if (result.outcome === 'succeeded' && exportAfter && result.published.length > 0) {
+    await commit(ctx, manifest.manifest, result.exports, lastRecord, end);
+  }
+  return end;
+}
+
+type Validated = { ok: true; manifest: ReleaseManifest } | { ok: false; end: RunEnd };
+
+/** Loads the manifest and every flow file; each problem becomes an annotation at its file and line. */
+async function validate(ctx: PipelineContext): Promise<Validated> {
+  const { log, journal } = ctx;
+  log.startGroup('Validate the manifest and flow files');
+  try {
+    const loaded = await loadManifest({
+      workspace: ctx.workspace,
+      manifestPath: ctx.inputs.manifest,
+      builtins: ctx.builtins
+    });
+    if (!loaded.ok) {
+      for (const issue of loaded.issues) {
+        log.error(formatIssue(issue), {
+          file: issue.file,
+          startLine: issue.line,
+          startColumn: issue.column,
+          title: issue.path ? `Flow Release: ${issue.path}` : 'Flow Release'
+        });
+      }
+      journal.append('validation-failed', { status: 'error', details: { issues: loaded.issues } });
+      const stepError = `The manifest has ${loaded.issues.length} problem(s); nothing was changed in the org. Fix them and re-run.`;
+      return { ok: false, end: { outcome: 'failed', stepError } };
+    }
+    log.info(`Manifest OK: ${loaded.manifest.flows.length} flow(s) in ${loaded.manifest.stages.length} stage(s).`);
+    return { ok: true, manifest: loaded.manifest };
+  } finally {
+    log.endGroup();
+  }
+}
+
+/** The exported YAML committed for each flow of the last record, by flow name (what `command: rollback` restores). */
+function recordedContent(artifactsDir: string, record: ReleaseRecord | undefined): Map<string, string> {
+  const content = new Map<string, string>();
+  for (const f of record?.flows ?? []) {
+    try {
+      content.set(f.name, readFileSync(join(artifactsDir, f.file), 'utf8'));
+    } catch {
+      // The rollback command reports flows whose recorded content is missing.
+    }
+  }
+  return content;
+}
+
+async function commit(
+  ctx: PipelineContext,
+  manifest: ReleaseManifest,
+  exports: Parameters<typeof commitArtifacts>[0]['result']['exports'],
+  lastRecord: ReleaseRecord | undefined,
+  end: RunEnd
+): Promise<void> {
+  ctx.log.startGroup('Commit the published flows');
+  try {
+    const committed = await commitArtifacts({
+      committer: new GitCommitter({ logger: ctx.log }),
+      workspace: ctx.workspace,
+      manifest,
+      result: { exports },
+      lastRecord,
+      releaseId: ctx.releaseId,
+      command: ctx.inputs.command,
+      sourceCommit: ctx.github.sha ?? '',
+      branch: ctx.branch,
+      token: ctx.inputs.githubToken,
+      journal: ctx.journal
+    });
+    end.commitSha = committed.sha;
+  } catch (e) {
+    end.stepError = `The release succeeded, but committing the published flows failed: ${redactor.redact(e instanceof Error ? e.message : String(e))} The exported flows are in the audit artifact.`;
+  } finally {
+    ctx.log.endGroup();
+  }
+}
