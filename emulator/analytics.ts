@@ -3,7 +3,20 @@
 // API, metrics with no observations are omitted and a group with no data has no results entry.
 import type { FlowRecord, Org, VersionRecord } from './org.ts';
 import { ApiError } from './org.ts';
-import { FLOW_METRICS } from '../src/genesys/models.ts';
+
+/** The flow aggregate metrics the emulator serves: its own reading of the API (the SDK contract test checks it), not
+ * the action's table, so a mistake in one cannot hide the same mistake in the other. */
+export const FLOW_METRICS = [
+  'nFlow',
+  'nFlowMilestone',
+  'nFlowOutcome',
+  'nFlowOutcomeFailed',
+  'oFlowMilestone',
+  'tFlow',
+  'tFlowDisconnect',
+  'tFlowExit',
+  'tFlowOutcome'
+] as const;
 
 const GROUP_DIMENSIONS = ['flowVersion', 'flowId', 'flowName', 'flowType'] as const;
 
