@@ -1,11 +1,12 @@
 // Flow aggregates generated from each published version's traffic model. Counts are cumulative floors of a linear
 // model, so any split of an interval into buckets sums to the count of the whole interval. Like the real analytics
 // API, metrics with no observations are omitted and a group with no data has no results entry.
-import type { FlowRecord, Org, VersionRecord } from './org.ts';
-import { ApiError } from './org.ts';
+import type { FlowRecord, VersionRecord } from './model.ts';
+import type { Org } from './org.ts';
+import { ApiError } from './model.ts';
 
-/** The flow aggregate metrics the emulator serves: its own reading of the API (the SDK contract test checks it), not
- * the action's table, so a mistake in one cannot hide the same mistake in the other. */
+/** The flow aggregate metrics the emulator serves: its own reading of the API, not the action's table, so that a
+ * mistake in the action's list is not silently mirrored by the emulator it is tested against. */
 export const FLOW_METRICS = [
   'nFlow',
   'nFlowMilestone',
