@@ -1,9 +1,23 @@
 // Flow aggregates generated from each published version's traffic model. Counts are cumulative floors of a linear
 // model, so any split of an interval into buckets sums to the count of the whole interval. Like the real analytics
 // API, metrics with no observations are omitted and a group with no data has no results entry.
-import type { FlowRecord, Org, VersionRecord } from './org.ts';
-import { ApiError } from './org.ts';
-import { FLOW_METRICS } from '../src/genesys/models.ts';
+import type { FlowRecord, VersionRecord } from './model.ts';
+import type { Org } from './org.ts';
+import { ApiError } from './model.ts';
+
+/** The flow aggregate metrics the emulator serves: its own reading of the API, not the action's table, so that a
+ * mistake in the action's list is not silently mirrored by the emulator it is tested against. */
+export const FLOW_METRICS = [
+  'nFlow',
+  'nFlowMilestone',
+  'nFlowOutcome',
+  'nFlowOutcomeFailed',
+  'oFlowMilestone',
+  'tFlow',
+  'tFlowDisconnect',
+  'tFlowExit',
+  'tFlowOutcome'
+] as const;
 
 const GROUP_DIMENSIONS = ['flowVersion', 'flowId', 'flowName', 'flowType'] as const;
 

@@ -1,0 +1,74 @@
+// The admin API under /__emulator/ (not logged, not rate-limited): the request log, the org's state, faults added or
+// cleared at runtime, queues and data actions added at runtime, health.
+import { randomUUID } from 'node:crypto';
+import { parseJson } from '../http.ts';
+import type { Ctx, Reply } from '../http.ts';
+import { ApiError } from '../model.ts';
+import type { Org } from '../org.ts';
+import type { RequestLog } from '../request-log.ts';
+import { ScenarioError } from '../scenario.ts';
+
+export interface AdminEnv {
+  org: Org;
+  log: RequestLog;
+  /** What GET /__emulator/state answers (the org's snapshot with the request counts). */
+  state(): unknown;
+}
+
+const OK: Reply = { status: 200, body: { ok: true } };
+
+function addFaults(org: Org, ctx: Ctx): Reply {
+  const body = parseJson(ctx);
+  const list = Array.isArray(body)
+    ? body
+    : body && typeof body === 'object' && 'faults' in body
+      ? (body as { faults: unknown }).faults
+      : [body];
+  if (!Array.isArray(list))
+    throw new ApiError(400, 'bad.request', 'Send a fault, a list of faults, or { faults: [...] }.');
+  try {
+    const added = list.map((f) => org.addFault(f));
+    return { status: 200, body: { added: added.map((r) => ({ id: r.id, kind: r.spec.kind })) } };
+  } catch (err) {
+    if (err instanceof ScenarioError) throw new ApiError(400, 'bad.request', err.message);
+    throw err;
+  }
+}
+
+function addNamed(org: Org, ctx: Ctx, list: 'queues' | 'data-actions'): Reply {
+  const body = parseJson(ctx) as { name?: unknown } | undefined;
+  if (typeof body?.name !== 'string' || body.name === '') throw new ApiError(400, 'bad.request', 'name is required.');
+  (list === 'queues' ? org.queues : org.dataActions).push({ id: randomUUID(), name: body.name });
+  return OK;
+}
+
+/** Answers an admin call; unknown endpoints are a 404 that points at the README. */
+export function admin(env: AdminEnv, ctx: Ctx): Reply {
+  const { org, log } = env;
+  const route = `${ctx.method} ${ctx.path.replace(/^\/__emulator/, '')}`;
+  switch (route) {
+    case 'GET /requests': {
+      const requests = log.all();
+      const body = { counts: log.counts(), total: requests.length, mutating: log.mutating().length, requests };
+      return { status: 200, body };
+    }
+    case 'POST /requests/reset':
+      log.reset();
+      return OK;
+    case 'GET /state':
+      return { status: 200, body: env.state() };
+    case 'GET /health':
+      return OK;
+    case 'POST /faults':
+      return addFaults(org, ctx);
+    case 'DELETE /faults':
+      org.faults.clear();
+      return OK;
+    case 'POST /queues':
+      return addNamed(org, ctx, 'queues');
+    case 'POST /data-actions':
+      return addNamed(org, ctx, 'data-actions');
+    default:
+      throw new ApiError(404, 'not.found', `Unknown admin endpoint ${ctx.method} ${ctx.path}. See emulator/README.md.`);
+  }
+}
