@@ -8,7 +8,8 @@ import { redactor } from '../redact.ts';
 import type { ApiStats, ExportedFile, GenesysApi } from './api.ts';
 import { TokenProvider } from './auth.ts';
 import { GenesysError, isGenesysError } from './errors.ts';
-import { endpointKey, HttpClient, safeUrl } from './http.ts';
+import { HttpClient } from './http.ts';
+import { endpointKey, safeUrl } from './http-urls.ts';
 import type { HttpOptions, HttpRequest, HttpResponse } from './http.ts';
 import {
   ArchitectJobStateResponse,
