@@ -75333,7 +75333,7 @@ module.exports = {
 /***/ ((module, __unused_webpack___webpack_exports__, __nccwpck_require__) => {
 
 __nccwpck_require__.a(module, async (__webpack_handle_async_dependencies__, __webpack_async_result__) => { try {
-/* harmony import */ var _main_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(89574);
+/* harmony import */ var _main_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(47428);
 
 await (0,_main_js__WEBPACK_IMPORTED_MODULE_0__/* .run */ .eF)();
 
@@ -75342,7 +75342,7 @@ __webpack_async_result__();
 
 /***/ }),
 
-/***/ 89574:
+/***/ 47428:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
 
@@ -87170,39 +87170,10 @@ class TokenProvider {
     }
 }
 
-// EXTERNAL MODULE: ./node_modules/undici/index.js
-var undici = __nccwpck_require__(46752);
-;// CONCATENATED MODULE: ./src/genesys/http.ts
-// The one HTTP layer between the action and Genesys Cloud (undici). It owns: per-request timeouts, client-side pacing
-// under the 300 requests/min/token limit, retries (429 honouring Retry-After; 502/503/504 and network errors with
-// capped exponential backoff and jitter) inside a total time budget, the rule that a POST whose outcome is unknown is
-// never re-sent, content-type checks before JSON parsing, mapping of Genesys error bodies to GenesysError, and the
-// call counters. Everything it logs or puts in an error message passes through the process-wide redactor.
+;// CONCATENATED MODULE: ./src/genesys/http-urls.ts
+// URL helpers of the HTTP layer: the templated endpoint key used for counters and log labels, and URLs reduced to
+// what is safe to show (no query, no fragment, redacted).
 
-
-
-const IDEMPOTENT = new Set(['GET', 'PUT', 'DELETE', 'HEAD']);
-const RETRYABLE_STATUS = new Set([502, 503, 504]);
-/** Failures that provably happened before any byte of the request reached the server: safe to re-send even a POST. */
-const BEFORE_SEND_CODES = new Set([
-    'ECONNREFUSED',
-    'ENOTFOUND',
-    'EAI_AGAIN',
-    'EHOSTUNREACH',
-    'ENETUNREACH',
-    'UND_ERR_CONNECT_TIMEOUT'
-]);
-/** Transient failures after the connection existed: the request may have been processed. */
-const AFTER_SEND_CODES = new Set([
-    'ECONNRESET',
-    'EPIPE',
-    'ETIMEDOUT',
-    'UND_ERR_SOCKET',
-    'UND_ERR_CLOSED',
-    'UND_ERR_HEADERS_TIMEOUT',
-    'UND_ERR_BODY_TIMEOUT',
-    'UND_ERR_RES_CONTENT_LENGTH_MISMATCH'
-]);
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 /** Collections whose next path segment is an id unless it is one of the known literal sub-resources. */
 const COLLECTIONS = new Set(['flows', 'jobs', 'versions', 'executions', 'sessions', 'turns']);
@@ -87245,7 +87216,7 @@ function endpointKey(method, url) {
     return `${method} ${out.join('/')}`;
 }
 /** Scheme, host and path of a URL, query and fragment dropped, redacted: safe for logs and messages. */
-function http_safeUrl(url) {
+function http_urls_safeUrl(url) {
     try {
         const u = new URL(url);
         return redact_redactor.redact(`${u.protocol}//${u.host}${u.pathname}`);
@@ -87262,48 +87233,274 @@ function pathOf(url) {
         return url.split('?')[0] ?? url;
     }
 }
-/** Retry-After as seconds or an HTTP-date (relative to `now`), in ms; undefined when absent or unparseable. */
-function parseRetryAfter(value, now) {
-    if (value === undefined)
-        return undefined;
-    const v = value.trim();
-    if (v === '')
-        return undefined;
-    if (/^\d+(\.\d+)?$/.test(v))
-        return Math.round(Number(v) * 1000);
-    const at = Date.parse(v);
-    if (Number.isNaN(at))
-        return undefined;
-    return Math.max(0, at - now);
+
+;// CONCATENATED MODULE: ./src/genesys/rest.ts
+
+
+
+const PAGE_SIZE = 100;
+/** A listing longer than this is a paging bug (or a server that ignores pageNumber), not an org. */
+const MAX_PAGES = 500;
+/** A path segment: an id encoded so it cannot change the path. */
+function seg(id) {
+    return encodeURIComponent(id);
 }
-function fmtSeconds(ms) {
-    const s = ms / 1000;
-    return `${Number.isInteger(s) ? s : s.toFixed(1)} s`;
-}
-/** Sliding-window pacing on the injected clock. Check and record happen synchronously, so concurrent callers share it. */
-class SlidingWindowLimiter {
-    sent = [];
-    limit;
-    windowMs;
-    clock;
-    constructor(limit, windowMs, clock) {
-        this.limit = limit;
-        this.windowMs = windowMs;
-        this.clock = clock;
+function describeIssue(issue) {
+    const path = issue.path.length
+        ? issue.path.map((p, i) => (typeof p === 'number' ? `[${p}]` : i === 0 ? String(p) : `.${String(p)}`)).join('')
+        : 'the top level';
+    const input = issue.input;
+    const shown = (() => {
+        if (input === undefined)
+            return 'nothing';
+        const s = JSON.stringify(input) ?? String(input);
+        return s.length > 60 ? `${s.slice(0, 60)}…` : s;
+    })();
+    if (issue.code === 'invalid_value') {
+        return `unknown value ${shown} at ${path} (expected one of ${issue.values.map((v) => String(v)).join(', ')})`;
     }
-    /** Resolves when a request may be sent now; returns how long it waited. */
-    async acquire() {
-        const started = this.clock.now();
-        for (;;) {
-            const now = this.clock.now();
-            while (this.sent.length > 0 && this.sent[0] <= now - this.windowMs)
-                this.sent.shift();
-            if (this.sent.length < this.limit) {
-                this.sent.push(now);
-                return now - started;
-            }
-            await this.clock.sleep(this.sent[0] + this.windowMs - now);
+    if (issue.code === 'invalid_type') {
+        return input === undefined
+            ? `missing ${issue.expected} at ${path}`
+            : `expected ${issue.expected} at ${path}, got ${shown}`;
+    }
+    return `${issue.message} at ${path}`;
+}
+class GenesysRest {
+    apiUrl;
+    http;
+    auth;
+    logger;
+    constructor(options) {
+        this.apiUrl = options.apiUrl;
+        this.http = options.http;
+        this.auth = options.auth;
+        this.logger = options.logger;
+    }
+    url(path, query = {}) {
+        // encodeURIComponent (spaces as %20, like the official SDK), not URLSearchParams' form encoding (spaces as +).
+        const qs = Object.entries(query)
+            .map(([k, v]) => `${encodeURIComponent(k)}=${encodeURIComponent(v)}`)
+            .join('&');
+        return `${this.apiUrl}${path}${qs ? `?${qs}` : ''}`;
+    }
+    /** An authenticated API call: Bearer token; on a 401, one token renewal and one re-send, never a loop. */
+    async call(req) {
+        const withToken = (token) => ({
+            ...req,
+            headers: { accept: 'application/json', ...req.headers, authorization: `Bearer ${token}` }
+        });
+        const token = await this.auth.getToken();
+        try {
+            return await this.http.request(withToken(token));
         }
+        catch (e) {
+            if (!isGenesysError(e) || e.status !== 401 || e.kind !== 'http')
+                throw this.hint(e);
+            this.auth.invalidate(token);
+            this.logger?.info(`${req.method} ${http_urls_safeUrl(req.url)}: 401 Unauthorized; renewing the access token and retrying once`);
+            const renewed = await this.auth.getToken();
+            this.http.noteRetry();
+            try {
+                return await this.http.request(withToken(renewed));
+            }
+            catch (e2) {
+                if (isGenesysError(e2) && e2.status === 401 && e2.kind === 'http') {
+                    throw new GenesysError({
+                        kind: 'auth',
+                        method: e2.method,
+                        path: e2.path,
+                        status: 401,
+                        code: e2.code,
+                        correlationId: e2.correlationId,
+                        contextId: e2.contextId,
+                        message: `${e2.message} — a freshly issued token was rejected too; check that api-url and login-url belong to the same region and org`
+                    });
+                }
+                throw this.hint(e2);
+            }
+        }
+    }
+    /**
+     * A call to a presigned storage URL: no Authorization header, and on failure a message without the response body
+     * (storage error documents echo the signed request).
+     */
+    async presigned(req, what) {
+        try {
+            return await this.http.request(req);
+        }
+        catch (e) {
+            if (!isGenesysError(e) || e.kind !== 'http')
+                throw e;
+            const hint = e.status === 403
+                ? ' (the presigned URL may have expired, or the headers differ from the ones Genesys returned)'
+                : '';
+            throw new GenesysError({
+                kind: 'http',
+                method: req.method,
+                path: http_urls_safeUrl(req.url),
+                status: e.status,
+                correlationId: e.correlationId,
+                message: `${what} ${http_urls_safeUrl(req.url)} failed with HTTP ${e.status}${hint}`
+            });
+        }
+    }
+    async getJson(schema, path, query = {}) {
+        const url = this.url(path, query);
+        const res = await this.call({ method: 'GET', url });
+        return this.parse(schema, res.json, 'GET', url, res.correlationId);
+    }
+    async sendJson(schema, method, path, body, query = {}, idempotent) {
+        const url = this.url(path, query);
+        const res = await this.call({
+            method,
+            url,
+            headers: body === undefined ? {} : { 'content-type': 'application/json' },
+            body: body === undefined ? undefined : JSON.stringify(body),
+            idempotent
+        });
+        return this.parse(schema, res.json, method, url, res.correlationId);
+    }
+    async allPages(schema, path, query) {
+        const out = [];
+        for (let page = 1; page <= MAX_PAGES; page++) {
+            const p = await this.getJson(schema, path, { ...query, pageSize: String(PAGE_SIZE), pageNumber: String(page) });
+            out.push(...p.entities);
+            const done = p.pageCount !== undefined ? page >= p.pageCount : p.entities.length < PAGE_SIZE;
+            if (done || p.entities.length === 0)
+                return out;
+        }
+        throw new GenesysError({
+            kind: 'shape',
+            method: 'GET',
+            path,
+            message: `GET ${path}: more than ${MAX_PAGES} pages of ${PAGE_SIZE}; the server is probably ignoring pageNumber`
+        });
+    }
+    /** Adds the usual fix to a 403: permissions come from the OAuth client's roles. */
+    hint(e) {
+        if (isGenesysError(e) && e.kind === 'http' && e.status === 403) {
+            return e.with({
+                message: `${e.message} — the OAuth client's roles lack a permission for this call (e.g. architect:flow:view, architect:flow:publish, architect:job:create, architect:jobExport:create, architect:flow:launch, analytics:flowAggregate:view)`
+            });
+        }
+        return e;
+    }
+    parse(schema, data, method, url, correlationId) {
+        const r = schema.safeParse(data, { reportInput: true });
+        if (r.success)
+            return r.data;
+        const first = r.error.issues[0];
+        const endpoint = endpointKey(method, url);
+        throw new GenesysError({
+            kind: 'shape',
+            method,
+            path: redact_redactor.redact(new URL(url).pathname),
+            correlationId,
+            message: redact_redactor.redact(`${endpoint}: unexpected response: ${first ? describeIssue(first) : 'does not match the expected shape'}${r.error.issues.length > 1 ? ` (and ${r.error.issues.length - 1} more issue(s))` : ''}`)
+        });
+    }
+}
+
+;// CONCATENATED MODULE: ./src/genesys/executions.ts
+
+
+async function launchExecution(rest, req) {
+    const body = { flowId: req.flowId };
+    if (req.flowVersion !== undefined)
+        body.flowVersion = req.flowVersion;
+    if (req.inputData !== undefined)
+        body.inputData = req.inputData;
+    if (req.name !== undefined)
+        body.name = req.name;
+    return rest.sendJson(FlowExecutionLaunchResponse, 'POST', '/api/v2/flows/executions', body);
+}
+async function getExecution(rest, executionId) {
+    return rest.getJson(FlowRuntimeExecution, `/api/v2/flows/executions/${seg(executionId)}`);
+}
+async function queryFlowAggregates(rest, query) {
+    // A query changes nothing, so it may be re-sent after a gateway error like a GET.
+    return rest.sendJson(FlowAggregateQueryResponse, 'POST', '/api/v2/analytics/flows/aggregates/query', query, {}, true);
+}
+
+;// CONCATENATED MODULE: ./src/genesys/flows.ts
+// Flow and flow-version endpoints: listing (all pages), reading, publishing, unlocking and deleting.
+
+
+const PagedFlows = Paged(Flow);
+const PagedVersions = Paged(FlowVersion);
+async function findFlowsByName(rest, name, type) {
+    const flows = await rest.allPages(PagedFlows, '/api/v2/flows', { name, type });
+    // The name filter is not an exact match, and responses spell the type in upper case.
+    return flows.filter((f) => f.name === name && f.type?.toLowerCase() === type);
+}
+async function listFlows(rest, type) {
+    const flows = await rest.allPages(PagedFlows, '/api/v2/flows', type ? { type } : {});
+    return type ? flows.filter((f) => f.type === undefined || f.type.toLowerCase() === type) : flows;
+}
+async function getFlow(rest, flowId) {
+    return rest.getJson(Flow, `/api/v2/flows/${seg(flowId)}`);
+}
+async function listFlowVersions(rest, flowId) {
+    return rest.allPages(PagedVersions, `/api/v2/flows/${seg(flowId)}/versions`, {});
+}
+async function getFlowVersion(rest, flowId, versionId) {
+    return rest.getJson(FlowVersion, `/api/v2/flows/${seg(flowId)}/versions/${seg(versionId)}`);
+}
+async function getFlowVersionConfiguration(rest, flowId, versionId) {
+    const res = await rest.call({
+        method: 'GET',
+        url: rest.url(`/api/v2/flows/${seg(flowId)}/versions/${seg(versionId)}/configuration`)
+    });
+    return res.json;
+}
+async function publishFlow(rest, flowId, version) {
+    const q = { flow: flowId };
+    if (version !== undefined)
+        q.version = version;
+    return rest.sendJson(Operation, 'POST', '/api/v2/flows/actions/publish', undefined, q);
+}
+async function unlockFlow(rest, flowId) {
+    return rest.sendJson(Flow, 'POST', '/api/v2/flows/actions/unlock', undefined, { flow: flowId });
+}
+async function deleteFlow(rest, flowId) {
+    await rest.call({ method: 'DELETE', url: rest.url(`/api/v2/flows/${seg(flowId)}`), responseType: 'none' });
+}
+
+// EXTERNAL MODULE: ./node_modules/undici/index.js
+var undici = __nccwpck_require__(46752);
+;// CONCATENATED MODULE: ./src/genesys/http-failures.ts
+// Error classification for the HTTP layer: which transport failures happened before the request was sent (safe to
+// re-send), which after (the outcome is unknown), and how an error response (Genesys error body, OAuth error, HTML
+// page, redirect, anything else) becomes a GenesysError. Everything put in a message passes through the redactor.
+
+
+
+/** Failures that provably happened before any byte of the request reached the server: safe to re-send even a POST. */
+const BEFORE_SEND_CODES = new Set([
+    'ECONNREFUSED',
+    'ENOTFOUND',
+    'EAI_AGAIN',
+    'EHOSTUNREACH',
+    'ENETUNREACH',
+    'UND_ERR_CONNECT_TIMEOUT'
+]);
+/** Transient failures after the connection existed: the request may have been processed. */
+const AFTER_SEND_CODES = new Set([
+    'ECONNRESET',
+    'EPIPE',
+    'ETIMEDOUT',
+    'UND_ERR_SOCKET',
+    'UND_ERR_CLOSED',
+    'UND_ERR_HEADERS_TIMEOUT',
+    'UND_ERR_BODY_TIMEOUT',
+    'UND_ERR_RES_CONTENT_LENGTH_MISMATCH'
+]);
+/** The abort reason of the per-request timer. */
+class TimeoutSignal extends Error {
+    constructor() {
+        super('request timed out');
+        this.name = 'TimeoutSignal';
     }
 }
 function errorCode(e) {
@@ -87317,21 +87514,6 @@ function errorCode(e) {
     }
     return undefined;
 }
-class TimeoutSignal extends Error {
-    constructor() {
-        super('request timed out');
-        this.name = 'TimeoutSignal';
-    }
-}
-function normaliseHeaders(h) {
-    const out = {};
-    for (const [k, v] of Object.entries(h)) {
-        if (v === undefined)
-            continue;
-        out[k.toLowerCase()] = Array.isArray(v) ? v.join(', ') : v;
-    }
-    return out;
-}
 function isJsonType(ct) {
     return /^application\/([\w.-]+\+)?json\b/i.test(ct.trim()) || /^text\/json\b/i.test(ct.trim());
 }
@@ -87339,273 +87521,57 @@ function oneLine(s, max) {
     const flat = s.replace(/\s+/g, ' ').trim();
     return flat.length > max ? `${flat.slice(0, max)}…` : flat;
 }
-class HttpClient {
-    clock;
-    logger;
-    dispatcherValue;
-    ownsDispatcher;
-    timeoutMs;
-    budgetMs;
-    maxAttempts;
-    backoff;
-    random;
-    limiter;
-    counters = { calls: 0, callsByEndpoint: {}, retries: 0, throttled: 0 };
-    constructor(options) {
-        this.clock = options.clock;
-        this.logger = options.logger;
-        this.dispatcherValue = options.dispatcher;
-        this.ownsDispatcher = options.dispatcher === undefined;
-        this.timeoutMs = options.timeoutMs ?? 30_000;
-        this.budgetMs = options.budgetMs ?? 120_000;
-        this.maxAttempts = Math.max(1, options.maxAttempts ?? 6);
-        this.backoff = options.backoff ?? { baseMs: 500, capMs: 20_000 };
-        this.random = options.random ?? Math.random;
-        const perMinute = options.rateLimitPerMinute ?? 280;
-        if (perMinute > 0)
-            this.limiter = new SlidingWindowLimiter(perMinute, 60_000, this.clock);
+/** What a thrown transport error means for a retry. */
+function classify(e) {
+    if (e instanceof TimeoutSignal) {
+        return { code: 'TIMEOUT', message: 'timed out', beforeSend: false, timeout: true, transient: true };
     }
-    get dispatcher() {
-        // Created lazily so constructing a client (e.g. to validate inputs) opens nothing.
-        this.dispatcherValue ??= new undici/* EnvHttpProxyAgent */.J2();
-        return this.dispatcherValue;
+    const code = errorCode(e) ?? 'UNKNOWN';
+    const message = redact_redactor.redact(oneLine(e instanceof Error ? e.message : String(e), 200));
+    if (BEFORE_SEND_CODES.has(code))
+        return { code, message, beforeSend: true, timeout: false, transient: true };
+    if (AFTER_SEND_CODES.has(code)) {
+        const timeout = code.includes('TIMEOUT') || code === 'ETIMEDOUT';
+        return { code, message, beforeSend: false, timeout, transient: true };
     }
-    stats() {
-        return { ...this.counters, callsByEndpoint: { ...this.counters.callsByEndpoint } };
+    // TLS/certificate problems, invalid arguments, unknown failures: retrying will not help.
+    return { code, message, beforeSend: false, timeout: false, transient: false };
+}
+/** The GenesysError for a non-2xx response; `prefix` replaces the usual "failed with HTTP n". */
+function errorFrom(res, shown, base, correlationId, prefix) {
+    const head = prefix ? `${shown}: ${prefix}` : `${shown} failed with HTTP ${res.status}`;
+    const common = { ...base, kind: 'http', status: res.status, correlationId };
+    if (res.status >= 300 && res.status < 400) {
+        const loc = res.headers['location'];
+        return new GenesysError({
+            ...common,
+            message: `${head}: redirect${loc ? ` to ${http_urls_safeUrl(loc)}` : ''} not followed (credentials are never forwarded); point api-url/login-url at the final address`
+        });
     }
-    /** Counts a retry made by a layer above (the one re-send after a 401 and token renewal). */
-    noteRetry() {
-        this.counters.retries++;
-    }
-    /** Closes the dispatcher if this instance created it. */
-    async close() {
-        if (this.ownsDispatcher && this.dispatcherValue)
-            await this.dispatcherValue.close();
-    }
-    /** Delay before retry `n` (1 = first retry): capped exponential with "equal jitter" (between half and all of it). */
-    backoffDelay(n) {
-        const exp = Math.min(this.backoff.capMs, this.backoff.baseMs * 2 ** (n - 1));
-        return Math.round(exp / 2 + (exp / 2) * this.random());
-    }
-    async request(req) {
-        const endpoint = req.endpoint ?? endpointKey(req.method, req.url);
-        const shown = `${req.method} ${http_safeUrl(req.url)}`;
-        const idempotent = req.idempotent ?? IDEMPOTENT.has(req.method);
-        const budgetMs = req.budgetMs ?? this.budgetMs;
-        // The budget starts with the first send: time queued behind client-side pacing is not Genesys being slow.
-        let deadline = Number.POSITIVE_INFINITY;
-        const base = {
-            method: req.method,
-            path: redact_redactor.redact(pathOf(req.url))
-        };
-        for (let attempt = 1;; attempt++) {
-            if (this.limiter) {
-                const waited = await this.limiter.acquire();
-                if (waited > 0)
-                    this.logger?.debug(`pacing: waited ${fmtSeconds(waited)} before ${shown} (client-side rate limit)`);
-            }
-            if (attempt === 1)
-                deadline = this.clock.now() + budgetMs;
-            this.counters.calls++;
-            this.counters.callsByEndpoint[endpoint] = (this.counters.callsByEndpoint[endpoint] ?? 0) + 1;
-            if (attempt > 1)
-                this.counters.retries++;
-            const sentAt = this.clock.now();
-            let raw;
-            let failure;
-            try {
-                raw = await this.send(req);
-            }
-            catch (e) {
-                failure = this.classify(e);
-            }
-            const last = attempt >= this.maxAttempts;
-            if (failure) {
-                const init = {
-                    ...base,
-                    kind: failure.timeout ? 'timeout' : 'network',
-                    message: failure.timeout
-                        ? `${shown} timed out after ${fmtSeconds(this.timeoutMs)}`
-                        : `${shown} failed: ${failure.code} ${failure.message}`,
-                    cause: new Error(`${failure.code}: ${failure.message}`)
-                };
-                if (!failure.transient)
-                    throw new GenesysError(init);
-                if (!failure.beforeSend && !idempotent) {
-                    throw new GenesysError({
-                        ...init,
-                        outcomeUnknown: true,
-                        message: `${init.message} after the request was sent; it may or may not have taken effect, so it was not re-sent (read the state back before trying again)`
-                    });
-                }
-                const wait = this.backoffDelay(attempt);
-                if (last || this.clock.now() + wait > deadline) {
-                    throw new GenesysError({ ...init, message: `${init.message} (gave up after ${attempt} attempt(s))` });
-                }
-                this.logger?.info(redact_redactor.redact(`${shown}: ${failure.code}; retrying in ${fmtSeconds(wait)} (attempt ${attempt + 1}/${this.maxAttempts})`));
-                await this.clock.sleep(wait);
-                continue;
-            }
-            const res = raw;
-            const correlationId = res.headers['inin-correlation-id'];
-            this.logger?.debug(`${shown} → ${res.status} (${this.clock.now() - sentAt} ms)`);
-            if (res.status >= 200 && res.status < 300)
-                return this.success(req, res, shown, base, correlationId);
-            if (res.status === 429) {
-                this.counters.throttled++;
-                const now = this.clock.now();
-                const retryAfter = parseRetryAfter(res.headers['retry-after'], now);
-                const resetHeader = res.headers['inin-ratelimit-reset'];
-                const reset = resetHeader !== undefined && /^\d+(\.\d+)?$/.test(resetHeader.trim())
-                    ? Number(resetHeader) * 1000
-                    : undefined;
-                const wait = retryAfter ?? reset ?? this.backoffDelay(attempt);
-                const source = retryAfter !== undefined ? 'Retry-After' : reset !== undefined ? 'inin-ratelimit-reset' : 'backoff';
-                if (last) {
-                    throw this.errorFrom(res, shown, base, correlationId, `still rate-limited (429) after ${attempt} attempts`);
-                }
-                const remaining = deadline - now;
-                if (wait > remaining) {
-                    throw new GenesysError({
-                        ...base,
-                        kind: 'budget',
-                        status: 429,
-                        correlationId,
-                        message: `${shown} was rate-limited (429) and Genesys Cloud asked to wait ${fmtSeconds(wait)} (${source}), but only ${fmtSeconds(Math.max(0, remaining))} of the ${fmtSeconds(budgetMs)} budget remain; failing now instead of waiting (another client may be sharing this OAuth client's token limit)`
-                    });
-                }
-                this.logger?.info(`${shown}: rate-limited (429); waiting ${fmtSeconds(wait)} (${source}) before attempt ${attempt + 1}/${this.maxAttempts}`);
-                await this.clock.sleep(wait);
-                continue;
-            }
-            if (RETRYABLE_STATUS.has(res.status)) {
-                const err = this.errorFrom(res, shown, base, correlationId);
-                if (!idempotent) {
-                    throw err.with({
-                        outcomeUnknown: true,
-                        message: `${err.message} — the request reached a gateway and may or may not have taken effect, so it was not re-sent (read the state back before trying again)`
-                    });
-                }
-                const wait = this.backoffDelay(attempt);
-                if (last || this.clock.now() + wait > deadline) {
-                    throw err.with({ message: `${err.message} (gave up after ${attempt} attempt(s))` });
-                }
-                this.logger?.info(`${shown}: HTTP ${res.status}; retrying in ${fmtSeconds(wait)} (attempt ${attempt + 1}/${this.maxAttempts})`);
-                await this.clock.sleep(wait);
-                continue;
-            }
-            throw this.errorFrom(res, shown, base, correlationId);
-        }
-    }
-    async send(req) {
-        const controller = new AbortController();
-        // A real timer: the per-request timeout guards real I/O, which a virtual clock cannot advance.
-        const timer = setTimeout(() => controller.abort(new TimeoutSignal()), this.timeoutMs);
-        timer.unref?.();
+    const ct = res.headers['content-type'] ?? '';
+    const text = res.body.toString('utf8');
+    if (isJsonType(ct)) {
+        let body;
         try {
-            const res = await (0,undici/* request */.Em)(req.url, {
-                method: req.method,
-                headers: req.headers,
-                body: req.body,
-                dispatcher: this.dispatcher,
-                signal: controller.signal
-            });
-            const headers = normaliseHeaders(res.headers);
-            if (req.responseType === 'none' && res.statusCode >= 200 && res.statusCode < 300) {
-                await res.body.dump();
-                return { status: res.statusCode, headers, body: Buffer.alloc(0) };
-            }
-            return { status: res.statusCode, headers, body: Buffer.from(await res.body.arrayBuffer()) };
-        }
-        catch (e) {
-            if (controller.signal.aborted && controller.signal.reason instanceof TimeoutSignal)
-                throw controller.signal.reason;
-            throw e;
-        }
-        finally {
-            clearTimeout(timer);
-        }
-    }
-    classify(e) {
-        if (e instanceof TimeoutSignal) {
-            return { code: 'TIMEOUT', message: 'timed out', beforeSend: false, timeout: true, transient: true };
-        }
-        const code = errorCode(e) ?? 'UNKNOWN';
-        const message = redact_redactor.redact(oneLine(e instanceof Error ? e.message : String(e), 200));
-        if (BEFORE_SEND_CODES.has(code))
-            return { code, message, beforeSend: true, timeout: false, transient: true };
-        if (AFTER_SEND_CODES.has(code)) {
-            const timeout = code.includes('TIMEOUT') || code === 'ETIMEDOUT';
-            return { code, message, beforeSend: false, timeout, transient: true };
-        }
-        // TLS/certificate problems, invalid arguments, unknown failures: retrying will not help.
-        return { code, message, beforeSend: false, timeout: false, transient: false };
-    }
-    success(req, res, shown, base, correlationId) {
-        const out = { status: res.status, headers: res.headers, correlationId };
-        const type = req.responseType ?? 'json';
-        if (type === 'none')
-            return out;
-        if (type === 'bytes')
-            return { ...out, bytes: res.body };
-        const ct = res.headers['content-type'] ?? '';
-        if (!isJsonType(ct)) {
-            throw new GenesysError({
-                ...base,
-                kind: 'shape',
-                status: res.status,
-                correlationId,
-                message: `${shown} returned ${res.status} with content type "${oneLine(ct, 60) || 'none'}" instead of JSON (${res.body.length} bytes); a proxy or gateway may have answered instead of Genesys Cloud — check api-url and proxy settings`
-            });
-        }
-        try {
-            return { ...out, json: JSON.parse(res.body.toString('utf8')) };
+            body = JSON.parse(text);
         }
         catch {
-            throw new GenesysError({
-                ...base,
-                kind: 'shape',
-                status: res.status,
-                correlationId,
-                message: `${shown} returned ${res.status} with a JSON content type but a body that is not valid JSON (${res.body.length} bytes)`
-            });
+            body = undefined;
+        }
+        if (body && typeof body === 'object' && !Array.isArray(body)) {
+            return new GenesysError({ ...common, ...mapErrorBody(body, head) });
         }
     }
-    errorFrom(res, shown, base, correlationId, prefix) {
-        const head = prefix ? `${shown}: ${prefix}` : `${shown} failed with HTTP ${res.status}`;
-        const common = { ...base, kind: 'http', status: res.status, correlationId };
-        if (res.status >= 300 && res.status < 400) {
-            const loc = res.headers['location'];
-            return new GenesysError({
-                ...common,
-                message: `${head}: redirect${loc ? ` to ${http_safeUrl(loc)}` : ''} not followed (credentials are never forwarded); point api-url/login-url at the final address`
-            });
-        }
-        const ct = res.headers['content-type'] ?? '';
-        const text = res.body.toString('utf8');
-        if (isJsonType(ct)) {
-            let body;
-            try {
-                body = JSON.parse(text);
-            }
-            catch {
-                body = undefined;
-            }
-            if (body && typeof body === 'object' && !Array.isArray(body)) {
-                return new GenesysError({ ...common, ...mapErrorBody(body, head) });
-            }
-        }
-        if (/html/i.test(ct) || /^\s*<(!doctype|html)/i.test(text)) {
-            // Never dump the page; its <title> is usually enough to tell a proxy from a load balancer.
-            const title = /<title[^>]*>([^<]{1,200})<\/title>/i.exec(text)?.[1];
-            return new GenesysError({
-                ...common,
-                message: `${head}: the server returned an HTML page${title ? ` ("${redact_redactor.redact(oneLine(title, 80))}")` : ''} instead of a Genesys error body; a proxy, gateway or load balancer answered — check api-url/login-url and proxy settings`
-            });
-        }
-        const snippet = redact_redactor.redact(oneLine(text, 200));
-        return new GenesysError({ ...common, message: snippet ? `${head}: ${snippet}` : head });
+    if (/html/i.test(ct) || /^\s*<(!doctype|html)/i.test(text)) {
+        // Never dump the page; its <title> is usually enough to tell a proxy from a load balancer.
+        const title = /<title[^>]*>([^<]{1,200})<\/title>/i.exec(text)?.[1];
+        return new GenesysError({
+            ...common,
+            message: `${head}: the server returned an HTML page${title ? ` ("${redact_redactor.redact(oneLine(title, 80))}")` : ''} instead of a Genesys error body; a proxy, gateway or load balancer answered — check api-url/login-url and proxy settings`
+        });
     }
+    const snippet = redact_redactor.redact(oneLine(text, 200));
+    return new GenesysError({ ...common, message: snippet ? `${head}: ${snippet}` : head });
 }
 /** Maps a Genesys `ErrorBody` (or an OAuth `{error, error_description}`) to GenesysError fields. */
 function mapErrorBody(body, head) {
@@ -87638,6 +87604,337 @@ function mapErrorBody(body, head) {
     }
     const message = redact_redactor.redact(oneLine(`${head}${code ? ` ${code}` : ''}${msg ? `: ${msg}` : ''}${extra.length ? ` [${extra.join('; ')}]` : ''}`, 600));
     return { message, code, details, errors, contextId: str(body.contextId) };
+}
+
+;// CONCATENATED MODULE: ./src/genesys/http-limiter.ts
+/** Sliding-window pacing on the injected clock. Check and record happen synchronously, so concurrent callers share it. */
+class SlidingWindowLimiter {
+    sent = [];
+    limit;
+    windowMs;
+    clock;
+    constructor(limit, windowMs, clock) {
+        this.limit = limit;
+        this.windowMs = windowMs;
+        this.clock = clock;
+    }
+    /** Resolves when a request may be sent now; returns how long it waited. */
+    async acquire() {
+        const started = this.clock.now();
+        for (;;) {
+            const now = this.clock.now();
+            while (this.sent.length > 0 && this.sent[0] <= now - this.windowMs)
+                this.sent.shift();
+            if (this.sent.length < this.limit) {
+                this.sent.push(now);
+                return now - started;
+            }
+            await this.clock.sleep(this.sent[0] + this.windowMs - now);
+        }
+    }
+}
+
+;// CONCATENATED MODULE: ./src/genesys/http-retry.ts
+// Retry policy of the HTTP layer: which requests may be re-sent, Retry-After and backoff, and the decision after a
+// failed attempt — wait and try again (429 honouring Retry-After; 502/503/504 and network errors with capped
+// exponential backoff) inside the call's time budget, or the GenesysError to throw. A POST whose outcome is unknown is
+// never re-sent.
+
+
+
+const IDEMPOTENT = new Set(['GET', 'PUT', 'DELETE', 'HEAD']);
+const RETRYABLE_STATUS = new Set([502, 503, 504]);
+/** Retry-After as seconds or an HTTP-date (relative to `now`), in ms; undefined when absent or unparseable. */
+function parseRetryAfter(value, now) {
+    if (value === undefined)
+        return undefined;
+    const v = value.trim();
+    if (v === '')
+        return undefined;
+    if (/^\d+(\.\d+)?$/.test(v))
+        return Math.round(Number(v) * 1000);
+    const at = Date.parse(v);
+    if (Number.isNaN(at))
+        return undefined;
+    return Math.max(0, at - now);
+}
+function fmtSeconds(ms) {
+    const s = ms / 1000;
+    return `${Number.isInteger(s) ? s : s.toFixed(1)} s`;
+}
+/** After a request that produced no response: the retry to make, or throws. */
+function retryAfterFailure(call, attempt, failure, policy) {
+    const init = {
+        ...call.base,
+        kind: failure.timeout ? 'timeout' : 'network',
+        message: failure.timeout
+            ? `${call.shown} timed out after ${fmtSeconds(policy.timeoutMs)}`
+            : `${call.shown} failed: ${failure.code} ${failure.message}`,
+        cause: new Error(`${failure.code}: ${failure.message}`)
+    };
+    if (!failure.transient)
+        throw new GenesysError(init);
+    if (!failure.beforeSend && !call.idempotent) {
+        throw new GenesysError({
+            ...init,
+            outcomeUnknown: true,
+            message: `${init.message} after the request was sent; it may or may not have taken effect, so it was not re-sent (read the state back before trying again)`
+        });
+    }
+    const wait = policy.backoffDelay(attempt);
+    if (attempt >= policy.maxAttempts || policy.now() + wait > call.deadline) {
+        throw new GenesysError({ ...init, message: `${init.message} (gave up after ${attempt} attempt(s))` });
+    }
+    return {
+        wait,
+        note: redact_redactor.redact(`${call.shown}: ${failure.code}; retrying in ${fmtSeconds(wait)} (attempt ${attempt + 1}/${policy.maxAttempts})`)
+    };
+}
+/** After a non-2xx response: the retry to make (429, 502/503/504), or throws. */
+function retryAfterStatus(call, attempt, res, correlationId, policy) {
+    if (res.status === 429)
+        return retryAfterThrottle(call, attempt, res, correlationId, policy);
+    if (RETRYABLE_STATUS.has(res.status))
+        return retryAfterGateway(call, attempt, res, correlationId, policy);
+    throw errorFrom(res, call.shown, call.base, correlationId);
+}
+function retryAfterThrottle(call, attempt, res, correlationId, policy) {
+    const now = policy.now();
+    const retryAfter = parseRetryAfter(res.headers['retry-after'], now);
+    const resetHeader = res.headers['inin-ratelimit-reset'];
+    const reset = resetHeader !== undefined && /^\d+(\.\d+)?$/.test(resetHeader.trim()) ? Number(resetHeader) * 1000 : undefined;
+    const wait = retryAfter ?? reset ?? policy.backoffDelay(attempt);
+    const source = retryAfter !== undefined ? 'Retry-After' : reset !== undefined ? 'inin-ratelimit-reset' : 'backoff';
+    if (attempt >= policy.maxAttempts) {
+        throw errorFrom(res, call.shown, call.base, correlationId, `still rate-limited (429) after ${attempt} attempts`);
+    }
+    const remaining = call.deadline - now;
+    if (wait > remaining) {
+        throw new GenesysError({
+            ...call.base,
+            kind: 'budget',
+            status: 429,
+            correlationId,
+            message: `${call.shown} was rate-limited (429) and Genesys Cloud asked to wait ${fmtSeconds(wait)} (${source}), but only ${fmtSeconds(Math.max(0, remaining))} of the ${fmtSeconds(call.budgetMs)} budget remain; failing now instead of waiting (another client may be sharing this OAuth client's token limit)`
+        });
+    }
+    return {
+        wait,
+        note: `${call.shown}: rate-limited (429); waiting ${fmtSeconds(wait)} (${source}) before attempt ${attempt + 1}/${policy.maxAttempts}`
+    };
+}
+function retryAfterGateway(call, attempt, res, correlationId, policy) {
+    const err = errorFrom(res, call.shown, call.base, correlationId);
+    if (!call.idempotent) {
+        throw err.with({
+            outcomeUnknown: true,
+            message: `${err.message} — the request reached a gateway and may or may not have taken effect, so it was not re-sent (read the state back before trying again)`
+        });
+    }
+    const wait = policy.backoffDelay(attempt);
+    if (attempt >= policy.maxAttempts || policy.now() + wait > call.deadline) {
+        throw err.with({ message: `${err.message} (gave up after ${attempt} attempt(s))` });
+    }
+    return {
+        wait,
+        note: `${call.shown}: HTTP ${res.status}; retrying in ${fmtSeconds(wait)} (attempt ${attempt + 1}/${policy.maxAttempts})`
+    };
+}
+
+;// CONCATENATED MODULE: ./src/genesys/http.ts
+// The one HTTP layer between the action and Genesys Cloud (undici). It owns: per-request timeouts, client-side pacing
+// under the 300 requests/min/token limit, retries (429 honouring Retry-After; 502/503/504 and network errors with
+// capped exponential backoff and jitter) inside a total time budget, the rule that a POST whose outcome is unknown is
+// never re-sent, content-type checks before JSON parsing, mapping of Genesys error bodies to GenesysError, and the
+// call counters. Everything it logs or puts in an error message passes through the process-wide redactor.
+// The pieces live next to it: URL helpers (http-urls.ts), pacing (http-limiter.ts), failure classification and error
+// mapping (http-failures.ts), and the retry decisions (http-retry.ts).
+
+
+
+
+
+
+
+function normaliseHeaders(h) {
+    const out = {};
+    for (const [k, v] of Object.entries(h)) {
+        if (v === undefined)
+            continue;
+        out[k.toLowerCase()] = Array.isArray(v) ? v.join(', ') : v;
+    }
+    return out;
+}
+class HttpClient {
+    clock;
+    logger;
+    dispatcherValue;
+    ownsDispatcher;
+    timeoutMs;
+    budgetMs;
+    maxAttempts;
+    backoff;
+    random;
+    limiter;
+    policy;
+    counters = { calls: 0, callsByEndpoint: {}, retries: 0, throttled: 0 };
+    constructor(options) {
+        this.clock = options.clock;
+        this.logger = options.logger;
+        this.dispatcherValue = options.dispatcher;
+        this.ownsDispatcher = options.dispatcher === undefined;
+        this.timeoutMs = options.timeoutMs ?? 30_000;
+        this.budgetMs = options.budgetMs ?? 120_000;
+        this.maxAttempts = Math.max(1, options.maxAttempts ?? 6);
+        this.backoff = options.backoff ?? { baseMs: 500, capMs: 20_000 };
+        this.random = options.random ?? Math.random;
+        const perMinute = options.rateLimitPerMinute ?? 280;
+        if (perMinute > 0)
+            this.limiter = new SlidingWindowLimiter(perMinute, 60_000, this.clock);
+        this.policy = {
+            maxAttempts: this.maxAttempts,
+            timeoutMs: this.timeoutMs,
+            now: () => this.clock.now(),
+            backoffDelay: (n) => this.backoffDelay(n)
+        };
+    }
+    get dispatcher() {
+        // Created lazily so constructing a client (e.g. to validate inputs) opens nothing.
+        this.dispatcherValue ??= new undici/* EnvHttpProxyAgent */.J2();
+        return this.dispatcherValue;
+    }
+    stats() {
+        return { ...this.counters, callsByEndpoint: { ...this.counters.callsByEndpoint } };
+    }
+    /** Counts a retry made by a layer above (the one re-send after a 401 and token renewal). */
+    noteRetry() {
+        this.counters.retries++;
+    }
+    /** Closes the dispatcher if this instance created it. */
+    async close() {
+        if (this.ownsDispatcher && this.dispatcherValue)
+            await this.dispatcherValue.close();
+    }
+    /** Delay before retry `n` (1 = first retry): capped exponential with "equal jitter" (between half and all of it). */
+    backoffDelay(n) {
+        const exp = Math.min(this.backoff.capMs, this.backoff.baseMs * 2 ** (n - 1));
+        return Math.round(exp / 2 + (exp / 2) * this.random());
+    }
+    async request(req) {
+        const call = this.begin(req);
+        for (let attempt = 1;; attempt++) {
+            const outcome = await this.attempt(call, attempt);
+            if ('response' in outcome)
+                return outcome.response;
+            this.logger?.info(outcome.retry.note);
+            await this.clock.sleep(outcome.retry.wait);
+        }
+    }
+    begin(req) {
+        return {
+            req,
+            endpoint: req.endpoint ?? endpointKey(req.method, req.url),
+            shown: `${req.method} ${http_urls_safeUrl(req.url)}`,
+            idempotent: req.idempotent ?? IDEMPOTENT.has(req.method),
+            budgetMs: req.budgetMs ?? this.budgetMs,
+            // The budget starts with the first send: time queued behind client-side pacing is not Genesys being slow.
+            deadline: Number.POSITIVE_INFINITY,
+            base: { method: req.method, path: redact_redactor.redact(pathOf(req.url)) }
+        };
+    }
+    /** Paces, counts and sends the request once, then decodes the response or decides on a retry. */
+    async attempt(call, attempt) {
+        // Pacing is awaited here, not in a helper: the send must follow the limiter's grant without yielding again.
+        if (this.limiter) {
+            const waited = await this.limiter.acquire();
+            if (waited > 0)
+                this.logger?.debug(`pacing: waited ${fmtSeconds(waited)} before ${call.shown} (client-side rate limit)`);
+        }
+        if (attempt === 1)
+            call.deadline = this.clock.now() + call.budgetMs;
+        this.count(call.endpoint, attempt);
+        const sentAt = this.clock.now();
+        let res;
+        try {
+            res = await this.send(call.req);
+        }
+        catch (e) {
+            return { retry: retryAfterFailure(call, attempt, classify(e), this.policy) };
+        }
+        const correlationId = res.headers['inin-correlation-id'];
+        this.logger?.debug(`${call.shown} → ${res.status} (${this.clock.now() - sentAt} ms)`);
+        if (res.status >= 200 && res.status < 300) {
+            return { response: this.success(call.req, res, call.shown, call.base, correlationId) };
+        }
+        if (res.status === 429)
+            this.counters.throttled++;
+        return { retry: retryAfterStatus(call, attempt, res, correlationId, this.policy) };
+    }
+    count(endpoint, attempt) {
+        this.counters.calls++;
+        this.counters.callsByEndpoint[endpoint] = (this.counters.callsByEndpoint[endpoint] ?? 0) + 1;
+        if (attempt > 1)
+            this.counters.retries++;
+    }
+    async send(req) {
+        const controller = new AbortController();
+        // A real timer: the per-request timeout guards real I/O, which a virtual clock cannot advance.
+        const timer = setTimeout(() => controller.abort(new TimeoutSignal()), this.timeoutMs);
+        timer.unref?.();
+        try {
+            const res = await (0,undici/* request */.Em)(req.url, {
+                method: req.method,
+                headers: req.headers,
+                body: req.body,
+                dispatcher: this.dispatcher,
+                signal: controller.signal
+            });
+            const headers = normaliseHeaders(res.headers);
+            if (req.responseType === 'none' && res.statusCode >= 200 && res.statusCode < 300) {
+                await res.body.dump();
+                return { status: res.statusCode, headers, body: Buffer.alloc(0) };
+            }
+            return { status: res.statusCode, headers, body: Buffer.from(await res.body.arrayBuffer()) };
+        }
+        catch (e) {
+            if (controller.signal.aborted && controller.signal.reason instanceof TimeoutSignal)
+                throw controller.signal.reason;
+            throw e;
+        }
+        finally {
+            clearTimeout(timer);
+        }
+    }
+    success(req, res, shown, base, correlationId) {
+        const out = { status: res.status, headers: res.headers, correlationId };
+        const type = req.responseType ?? 'json';
+        if (type === 'none')
+            return out;
+        if (type === 'bytes')
+            return { ...out, bytes: res.body };
+        const ct = res.headers['content-type'] ?? '';
+        if (!isJsonType(ct)) {
+            throw new GenesysError({
+                ...base,
+                kind: 'shape',
+                status: res.status,
+                correlationId,
+                message: `${shown} returned ${res.status} with content type "${oneLine(ct, 60) || 'none'}" instead of JSON (${res.body.length} bytes); a proxy or gateway may have answered instead of Genesys Cloud — check api-url and proxy settings`
+            });
+        }
+        try {
+            return { ...out, json: JSON.parse(res.body.toString('utf8')) };
+        }
+        catch {
+            throw new GenesysError({
+                ...base,
+                kind: 'shape',
+                status: res.status,
+                correlationId,
+                message: `${shown} returned ${res.status} with a JSON content type but a body that is not valid JSON (${res.body.length} bytes)`
+            });
+        }
+    }
 }
 
 // EXTERNAL MODULE: external "node:zlib"
@@ -87745,6 +88042,115 @@ function readZip(buf) {
     return entries;
 }
 
+;// CONCATENATED MODULE: ./src/genesys/jobs.ts
+
+
+
+
+
+
+/** The platform refuses request bodies above 512,000 bytes. */
+const MAX_UPLOAD_BYTES = 512_000;
+// ---- Architect jobs ----
+async function registerArchitectJob(rest) {
+    return rest.sendJson(RegisterArchitectJobResponse, 'POST', '/api/v2/flows/jobs');
+}
+async function uploadArchitectJobFile(rest, job, yaml) {
+    const body = Buffer.from(yaml, 'utf8');
+    if (body.length > MAX_UPLOAD_BYTES) {
+        throw new GenesysError({
+            kind: 'config',
+            method: 'PUT',
+            message: `flow YAML is ${body.length} bytes; Genesys Cloud accepts at most ${MAX_UPLOAD_BYTES} bytes per upload — split the flow or move content into common modules`
+        });
+    }
+    assertSafeUrl(job.presignedUrl, 'the presigned upload URL');
+    // Exactly the headers Genesys returned (they are part of the signature), and never our Authorization header.
+    const res = await rest.presigned({
+        method: 'PUT',
+        url: job.presignedUrl,
+        headers: { ...job.headers },
+        body,
+        responseType: 'none',
+        endpoint: 'PUT {presignedUrl}'
+    }, 'upload of the flow YAML to');
+    if (res.status !== 200) {
+        throw new GenesysError({
+            kind: 'http',
+            method: 'PUT',
+            path: http_urls_safeUrl(job.presignedUrl),
+            status: res.status,
+            message: `upload of the flow YAML to ${http_urls_safeUrl(job.presignedUrl)} answered ${res.status}, expected 200; the Architect job will not see the file`
+        });
+    }
+}
+async function getArchitectJob(rest, jobId) {
+    return rest.getJson(ArchitectJobStateResponse, `/api/v2/flows/jobs/${seg(jobId)}`, { expand: 'messages' });
+}
+// ---- export jobs ----
+async function registerExportJob(rest, flows) {
+    const body = { flows: flows.map((f) => ({ flow: { id: f.flowId, version: f.version }, exportType: 'Yaml' })) };
+    return rest.sendJson(RegisterJobResponse, 'POST', '/api/v2/flows/export/jobs', body);
+}
+async function getExportJob(rest, jobId) {
+    return rest.getJson(ExportJobStateResponse, `/api/v2/flows/export/jobs/${seg(jobId)}`, { expand: 'messages' });
+}
+async function downloadExport(rest, downloadUrl) {
+    const u = assertSafeUrl(downloadUrl, 'the export download URL');
+    const res = await rest.presigned({
+        method: 'GET',
+        url: downloadUrl,
+        headers: { accept: '*/*' },
+        responseType: 'bytes',
+        endpoint: 'GET {downloadUrl}'
+    }, 'export download from');
+    const bytes = res.bytes ?? Buffer.alloc(0);
+    if (isZip(bytes)) {
+        try {
+            return readZip(bytes).map((e) => ({ fileName: e.name, content: e.data.toString('utf8') }));
+        }
+        catch (e) {
+            if (e instanceof ZipError) {
+                throw new GenesysError({
+                    kind: 'shape',
+                    method: 'GET',
+                    path: http_urls_safeUrl(downloadUrl),
+                    message: `export download ${http_urls_safeUrl(downloadUrl)}: ${e.message}`
+                });
+            }
+            throw e;
+        }
+    }
+    const text = bytes.toString('utf8');
+    if (/^\s*<(!doctype|html)/i.test(text) || /html/i.test(res.headers['content-type'] ?? '')) {
+        throw new GenesysError({
+            kind: 'shape',
+            method: 'GET',
+            path: http_urls_safeUrl(downloadUrl),
+            message: `export download ${http_urls_safeUrl(downloadUrl)} returned an HTML page instead of YAML or a zip (an expired link or a proxy page)`
+        });
+    }
+    return [{ fileName: fileNameFor(res.headers['content-disposition'], u), content: text }];
+}
+function fileNameFor(disposition, u) {
+    const m = disposition ? /filename\*?=(?:UTF-8'')?"?([^";]+)"?/i.exec(disposition) : null;
+    const raw = m?.[1] ? decodeURIComponent(m[1]) : decodeURIComponent(u.pathname.split('/').pop() ?? '');
+    const base = raw.split(/[\\/]/).pop() ?? '';
+    return base && base !== '..' && base !== '.' ? base : 'export.yaml';
+}
+// ---- validate jobs ----
+async function registerValidateJob(rest, flows) {
+    const body = {
+        flows: flows.map((f) => ({
+            flow: f.version === undefined ? { id: f.flowId } : { id: f.flowId, version: f.version }
+        }))
+    };
+    return rest.sendJson(RegisterJobResponse, 'POST', '/api/v2/flows/validate/jobs', body);
+}
+async function getValidateJob(rest, jobId) {
+    return rest.getJson(ValidateJobStateResponse, `/api/v2/flows/validate/jobs/${seg(jobId)}`, { expand: 'messages' });
+}
+
 ;// CONCATENATED MODULE: ./src/genesys/client.ts
 
 
@@ -87753,40 +88159,12 @@ function readZip(buf) {
 
 
 
-const PAGE_SIZE = 100;
-/** A listing longer than this is a paging bug (or a server that ignores pageNumber), not an org. */
-const MAX_PAGES = 500;
-/** The platform refuses request bodies above 512,000 bytes. */
-const MAX_UPLOAD_BYTES = 512_000;
-const PagedFlows = Paged(Flow);
-const PagedVersions = Paged(FlowVersion);
-function describeIssue(issue) {
-    const path = issue.path.length
-        ? issue.path.map((p, i) => (typeof p === 'number' ? `[${p}]` : i === 0 ? String(p) : `.${String(p)}`)).join('')
-        : 'the top level';
-    const input = issue.input;
-    const shown = (() => {
-        if (input === undefined)
-            return 'nothing';
-        const s = JSON.stringify(input) ?? String(input);
-        return s.length > 60 ? `${s.slice(0, 60)}…` : s;
-    })();
-    if (issue.code === 'invalid_value') {
-        return `unknown value ${shown} at ${path} (expected one of ${issue.values.map((v) => String(v)).join(', ')})`;
-    }
-    if (issue.code === 'invalid_type') {
-        return input === undefined
-            ? `missing ${issue.expected} at ${path}`
-            : `expected ${issue.expected} at ${path}, got ${shown}`;
-    }
-    return `${issue.message} at ${path}`;
-}
+
 class GenesysClient {
     apiUrl;
     loginUrl;
     http;
-    auth;
-    logger;
+    rest;
     constructor(options) {
         // The token provider registers the secret with the redactor before anything else can fail and log.
         this.http =
@@ -87802,7 +88180,7 @@ class GenesysClient {
                     random: options.random,
                     rateLimitPerMinute: options.rateLimitPerMinute
                 });
-        this.auth = new TokenProvider({
+        const auth = new TokenProvider({
             loginUrl: options.loginUrl,
             clientId: options.clientId,
             clientSecret: options.clientSecret,
@@ -87814,7 +88192,7 @@ class GenesysClient {
         const api = assertSafeUrl(options.apiUrl, 'api-url');
         this.apiUrl = `${api.protocol}//${api.host}${api.pathname.replace(/\/+$/, '')}`;
         this.loginUrl = options.loginUrl;
-        this.logger = options.logger;
+        this.rest = new GenesysRest({ apiUrl: this.apiUrl, http: this.http, auth, logger: options.logger });
     }
     stats() {
         return this.http.stats();
@@ -87823,288 +88201,69 @@ class GenesysClient {
     close() {
         return this.http.close();
     }
-    // ---- flows ----
-    async findFlowsByName(name, type) {
-        const flows = await this.allPages(PagedFlows, '/api/v2/flows', { name, type });
-        // The name filter is not an exact match, and responses spell the type in upper case.
-        return flows.filter((f) => f.name === name && f.type?.toLowerCase() === type);
+    // ---- flows (flows.ts) ----
+    findFlowsByName(name, type) {
+        return findFlowsByName(this.rest, name, type);
     }
-    async listFlows(type) {
-        const flows = await this.allPages(PagedFlows, '/api/v2/flows', type ? { type } : {});
-        return type ? flows.filter((f) => f.type === undefined || f.type.toLowerCase() === type) : flows;
+    listFlows(type) {
+        return listFlows(this.rest, type);
     }
-    async getFlow(flowId) {
-        return this.getJson(Flow, `/api/v2/flows/${seg(flowId)}`);
+    getFlow(flowId) {
+        return getFlow(this.rest, flowId);
     }
-    async listFlowVersions(flowId) {
-        return this.allPages(PagedVersions, `/api/v2/flows/${seg(flowId)}/versions`, {});
+    listFlowVersions(flowId) {
+        return listFlowVersions(this.rest, flowId);
     }
-    async getFlowVersion(flowId, versionId) {
-        return this.getJson(FlowVersion, `/api/v2/flows/${seg(flowId)}/versions/${seg(versionId)}`);
+    getFlowVersion(flowId, versionId) {
+        return getFlowVersion(this.rest, flowId, versionId);
     }
-    async getFlowVersionConfiguration(flowId, versionId) {
-        const res = await this.call({
-            method: 'GET',
-            url: this.url(`/api/v2/flows/${seg(flowId)}/versions/${seg(versionId)}/configuration`)
-        });
-        return res.json;
+    getFlowVersionConfiguration(flowId, versionId) {
+        return getFlowVersionConfiguration(this.rest, flowId, versionId);
     }
-    async publishFlow(flowId, version) {
-        const q = { flow: flowId };
-        if (version !== undefined)
-            q.version = version;
-        return this.sendJson(Operation, 'POST', '/api/v2/flows/actions/publish', undefined, q);
+    publishFlow(flowId, version) {
+        return publishFlow(this.rest, flowId, version);
     }
-    async unlockFlow(flowId) {
-        return this.sendJson(Flow, 'POST', '/api/v2/flows/actions/unlock', undefined, { flow: flowId });
+    unlockFlow(flowId) {
+        return unlockFlow(this.rest, flowId);
     }
-    async deleteFlow(flowId) {
-        await this.call({ method: 'DELETE', url: this.url(`/api/v2/flows/${seg(flowId)}`), responseType: 'none' });
+    deleteFlow(flowId) {
+        return deleteFlow(this.rest, flowId);
     }
-    // ---- Architect jobs ----
-    async registerArchitectJob() {
-        return this.sendJson(RegisterArchitectJobResponse, 'POST', '/api/v2/flows/jobs');
+    // ---- Architect, export and validate jobs (jobs.ts) ----
+    registerArchitectJob() {
+        return registerArchitectJob(this.rest);
     }
-    async uploadArchitectJobFile(job, yaml) {
-        const body = Buffer.from(yaml, 'utf8');
-        if (body.length > MAX_UPLOAD_BYTES) {
-            throw new GenesysError({
-                kind: 'config',
-                method: 'PUT',
-                message: `flow YAML is ${body.length} bytes; Genesys Cloud accepts at most ${MAX_UPLOAD_BYTES} bytes per upload — split the flow or move content into common modules`
-            });
-        }
-        assertSafeUrl(job.presignedUrl, 'the presigned upload URL');
-        // Exactly the headers Genesys returned (they are part of the signature), and never our Authorization header.
-        const res = await this.presigned({
-            method: 'PUT',
-            url: job.presignedUrl,
-            headers: { ...job.headers },
-            body,
-            responseType: 'none',
-            endpoint: 'PUT {presignedUrl}'
-        }, 'upload of the flow YAML to');
-        if (res.status !== 200) {
-            throw new GenesysError({
-                kind: 'http',
-                method: 'PUT',
-                path: http_safeUrl(job.presignedUrl),
-                status: res.status,
-                message: `upload of the flow YAML to ${http_safeUrl(job.presignedUrl)} answered ${res.status}, expected 200; the Architect job will not see the file`
-            });
-        }
+    uploadArchitectJobFile(job, yaml) {
+        return uploadArchitectJobFile(this.rest, job, yaml);
     }
-    async getArchitectJob(jobId) {
-        return this.getJson(ArchitectJobStateResponse, `/api/v2/flows/jobs/${seg(jobId)}`, { expand: 'messages' });
+    getArchitectJob(jobId) {
+        return getArchitectJob(this.rest, jobId);
     }
-    // ---- export jobs ----
-    async registerExportJob(flows) {
-        const body = { flows: flows.map((f) => ({ flow: { id: f.flowId, version: f.version }, exportType: 'Yaml' })) };
-        return this.sendJson(RegisterJobResponse, 'POST', '/api/v2/flows/export/jobs', body);
+    registerExportJob(flows) {
+        return registerExportJob(this.rest, flows);
     }
-    async getExportJob(jobId) {
-        return this.getJson(ExportJobStateResponse, `/api/v2/flows/export/jobs/${seg(jobId)}`, { expand: 'messages' });
+    getExportJob(jobId) {
+        return getExportJob(this.rest, jobId);
     }
-    async downloadExport(downloadUrl) {
-        const u = assertSafeUrl(downloadUrl, 'the export download URL');
-        const res = await this.presigned({
-            method: 'GET',
-            url: downloadUrl,
-            headers: { accept: '*/*' },
-            responseType: 'bytes',
-            endpoint: 'GET {downloadUrl}'
-        }, 'export download from');
-        const bytes = res.bytes ?? Buffer.alloc(0);
-        if (isZip(bytes)) {
-            try {
-                return readZip(bytes).map((e) => ({ fileName: e.name, content: e.data.toString('utf8') }));
-            }
-            catch (e) {
-                if (e instanceof ZipError) {
-                    throw new GenesysError({
-                        kind: 'shape',
-                        method: 'GET',
-                        path: http_safeUrl(downloadUrl),
-                        message: `export download ${http_safeUrl(downloadUrl)}: ${e.message}`
-                    });
-                }
-                throw e;
-            }
-        }
-        const text = bytes.toString('utf8');
-        if (/^\s*<(!doctype|html)/i.test(text) || /html/i.test(res.headers['content-type'] ?? '')) {
-            throw new GenesysError({
-                kind: 'shape',
-                method: 'GET',
-                path: http_safeUrl(downloadUrl),
-                message: `export download ${http_safeUrl(downloadUrl)} returned an HTML page instead of YAML or a zip (an expired link or a proxy page)`
-            });
-        }
-        return [{ fileName: fileNameFor(res.headers['content-disposition'], u), content: text }];
+    downloadExport(downloadUrl) {
+        return downloadExport(this.rest, downloadUrl);
     }
-    // ---- validate jobs ----
-    async registerValidateJob(flows) {
-        const body = {
-            flows: flows.map((f) => ({
-                flow: f.version === undefined ? { id: f.flowId } : { id: f.flowId, version: f.version }
-            }))
-        };
-        return this.sendJson(RegisterJobResponse, 'POST', '/api/v2/flows/validate/jobs', body);
+    registerValidateJob(flows) {
+        return registerValidateJob(this.rest, flows);
     }
-    async getValidateJob(jobId) {
-        return this.getJson(ValidateJobStateResponse, `/api/v2/flows/validate/jobs/${seg(jobId)}`, { expand: 'messages' });
+    getValidateJob(jobId) {
+        return getValidateJob(this.rest, jobId);
     }
-    // ---- executions and analytics ----
-    async launchExecution(req) {
-        const body = { flowId: req.flowId };
-        if (req.flowVersion !== undefined)
-            body.flowVersion = req.flowVersion;
-        if (req.inputData !== undefined)
-            body.inputData = req.inputData;
-        if (req.name !== undefined)
-            body.name = req.name;
-        return this.sendJson(FlowExecutionLaunchResponse, 'POST', '/api/v2/flows/executions', body);
+    // ---- executions and analytics (executions.ts) ----
+    launchExecution(req) {
+        return launchExecution(this.rest, req);
     }
-    async getExecution(executionId) {
-        return this.getJson(FlowRuntimeExecution, `/api/v2/flows/executions/${seg(executionId)}`);
+    getExecution(executionId) {
+        return getExecution(this.rest, executionId);
     }
-    async queryFlowAggregates(query) {
-        // A query changes nothing, so it may be re-sent after a gateway error like a GET.
-        return this.sendJson(FlowAggregateQueryResponse, 'POST', '/api/v2/analytics/flows/aggregates/query', query, {}, true);
+    queryFlowAggregates(query) {
+        return queryFlowAggregates(this.rest, query);
     }
-    // ---- plumbing ----
-    url(path, query = {}) {
-        // encodeURIComponent (spaces as %20, like the official SDK), not URLSearchParams' form encoding (spaces as +).
-        const qs = Object.entries(query)
-            .map(([k, v]) => `${encodeURIComponent(k)}=${encodeURIComponent(v)}`)
-            .join('&');
-        return `${this.apiUrl}${path}${qs ? `?${qs}` : ''}`;
-    }
-    /** An authenticated API call: Bearer token; on a 401, one token renewal and one re-send, never a loop. */
-    async call(req) {
-        const withToken = (token) => ({
-            ...req,
-            headers: { accept: 'application/json', ...req.headers, authorization: `Bearer ${token}` }
-        });
-        const token = await this.auth.getToken();
-        try {
-            return await this.http.request(withToken(token));
-        }
-        catch (e) {
-            if (!isGenesysError(e) || e.status !== 401 || e.kind !== 'http')
-                throw this.hint(e);
-            this.auth.invalidate(token);
-            this.logger?.info(`${req.method} ${http_safeUrl(req.url)}: 401 Unauthorized; renewing the access token and retrying once`);
-            const renewed = await this.auth.getToken();
-            this.http.noteRetry();
-            try {
-                return await this.http.request(withToken(renewed));
-            }
-            catch (e2) {
-                if (isGenesysError(e2) && e2.status === 401 && e2.kind === 'http') {
-                    throw new GenesysError({
-                        kind: 'auth',
-                        method: e2.method,
-                        path: e2.path,
-                        status: 401,
-                        code: e2.code,
-                        correlationId: e2.correlationId,
-                        contextId: e2.contextId,
-                        message: `${e2.message} — a freshly issued token was rejected too; check that api-url and login-url belong to the same region and org`
-                    });
-                }
-                throw this.hint(e2);
-            }
-        }
-    }
-    /**
-     * A call to a presigned storage URL: no Authorization header, and on failure a message without the response body
-     * (storage error documents echo the signed request).
-     */
-    async presigned(req, what) {
-        try {
-            return await this.http.request(req);
-        }
-        catch (e) {
-            if (!isGenesysError(e) || e.kind !== 'http')
-                throw e;
-            const hint = e.status === 403
-                ? ' (the presigned URL may have expired, or the headers differ from the ones Genesys returned)'
-                : '';
-            throw new GenesysError({
-                kind: 'http',
-                method: req.method,
-                path: http_safeUrl(req.url),
-                status: e.status,
-                correlationId: e.correlationId,
-                message: `${what} ${http_safeUrl(req.url)} failed with HTTP ${e.status}${hint}`
-            });
-        }
-    }
-    /** Adds the usual fix to a 403: permissions come from the OAuth client's roles. */
-    hint(e) {
-        if (isGenesysError(e) && e.kind === 'http' && e.status === 403) {
-            return e.with({
-                message: `${e.message} — the OAuth client's roles lack a permission for this call (e.g. architect:flow:view, architect:flow:publish, architect:job:create, architect:jobExport:create, architect:flow:launch, analytics:flowAggregate:view)`
-            });
-        }
-        return e;
-    }
-    parse(schema, data, method, url, correlationId) {
-        const r = schema.safeParse(data, { reportInput: true });
-        if (r.success)
-            return r.data;
-        const first = r.error.issues[0];
-        const endpoint = endpointKey(method, url);
-        throw new GenesysError({
-            kind: 'shape',
-            method,
-            path: redact_redactor.redact(new URL(url).pathname),
-            correlationId,
-            message: redact_redactor.redact(`${endpoint}: unexpected response: ${first ? describeIssue(first) : 'does not match the expected shape'}${r.error.issues.length > 1 ? ` (and ${r.error.issues.length - 1} more issue(s))` : ''}`)
-        });
-    }
-    async getJson(schema, path, query = {}) {
-        const url = this.url(path, query);
-        const res = await this.call({ method: 'GET', url });
-        return this.parse(schema, res.json, 'GET', url, res.correlationId);
-    }
-    async sendJson(schema, method, path, body, query = {}, idempotent) {
-        const url = this.url(path, query);
-        const res = await this.call({
-            method,
-            url,
-            headers: body === undefined ? {} : { 'content-type': 'application/json' },
-            body: body === undefined ? undefined : JSON.stringify(body),
-            idempotent
-        });
-        return this.parse(schema, res.json, method, url, res.correlationId);
-    }
-    async allPages(schema, path, query) {
-        const out = [];
-        for (let page = 1; page <= MAX_PAGES; page++) {
-            const p = await this.getJson(schema, path, { ...query, pageSize: String(PAGE_SIZE), pageNumber: String(page) });
-            out.push(...p.entities);
-            const done = p.pageCount !== undefined ? page >= p.pageCount : p.entities.length < PAGE_SIZE;
-            if (done || p.entities.length === 0)
-                return out;
-        }
-        throw new GenesysError({
-            kind: 'shape',
-            method: 'GET',
-            path,
-            message: `GET ${path}: more than ${MAX_PAGES} pages of ${PAGE_SIZE}; the server is probably ignoring pageNumber`
-        });
-    }
-}
-function seg(id) {
-    return encodeURIComponent(id);
-}
-function fileNameFor(disposition, u) {
-    const m = disposition ? /filename\*?=(?:UTF-8'')?"?([^";]+)"?/i.exec(disposition) : null;
-    const raw = m?.[1] ? decodeURIComponent(m[1]) : decodeURIComponent(u.pathname.split('/').pop() ?? '');
-    const base = raw.split(/[\\/]/).pop() ?? '';
-    return base && base !== '..' && base !== '.' ? base : 'export.yaml';
 }
 /** Resolves region/overrides and builds a client in one step (what main does). */
 function createGenesysClient(options) {
@@ -88327,6 +88486,42 @@ async function commitArtifacts(opts) {
         });
         throw e;
     }
+}
+
+;// CONCATENATED MODULE: ./src/git/errors.ts
+// The committer's errors. Every message is scrubbed of registered secrets and of credentials embedded in URLs, so
+// a git error can be logged or reported as it is.
+
+class GitError extends Error {
+    kind;
+    /** Push attempts made before the failure (0 when it failed before pushing). */
+    attempts;
+    /** The local release commit, kept so that nothing is lost, when one was made. */
+    sha;
+    constructor(kind, message, details = {}) {
+        super(scrub(message));
+        this.name = 'GitError';
+        this.kind = kind;
+        this.attempts = details.attempts ?? 0;
+        this.sha = details.sha;
+    }
+}
+/** Thrown when git exits non-zero; `output` is stderr + stdout, already redacted. */
+class GitCommandError extends Error {
+    output;
+    constructor(args, output) {
+        super(`git ${args[0] ?? ''} failed: ${output}`);
+        this.output = output;
+    }
+}
+function errors_errorText(e) {
+    if (e instanceof GitCommandError)
+        return e.output || e.message;
+    return scrub(e instanceof Error ? e.message : String(e));
+}
+/** Redacts registered secrets and credentials embedded in URLs (`https://user:pass@host`). */
+function scrub(text) {
+    return redact_redactor.redact(text).replace(/\b([a-z][a-z0-9+.-]*:\/\/)[^/\s@]+@/gi, '$1***@');
 }
 
 ;// CONCATENATED MODULE: ./node_modules/@simple-git/args-pathspec/dist/index.mjs
@@ -91743,252 +91938,109 @@ const wo = (t, e) => {
 
 //# sourceMappingURL=index.mjs.map
 
-;// CONCATENATED MODULE: ./src/git/committer.ts
-// Commits the exported flows and the release record, and pushes them to the branch the release ran from.
-//
-// Safety properties this file is responsible for (each one is tested in test/git/committer.test.ts):
-// - every branch, remote and path is validated before git runs, and pathspecs follow `--` with literal matching,
-//   so a hostile flow name can never become a git option or escape the working tree;
-// - the token travels only in the environment of the fetch/push command (GIT_CONFIG_* entries for
-//   http.extraheader): never in the remote URL, .git/config, the process command line, a log line or an error;
-// - a push is never forced: a non-fast-forward rejection is answered with fetch + rebase + retry (bounded), any
-//   other rejection fails at once, and a failed push leaves the local commit in place.
-
+;// CONCATENATED MODULE: ./src/git/run.ts
+// Running one git command safely: nothing that controls git is inherited from the runner's environment, prompts are
+// off, pathspecs are literal, the bot identity is passed per command, and the token travels only in the environment
+// of the one fetch/push that needs it (GIT_CONFIG_* entries for http.extraheader, scoped to the remote's https URLs):
+// never in the remote URL, .git/config, the process command line, a log line or an error.
 
 
 
 const BOT_NAME = 'github-actions[bot]';
 const BOT_EMAIL = '41898282+github-actions[bot]@users.noreply.github.com';
-class GitError extends Error {
-    kind;
-    /** Push attempts made before the failure (0 when it failed before pushing). */
-    attempts;
-    /** The local release commit, kept so that nothing is lost, when one was made. */
-    sha;
-    constructor(kind, message, details = {}) {
-        super(scrub(message));
-        this.name = 'GitError';
-        this.kind = kind;
-        this.attempts = details.attempts ?? 0;
-        this.sha = details.sha;
-    }
-}
-const NO_LOGGER = {
-    debug: () => { },
-    info: () => { },
-    warning: () => { },
-    error: () => { },
-    startGroup: () => { },
-    endGroup: () => { },
-    setSecret: () => { }
-};
 // Environment variables simple-git's environment guard treats as git-controlling: never inherited, because an
 // inherited GIT_TRACE_CURL, GIT_SSH_COMMAND or GIT_CONFIG_* could leak the token or run arbitrary commands.
 const GUARDED_ENV = new Set(['editor', 'pager', 'prefix', 'visual', 'ssh_askpass']);
 // Harmless git variables worth keeping from the runner: custom CA bundles behind corporate proxies.
 const INHERITED_GIT_ENV = ['GIT_SSL_CAINFO', 'GIT_SSL_CAPATH', 'GIT_PROXY_SSL_CAINFO'];
-/** Thrown by `run` when git exits non-zero; `output` is stderr + stdout, already redacted. */
-class GitCommandError extends Error {
-    output;
-    constructor(args, output) {
-        super(`git ${args[0] ?? ''} failed: ${output}`);
-        this.output = output;
-    }
+/**
+ * The http.extraheader value for a token, or undefined without one. The token and its Basic form are registered with
+ * the redactor and the logger's secret masking before anything can print them.
+ */
+function authHeaderFor(token, logger) {
+    if (!token)
+        return undefined;
+    const basic = Buffer.from(`x-access-token:${token}`).toString('base64');
+    redact_redactor.add(token);
+    redact_redactor.addBasic('x-access-token', token);
+    logger.setSecret(token);
+    logger.setSecret(basic);
+    return `AUTHORIZATION: basic ${basic}`;
 }
-class GitCommitter {
+/** The auth header is sent only to https remotes: never in clear text, and local paths need none. */
+function authFor(urls, header, logger) {
+    if (!header)
+        return undefined;
+    if (urls.some((u) => /^http:\/\//i.test(u))) {
+        logger.warning('The remote uses plain http; the token is not sent over an unencrypted connection.');
+    }
+    const https = urls.filter((u) => /^https:\/\//i.test(u));
+    return https.length > 0 ? { header, urls: https } : undefined;
+}
+/** Splits `-z` output. */
+function splitZ(out) {
+    return out.split('\0').filter((s) => s.trim() !== '');
+}
+/** The runner's environment without anything that controls git. */
+function inheritedEnv() {
+    const env = {};
+    for (const [k, v] of Object.entries(process.env)) {
+        if (v === undefined)
+            continue;
+        const lower = k.toLowerCase();
+        if (lower.startsWith('git') || GUARDED_ENV.has(lower))
+            continue;
+        env[k] = v;
+    }
+    return env;
+}
+/** The git variables this file sets for one command, the scoped auth header included. */
+function ownEnv(auth) {
+    const own = {
+        // Never wait for a username/password prompt: a CI job would hang until it is killed.
+        GIT_TERMINAL_PROMPT: '0',
+        // Treat pathspecs literally: a file named `*.yaml` or `:(glob)x` matches only itself.
+        GIT_LITERAL_PATHSPECS: '1'
+    };
+    for (const k of INHERITED_GIT_ENV) {
+        const v = process.env[k];
+        if (v)
+            own[k] = v;
+    }
+    if (auth) {
+        // Scoped to the exact remote URL: git applies only the most specific http.<url>.* match, so a header that
+        // actions/checkout persisted for https://github.com/ is overridden, and the empty value first clears it
+        // so that it is not sent next to ours (GitHub rejects a request with two Authorization headers).
+        let n = 0;
+        for (const url of auth.urls) {
+            for (const value of ['', auth.header]) {
+                own[`GIT_CONFIG_KEY_${n}`] = `http.${url}.extraheader`;
+                own[`GIT_CONFIG_VALUE_${n}`] = value;
+                n++;
+            }
+        }
+        own.GIT_CONFIG_COUNT = String(n);
+    }
+    return own;
+}
+/** Runs git commands in one working tree. */
+class GitRunner {
+    cwd;
     logger;
-    maxPushAttempts;
-    remote;
     idleTimeoutMs;
-    constructor(options = {}) {
-        this.logger = options.logger ?? NO_LOGGER;
-        this.maxPushAttempts = options.maxPushAttempts ?? 3;
-        this.remote = options.remote ?? 'origin';
-        this.idleTimeoutMs = options.idleTimeoutMs ?? 120_000;
-        if (!Number.isInteger(this.maxPushAttempts) || this.maxPushAttempts < 1 || this.maxPushAttempts > 10) {
-            throw new GitError('invalid-input', `maxPushAttempts must be an integer from 1 to 10, got ${options.maxPushAttempts}`);
-        }
-    }
-    async commitAndPush(req) {
-        // 1. Validate everything before git runs or a file is written.
-        const cwd = await checkCwd(req.cwd);
-        const branch = validateBranch(req.branch);
-        const remote = validateRemote(this.remote);
-        const cleanDir = validateRelativePath(cwd, req.cleanDir, 'cleanDir');
-        const files = req.files.map((f) => ({ path: validateRelativePath(cwd, f.path, 'file path'), content: f.content }));
-        const seen = new Set();
-        for (const f of files) {
-            if (seen.has(f.path)) {
-                throw new GitError('invalid-input', `Two artifacts map to the same file ${f.path}. Rename one of the flows so that their safe names differ.`);
-            }
-            seen.add(f.path);
-            if (typeof f.content !== 'string')
-                throw new GitError('invalid-input', `Content of ${f.path} is not a string`);
-        }
-        if (!req.message || req.message.trim() === '') {
-            throw new GitError('invalid-input', 'The commit message is empty; set artifacts.message in the manifest.');
-        }
-        for (const p of [cleanDir, ...files.map((f) => f.path)])
-            await refuseSymlinks(cwd, p);
-        let authHeader;
-        if (req.token) {
-            const basic = Buffer.from(`x-access-token:${req.token}`).toString('base64');
-            redact_redactor.add(req.token);
-            redact_redactor.addBasic('x-access-token', req.token);
-            this.logger.setSecret(req.token);
-            this.logger.setSecret(basic);
-            authHeader = `AUTHORIZATION: basic ${basic}`;
-        }
-        // 2. Write the files and remove what the release no longer owns.
-        for (const f of files) {
-            await (0,promises_.mkdir)((0,external_node_path_.join)(cwd, (0,external_node_path_.dirname)(f.path)), { recursive: true });
-            await (0,promises_.writeFile)((0,external_node_path_.join)(cwd, f.path), f.content, 'utf8');
-        }
-        const removed = await removeStale(cwd, cleanDir, new Set(files.map((f) => f.path)));
-        if (removed.length > 0)
-            this.logger.debug(`Removed ${removed.length} stale file(s) under ${cleanDir}`);
-        // 3. Stage and commit only what belongs to the release.
-        const pathspecs = [cleanDir, ...files.map((f) => f.path).filter((p) => !isInside(cleanDir, p))];
-        let changed;
-        let sha;
-        try {
-            await this.run(cwd, ['add', '--all', '--', ...pathspecs]);
-            changed = splitZ(await this.run(cwd, ['diff', '--cached', '--name-only', '--no-renames', '-z', '--', ...pathspecs]));
-            if (changed.length === 0) {
-                this.logger.info(`No changes under ${cleanDir}: nothing to commit.`);
-                return { sha: undefined, pushed: false, attempts: 0, files: [] };
-            }
-            await this.run(cwd, ['commit', '--no-verify', '--no-gpg-sign', '--cleanup=whitespace', '-m', req.message, '--', ...changed], { identity: true });
-            sha = (await this.run(cwd, ['rev-parse', 'HEAD'])).trim();
-        }
-        catch (e) {
-            if (e instanceof GitError)
-                throw e;
-            throw new GitError('git-failed', `Committing the release artifacts in ${cwd} failed: ${committer_errorText(e)}\n` +
-                'Check that the workspace is a git checkout (actions/checkout) of a branch. The files were written but ' +
-                'not committed; they are also in the audit artifact.');
-        }
-        this.logger.info(`Committed ${changed.length} file(s) as ${BOT_NAME}: ${sha}`);
-        // 4. Push; on non-fast-forward fetch, rebase and retry. Never force.
-        const urls = [];
-        for (const extra of [[], ['--push']]) {
-            const url = (await this.run(cwd, ['remote', 'get-url', ...extra, remote]).catch((e) => {
-                throw new GitError('git-failed', `The repository has no usable remote "${remote}" (${committer_errorText(e)}). ` +
-                    `The release commit ${sha} is kept locally.`, { sha });
-            })).trim();
-            if (!urls.includes(url))
-                urls.push(url);
-        }
-        const header = this.authFor(urls, authHeader);
-        const target = `${remote}/${branch}`;
-        let attempt = 0;
-        for (;;) {
-            attempt++;
-            this.logger.info(`Pushing ${sha.slice(0, 12)} to ${target} (attempt ${attempt} of ${this.maxPushAttempts})`);
-            try {
-                await this.run(cwd, ['push', '--porcelain', '--no-verify', '--recurse-submodules=no', remote, `HEAD:refs/heads/${branch}`], { auth: header });
-                this.logger.info(`Pushed release commit ${sha} to ${target}`);
-                return { sha, pushed: true, attempts: attempt, files: changed };
-            }
-            catch (e) {
-                const output = committer_errorText(e);
-                if (!isNonFastForward(output)) {
-                    const refused = isRefusal(output);
-                    throw new GitError(refused ? 'rejected' : 'git-failed', `${refused ? 'The remote rejected' : 'Could not push'} the release commit ${sha} to ${target}: ` +
-                        `${output}\nThe commit is kept locally and was not force-pushed. ` +
-                        (refused
-                            ? `If the branch is protected, let ${BOT_NAME} push to it (or set commit-artifacts: false), and ` +
-                                'check that the workflow has permissions: contents: write.'
-                            : 'Check the remote URL, the network and the token.') +
-                        ' The exported flows are also in the audit artifact.', { attempts: attempt, sha });
-                }
-                if (attempt >= this.maxPushAttempts) {
-                    throw new GitError('retries-exhausted', `Pushing the release commit ${sha} to ${target} was rejected as non-fast-forward ${attempt} times: ` +
-                        'the branch keeps moving. The commit is kept locally and was not force-pushed; re-run the release ' +
-                        'when the branch is quiet (a concurrency group on the workflow prevents this).', { attempts: attempt, sha });
-                }
-                this.logger.warning(`${target} moved since checkout; rebasing the release commit onto it and retrying.`);
-                sha = await this.rebaseOnto(cwd, remote, branch, header, sha, attempt);
-            }
-        }
-    }
-    /** The auth header is sent only to https remotes: never in clear text, and local paths need none. */
-    authFor(urls, header) {
-        if (!header)
-            return undefined;
-        if (urls.some((u) => /^http:\/\//i.test(u))) {
-            this.logger.warning('The remote uses plain http; the token is not sent over an unencrypted connection.');
-        }
-        const https = urls.filter((u) => /^https:\/\//i.test(u));
-        return https.length > 0 ? { header, urls: https } : undefined;
-    }
-    async rebaseOnto(cwd, remote, branch, header, sha, attempts) {
-        const tracking = `refs/remotes/${remote}/${branch}`;
-        try {
-            await this.run(cwd, ['fetch', '--no-tags', '--no-recurse-submodules', remote, `+refs/heads/${branch}:${tracking}`], { auth: header });
-        }
-        catch (e) {
-            throw new GitError('git-failed', `Fetching ${remote}/${branch} after a rejected push failed: ${committer_errorText(e)}\n` +
-                `The release commit ${sha} is kept locally and was not pushed.`, { attempts, sha });
-        }
-        try {
-            await this.run(cwd, ['rebase', '--no-verify', '--autostash', tracking], { identity: true });
-        }
-        catch (e) {
-            const conflicted = splitZ(await this.run(cwd, ['diff', '--name-only', '--diff-filter=U', '-z']).catch(() => ''));
-            await this.run(cwd, ['rebase', '--abort']).catch(() => undefined);
-            const what = conflicted.length > 0 ? `conflicts in ${conflicted.join(', ')}` : committer_errorText(e);
-            throw new GitError('conflict', `${remote}/${branch} moved and the release commit ${sha} could not be rebased onto it (${what}). ` +
-                'The rebase was aborted and nothing was force-pushed; the commit is kept locally. Someone changed the ' +
-                'released files at the same time: re-run the release on the new head, or merge the change by hand.', { attempts, sha });
-        }
-        const rebased = (await this.run(cwd, ['rev-parse', 'HEAD']).catch((e) => {
-            throw new GitError('git-failed', `Reading HEAD after the rebase failed: ${committer_errorText(e)}`, { attempts, sha });
-        })).trim();
-        this.logger.info(`Rebased the release commit onto ${remote}/${branch}: ${rebased}`);
-        return rebased;
+    constructor(cwd, logger, idleTimeoutMs) {
+        this.cwd = cwd;
+        this.logger = logger;
+        this.idleTimeoutMs = idleTimeoutMs;
     }
     /** Runs one git command; rejects with a GitCommandError carrying git's redacted output. */
-    async run(cwd, args, options = {}) {
-        const env = {};
-        for (const [k, v] of Object.entries(process.env)) {
-            if (v === undefined)
-                continue;
-            const lower = k.toLowerCase();
-            if (lower.startsWith('git') || GUARDED_ENV.has(lower))
-                continue;
-            env[k] = v;
-        }
-        const own = {
-            // Never wait for a username/password prompt: a CI job would hang until it is killed.
-            GIT_TERMINAL_PROMPT: '0',
-            // Treat pathspecs literally: a file named `*.yaml` or `:(glob)x` matches only itself.
-            GIT_LITERAL_PATHSPECS: '1'
-        };
-        for (const k of INHERITED_GIT_ENV) {
-            const v = process.env[k];
-            if (v)
-                own[k] = v;
-        }
-        let allowConfigEnv = false;
-        if (options.auth) {
-            // Scoped to the exact remote URL: git applies only the most specific http.<url>.* match, so a header that
-            // actions/checkout persisted for https://github.com/ is overridden, and the empty value first clears it
-            // so that it is not sent next to ours (GitHub rejects a request with two Authorization headers).
-            let n = 0;
-            for (const url of options.auth.urls) {
-                for (const value of ['', options.auth.header]) {
-                    own[`GIT_CONFIG_KEY_${n}`] = `http.${url}.extraheader`;
-                    own[`GIT_CONFIG_VALUE_${n}`] = value;
-                    n++;
-                }
-            }
-            own.GIT_CONFIG_COUNT = String(n);
-            allowConfigEnv = true;
-        }
+    async run(args, options = {}) {
+        const env = inheritedEnv();
+        const own = ownEnv(options.auth);
+        const allowConfigEnv = Boolean(options.auth);
         const config = options.identity ? [`user.name=${BOT_NAME}`, `user.email=${BOT_EMAIL}`, 'commit.gpgsign=false'] : [];
         const git = wo({
-            baseDir: cwd,
+            baseDir: this.cwd,
             config,
             // Only the keys set above are allowed; the config-env permission is for http.extraheader, set by this file.
             allowEnvironment: Object.keys(own),
@@ -92011,15 +92063,10 @@ class GitCommitter {
         }
     }
 }
-function committer_errorText(e) {
-    if (e instanceof GitCommandError)
-        return e.output || e.message;
-    return scrub(e instanceof Error ? e.message : String(e));
-}
-/** Redacts registered secrets and credentials embedded in URLs (`https://user:pass@host`). */
-function scrub(text) {
-    return redact_redactor.redact(text).replace(/\b([a-z][a-z0-9+.-]*:\/\/)[^/\s@]+@/gi, '$1***@');
-}
+
+;// CONCATENATED MODULE: ./src/git/push.ts
+
+
 /** `git push` (LC_ALL=C) reports a moved branch as `[rejected] ... (fetch first)` or `(non-fast-forward)`. */
 function isNonFastForward(output) {
     if (/\[remote rejected\]/.test(output))
@@ -92030,14 +92077,125 @@ function isNonFastForward(output) {
 function isRefusal(output) {
     return /\[(remote )?rejected\]|declined|denied|forbidden|returned error: 40[13]|protected branch/i.test(output);
 }
-function splitZ(out) {
-    return out.split('\0').filter((s) => s.trim() !== '');
+/** Pushes `sha` (committed with `files` changed); on non-fast-forward fetches, rebases and retries. */
+async function pushWithRebase(o, commitSha, files) {
+    let sha = commitSha;
+    const header = authFor(await remoteUrls(o, sha), o.authHeader, o.logger);
+    const target = `${o.remote}/${o.branch}`;
+    for (let attempt = 1;; attempt++) {
+        o.logger.info(`Pushing ${sha.slice(0, 12)} to ${target} (attempt ${attempt} of ${o.maxAttempts})`);
+        const output = await push(o, header);
+        if (output === undefined) {
+            o.logger.info(`Pushed release commit ${sha} to ${target}`);
+            return { sha, pushed: true, attempts: attempt, files };
+        }
+        if (!isNonFastForward(output))
+            throw pushFailed(output, sha, target, attempt);
+        if (attempt >= o.maxAttempts) {
+            throw new GitError('retries-exhausted', `Pushing the release commit ${sha} to ${target} was rejected as non-fast-forward ${attempt} times: ` +
+                'the branch keeps moving. The commit is kept locally and was not force-pushed; re-run the release ' +
+                'when the branch is quiet (a concurrency group on the workflow prevents this).', { attempts: attempt, sha });
+        }
+        o.logger.warning(`${target} moved since checkout; rebasing the release commit onto it and retrying.`);
+        sha = await rebaseOnto(o, header, sha, attempt);
+    }
 }
-function isInside(dir, path) {
-    return path === dir || path.startsWith(`${dir}/`);
+/** The remote's fetch and push URLs (once each), which the auth header is scoped to. */
+async function remoteUrls(o, sha) {
+    const urls = [];
+    for (const extra of [[], ['--push']]) {
+        const url = (await o.git.run(['remote', 'get-url', ...extra, o.remote]).catch((e) => {
+            throw new GitError('git-failed', `The repository has no usable remote "${o.remote}" (${errors_errorText(e)}). ` +
+                `The release commit ${sha} is kept locally.`, { sha });
+        })).trim();
+        if (!urls.includes(url))
+            urls.push(url);
+    }
+    return urls;
 }
+/** One push of HEAD; undefined when it went through, else git's (redacted) output. */
+async function push(o, header) {
+    try {
+        await o.git.run(['push', '--porcelain', '--no-verify', '--recurse-submodules=no', o.remote, `HEAD:refs/heads/${o.branch}`], { auth: header });
+        return undefined;
+    }
+    catch (e) {
+        return errors_errorText(e);
+    }
+}
+/** The error for a push that failed for a reason other than non-fast-forward. */
+function pushFailed(output, sha, target, attempt) {
+    const refused = isRefusal(output);
+    return new GitError(refused ? 'rejected' : 'git-failed', `${refused ? 'The remote rejected' : 'Could not push'} the release commit ${sha} to ${target}: ` +
+        `${output}\nThe commit is kept locally and was not force-pushed. ` +
+        (refused
+            ? `If the branch is protected, let ${BOT_NAME} push to it (or set commit-artifacts: false), and ` +
+                'check that the workflow has permissions: contents: write.'
+            : 'Check the remote URL, the network and the token.') +
+        ' The exported flows are also in the audit artifact.', { attempts: attempt, sha });
+}
+async function rebaseOnto(o, header, sha, attempts) {
+    const { git, remote, branch } = o;
+    const tracking = `refs/remotes/${remote}/${branch}`;
+    try {
+        await git.run(['fetch', '--no-tags', '--no-recurse-submodules', remote, `+refs/heads/${branch}:${tracking}`], {
+            auth: header
+        });
+    }
+    catch (e) {
+        throw new GitError('git-failed', `Fetching ${remote}/${branch} after a rejected push failed: ${errors_errorText(e)}\n` +
+            `The release commit ${sha} is kept locally and was not pushed.`, { attempts, sha });
+    }
+    try {
+        await git.run(['rebase', '--no-verify', '--autostash', tracking], { identity: true });
+    }
+    catch (e) {
+        const conflicted = splitZ(await git.run(['diff', '--name-only', '--diff-filter=U', '-z']).catch(() => ''));
+        await git.run(['rebase', '--abort']).catch(() => undefined);
+        const what = conflicted.length > 0 ? `conflicts in ${conflicted.join(', ')}` : errors_errorText(e);
+        throw new GitError('conflict', `${remote}/${branch} moved and the release commit ${sha} could not be rebased onto it (${what}). ` +
+            'The rebase was aborted and nothing was force-pushed; the commit is kept locally. Someone changed the ' +
+            'released files at the same time: re-run the release on the new head, or merge the change by hand.', { attempts, sha });
+    }
+    const rebased = (await git.run(['rev-parse', 'HEAD']).catch((e) => {
+        throw new GitError('git-failed', `Reading HEAD after the rebase failed: ${errors_errorText(e)}`, { attempts, sha });
+    })).trim();
+    o.logger.info(`Rebased the release commit onto ${remote}/${branch}: ${rebased}`);
+    return rebased;
+}
+
+;// CONCATENATED MODULE: ./src/git/validate.ts
+// Validation of everything the committer hands to git or writes, before git runs or a file is written: a branch,
+// remote or path from a hostile flow name can never become a git option, escape the working tree, touch `.git` or
+// write through a symbolic link.
+
+
+
 // eslint-disable-next-line no-control-regex
 const CONTROL = /[\u0000-\u001f\u007f]/;
+/** Validates the whole request (and the configured remote); throws a GitError of kind 'invalid-input'. */
+async function validateRequest(req, remoteName) {
+    const cwd = await checkCwd(req.cwd);
+    const branch = validateBranch(req.branch);
+    const remote = validateRemote(remoteName);
+    const cleanDir = validateRelativePath(cwd, req.cleanDir, 'cleanDir');
+    const files = req.files.map((f) => ({ path: validateRelativePath(cwd, f.path, 'file path'), content: f.content }));
+    const seen = new Set();
+    for (const f of files) {
+        if (seen.has(f.path)) {
+            throw new GitError('invalid-input', `Two artifacts map to the same file ${f.path}. Rename one of the flows so that their safe names differ.`);
+        }
+        seen.add(f.path);
+        if (typeof f.content !== 'string')
+            throw new GitError('invalid-input', `Content of ${f.path} is not a string`);
+    }
+    if (!req.message || req.message.trim() === '') {
+        throw new GitError('invalid-input', 'The commit message is empty; set artifacts.message in the manifest.');
+    }
+    for (const p of [cleanDir, ...files.map((f) => f.path)])
+        await refuseSymlinks(cwd, p);
+    return { cwd, branch, remote, cleanDir, files };
+}
 /** A branch name safe to put in a refspec: git's ref-format rules plus no leading `-`. */
 function validateBranch(input) {
     const branch = typeof input === 'string' ? input.replace(/^refs\/heads\//, '') : '';
@@ -92128,6 +92286,19 @@ async function refuseSymlinks(cwd, path) {
         }
     }
 }
+
+;// CONCATENATED MODULE: ./src/git/worktree.ts
+// Writing the release into the working tree: the files it owns, and removal of what it no longer owns under its
+// directory. Paths arrive validated (validate.ts).
+
+
+/** Writes each file, creating its directories. */
+async function writeFiles(cwd, files) {
+    for (const f of files) {
+        await (0,promises_.mkdir)((0,external_node_path_.join)(cwd, (0,external_node_path_.dirname)(f.path)), { recursive: true });
+        await (0,promises_.writeFile)((0,external_node_path_.join)(cwd, f.path), f.content, 'utf8');
+    }
+}
 /** Deletes files under `dir` that are not in `keep`, then empty directories. Returns what was removed. */
 async function removeStale(cwd, dir, keep) {
     const removed = [];
@@ -92161,6 +92332,91 @@ async function removeStale(cwd, dir, keep) {
     };
     await walk(dir);
     return removed.map((p) => p.split(external_node_path_.sep).join('/'));
+}
+
+;// CONCATENATED MODULE: ./src/git/committer.ts
+// Commits the exported flows and the release record, and pushes them to the branch the release ran from.
+//
+// Safety properties this file and its helpers are responsible for (each one is tested in
+// test/git/committer.test.ts):
+// - every branch, remote and path is validated before git runs (validate.ts), and pathspecs follow `--` with
+//   literal matching, so a hostile flow name can never become a git option or escape the working tree;
+// - the token travels only in the environment of the fetch/push command (GIT_CONFIG_* entries for
+//   http.extraheader, run.ts): never in the remote URL, .git/config, the process command line, a log line or an error;
+// - a push is never forced: a non-fast-forward rejection is answered with fetch + rebase + retry (bounded), any
+//   other rejection fails at once, and a failed push leaves the local commit in place (push.ts).
+
+
+
+
+
+const NO_LOGGER = {
+    debug: () => { },
+    info: () => { },
+    warning: () => { },
+    error: () => { },
+    startGroup: () => { },
+    endGroup: () => { },
+    setSecret: () => { }
+};
+function isInside(dir, path) {
+    return path === dir || path.startsWith(`${dir}/`);
+}
+class GitCommitter {
+    logger;
+    maxPushAttempts;
+    remote;
+    idleTimeoutMs;
+    constructor(options = {}) {
+        this.logger = options.logger ?? NO_LOGGER;
+        this.maxPushAttempts = options.maxPushAttempts ?? 3;
+        this.remote = options.remote ?? 'origin';
+        this.idleTimeoutMs = options.idleTimeoutMs ?? 120_000;
+        if (!Number.isInteger(this.maxPushAttempts) || this.maxPushAttempts < 1 || this.maxPushAttempts > 10) {
+            throw new GitError('invalid-input', `maxPushAttempts must be an integer from 1 to 10, got ${options.maxPushAttempts}`);
+        }
+    }
+    async commitAndPush(req) {
+        // 1. Validate everything before git runs or a file is written.
+        const { cwd, branch, remote, cleanDir, files } = await validateRequest(req, this.remote);
+        const authHeader = authHeaderFor(req.token, this.logger);
+        // 2. Write the files and remove what the release no longer owns.
+        await writeFiles(cwd, files);
+        const removed = await removeStale(cwd, cleanDir, new Set(files.map((f) => f.path)));
+        if (removed.length > 0)
+            this.logger.debug(`Removed ${removed.length} stale file(s) under ${cleanDir}`);
+        // 3. Stage and commit only what belongs to the release.
+        const git = new GitRunner(cwd, this.logger, this.idleTimeoutMs);
+        const pathspecs = [cleanDir, ...files.map((f) => f.path).filter((p) => !isInside(cleanDir, p))];
+        const commit = await this.commit(git, pathspecs, cleanDir, req.message);
+        if (!commit)
+            return { sha: undefined, pushed: false, attempts: 0, files: [] };
+        this.logger.info(`Committed ${commit.changed.length} file(s) as ${BOT_NAME}: ${commit.sha}`);
+        // 4. Push; on non-fast-forward fetch, rebase and retry. Never force.
+        const push = { git, logger: this.logger, remote, branch, maxAttempts: this.maxPushAttempts, authHeader };
+        return pushWithRebase(push, commit.sha, commit.changed);
+    }
+    /** Stages `pathspecs` and commits what changed as the bot; undefined when nothing changed. */
+    async commit(git, pathspecs, cleanDir, message) {
+        try {
+            await git.run(['add', '--all', '--', ...pathspecs]);
+            const changed = splitZ(await git.run(['diff', '--cached', '--name-only', '--no-renames', '-z', '--', ...pathspecs]));
+            if (changed.length === 0) {
+                this.logger.info(`No changes under ${cleanDir}: nothing to commit.`);
+                return undefined;
+            }
+            await git.run(['commit', '--no-verify', '--no-gpg-sign', '--cleanup=whitespace', '-m', message, '--', ...changed], { identity: true });
+            const sha = (await git.run(['rev-parse', 'HEAD'])).trim();
+            return { sha, changed };
+        }
+        catch (e) {
+            if (e instanceof GitError)
+                throw e;
+            throw new GitError('git-failed', `Committing the release artifacts in ${git.cwd} failed: ${errors_errorText(e)}\n` +
+                'Check that the workspace is a git checkout (actions/checkout) of a branch. The files were written but ' +
+                'not committed; they are also in the audit artifact.');
+        }
+    }
 }
 
 ;// CONCATENATED MODULE: ./src/manifest/duration.ts
