@@ -3,6 +3,8 @@
 // on its own with `npm run verify-audit -- <file>`.
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { dirname } from 'node:path';
+import { describeMeasurement } from '../checks/describe.ts';
+import { PLAIN_TEXT } from '../checks/text.ts';
 import type { ApiStats } from '../genesys/api.ts';
 import { deriveRelease, type FlowStatus } from '../journal/derive.ts';
 import type {
@@ -46,6 +48,8 @@ export interface AuditStageTiming {
 }
 
 export interface AuditCheck extends CheckMeasurement {
+  /** The measurement in one line, as its check kind describes it (the summary shows the same line). */
+  description: string;
   stage: string | null;
   flow: string | null;
   at: string;
@@ -195,7 +199,7 @@ export function buildAuditDocument(events: readonly JournalEvent[], extra: Audit
       created: f.created,
       error: f.error
     })),
-    checks: d.checks.map((c) => ({ ...c })),
+    checks: d.checks.map((c) => ({ ...c, description: describeMeasurement(c, PLAIN_TEXT) })),
     rollbacks: d.rollbacks.map((r) => ({ ...r, flows: [...r.flows] })),
     api: d.api
       ? { ...d.api, callsByEndpoint: { ...d.api.callsByEndpoint }, available: true }

@@ -10,7 +10,9 @@ import {
   type DerivedRelease
 } from '../journal/derive.ts';
 import type { JournalEvent } from '../journal/events.ts';
-import type { Outcome, RollbackFlowResult } from '../domain/types.ts';
+import { describeMeasurement } from '../checks/describe.ts';
+import type { TextKit } from '../checks/types.ts';
+import type { CheckMeasurement, Outcome, RollbackFlowResult } from '../domain/types.ts';
 import { hashEvent } from '../journal/journal.ts';
 
 /** GitHub rejects step summaries over 1 MiB. */
@@ -85,47 +87,12 @@ function fmtNumber(v: unknown): string {
   return String(Number.isInteger(v) ? v : Number(v.toPrecision(4)));
 }
 
-function pairs(o: Record<string, unknown>): string {
-  return Object.entries(o)
-    .map(([k, v]) => `${escapeText(k)} ${fmtNumber(v)}`)
-    .join(', ');
-}
+/** Markdown-safe rendering for the check kinds' descriptions. */
+const MARKDOWN: TextKit = { text: escapeText, number: fmtNumber };
 
 /** "failure rate 0.12 > max 0.05 (140 samples)", "status FAILED ≠ expected COMPLETED", "HTTP 503 ≠ expected 200". */
-export function formatMeasurement(c: DerivedCheck | Omit<DerivedCheck, 'stage' | 'flow' | 'at' | 'seq'>): string {
-  const m = c.measured ?? {};
-  const x = c.expected ?? {};
-  const rate = m.failureRate ?? m.rate ?? m.value;
-  const samples = m.samples;
-  const max = x.max;
-  const minSamples = x.minSamples;
-  if (c.kind === 'analytics') {
-    if (typeof samples === 'number' && typeof minSamples === 'number' && samples < minSamples) {
-      return `insufficient data: ${samples} samples < min ${minSamples}${c.result === 'pass-with-warning' ? ' (passed with warning)' : ''}`;
-    }
-    if (typeof rate === 'number' && typeof max === 'number') {
-      const prev = m.previousFailureRate;
-      const text =
-        `failure rate ${fmtNumber(rate)} ${rate > max ? '>' : '≤'} max ${fmtNumber(max)}` +
-        (typeof samples === 'number'
-          ? ` (${samples} samples${typeof prev === 'number' ? `, previous ${fmtNumber(prev)}` : ''})`
-          : '');
-      // Failed although under the max: the comparison with the previous version failed; the message says how.
-      return c.result === 'fail' && rate <= max && c.message ? `${text}; ${escapeText(c.message, 200)}` : text;
-    }
-    // No rate (query failed, flow not live): the engine's message is the measurement.
-    if (c.message) return escapeText(c.message, 200);
-  }
-  if ((c.kind === 'execution' || c.kind === 'http') && m.status !== undefined && x.status !== undefined) {
-    const same = String(m.status) === String(x.status);
-    const label = c.kind === 'http' ? 'HTTP' : 'status';
-    const out = `${label} ${fmtNumber(m.status)} ${same ? '=' : '≠'} expected ${fmtNumber(x.status)}`;
-    return c.result === 'fail' && same && c.message ? `${out}; ${escapeText(c.message, 200)}` : out;
-  }
-  if (c.message) return escapeText(c.message, 200);
-  const measured = pairs(m);
-  const expected = pairs(x);
-  return expected ? `${measured} vs ${expected}` : measured || '—';
+export function formatMeasurement(c: CheckMeasurement): string {
+  return describeMeasurement(c, MARKDOWN);
 }
 
 const CHECK_ICON: Record<DerivedCheck['result'], string> = {
