@@ -11,7 +11,7 @@ const kinds = new Map<string, CheckKind>();
 /** Adds a kind; returns a function that removes it again. A kind name can be registered once. */
 export function registerCheckKind<S extends CheckSpec, Y>(kind: CheckKind<S, Y>): () => void {
   if (kinds.has(kind.kind)) throw new Error(`check kind '${kind.kind}' is already registered`);
-  kinds.set(kind.kind, kind as unknown as CheckKind);
+  kinds.set(kind.kind, kind);
   return () => unregisterCheckKind(kind.kind);
 }
 
