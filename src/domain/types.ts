@@ -66,7 +66,8 @@ export interface PublishedFlow {
 
 export interface CheckMeasurement {
   check: string;
-  kind: 'execution' | 'analytics' | 'http';
+  /** A registered check kind (src/checks/registry.ts). */
+  kind: string;
   /** Which bake round (1-based) produced it; 0 for a re-check after rollback. */
   round: number;
   result: 'pass' | 'fail' | 'inconclusive' | 'pass-with-warning';

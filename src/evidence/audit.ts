@@ -3,8 +3,10 @@
 // on its own with `npm run verify-audit -- <file>`.
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { dirname } from 'node:path';
+import { describeMeasurement } from '../checks/describe.ts';
+import { PLAIN_TEXT } from '../checks/text.ts';
 import type { ApiStats } from '../genesys/api.ts';
-import { deriveRelease, type FlowStatus } from '../journal/derive.ts';
+import { deriveRelease, type DerivedFlow, type DerivedRelease, type FlowStatus } from '../journal/derive.ts';
 import type {
   CheckMeasurement,
   Command,
@@ -46,6 +48,8 @@ export interface AuditStageTiming {
 }
 
 export interface AuditCheck extends CheckMeasurement {
+  /** The measurement in one line, as its check kind describes it (the summary shows the same line). */
+  description: string;
   stage: string | null;
   flow: string | null;
   at: string;
@@ -114,42 +118,6 @@ export interface AuditExtra {
 
 export function buildAuditDocument(events: readonly JournalEvent[], extra: AuditExtra = {}): AuditDocument {
   const d = deriveRelease(events);
-  const files = new Set(d.validationIssues.map((i) => i.file));
-  // An item is the unit validated (a flow file or the manifest); without a count the rate would be a guess.
-  const checked = d.validated !== null ? Math.max(d.validated, files.size) : null;
-  const contentHashes: AuditContentHash[] = [];
-  for (const f of d.flows) {
-    if (f.snapshot?.contentHash) {
-      contentHashes.push({
-        flow: f.name,
-        type: f.type,
-        version: f.snapshot.version,
-        algorithm: 'sha256',
-        hash: f.snapshot.contentHash,
-        of: 'snapshot'
-      });
-    }
-    if (f.contentHash && (f.toVersion || f.status === 'planned' || f.status === 'unchanged')) {
-      contentHashes.push({
-        flow: f.name,
-        type: f.type,
-        version: f.toVersion,
-        algorithm: 'sha256',
-        hash: f.contentHash,
-        of: 'published'
-      });
-    }
-    if (f.export) {
-      contentHashes.push({
-        flow: f.name,
-        type: f.type,
-        version: f.export.version,
-        algorithm: 'sha256',
-        hash: f.export.contentHash,
-        of: 'export'
-      });
-    }
-  }
   const started = d.started;
   return {
     schemaVersion: AUDIT_SCHEMA_VERSION,
@@ -161,53 +129,19 @@ export function buildAuditDocument(events: readonly JournalEvent[], extra: Audit
     command: d.command,
     manifest: started?.manifest ?? null,
     flowsFilter: started?.flowsFilter ?? null,
-    timings: {
-      startedAt: d.startedAt,
-      finishedAt: d.finishedAt,
-      durationMs: d.durationMs,
-      stages: d.stages.map((s) => ({
-        index: s.index,
-        name: s.name,
-        status: s.status,
-        startedAt: s.startedAt,
-        finishedAt: s.finishedAt,
-        durationMs:
-          s.startedAt && s.finishedAt ? Math.max(0, Date.parse(s.finishedAt) - Date.parse(s.startedAt)) : null,
-        bakeMs: s.bakeMs,
-        reason: s.reason
-      }))
-    },
+    timings: timingsOf(d),
     outcome: d.outcome,
     reason: d.reason,
     complete: !d.incomplete,
     notes: [...d.notes, ...(extra.notes ?? [])],
-    flows: d.flows.map((f) => ({
-      name: f.name,
-      type: f.type,
-      flowId: f.flowId,
-      stage: f.stage,
-      action: f.action,
-      source: f.source,
-      status: f.status,
-      before: { version: f.fromVersion, contentHash: f.snapshot?.contentHash ?? null },
-      after: { version: f.toVersion, contentHash: f.toVersion ? f.contentHash : null },
-      final: { version: f.finalVersion },
-      created: f.created,
-      error: f.error
-    })),
-    checks: d.checks.map((c) => ({ ...c })),
+    flows: d.flows.map(auditFlow),
+    checks: d.checks.map((c) => ({ ...c, description: describeMeasurement(c, PLAIN_TEXT) })),
     rollbacks: d.rollbacks.map((r) => ({ ...r, flows: [...r.flows] })),
     api: d.api
       ? { ...d.api, callsByEndpoint: { ...d.api.callsByEndpoint }, available: true }
       : { calls: 0, callsByEndpoint: {}, retries: 0, throttled: 0, available: false },
-    validation: {
-      issues: d.validationIssues.length,
-      filesWithIssues: files.size,
-      checked,
-      errorRate: checked ? Math.min(1, files.size / checked) : checked === 0 ? 0 : null,
-      details: d.validationIssues.map((i) => ({ ...i }))
-    },
-    contentHashes,
+    validation: validationOf(d),
+    contentHashes: contentHashesOf(d),
     commit: d.commit
       ? {
           sha: d.commit.sha ?? null,
@@ -224,6 +158,68 @@ export function buildAuditDocument(events: readonly JournalEvent[], extra: Audit
     },
     events: events.map((e) => ({ ...e }))
   };
+}
+
+function timingsOf(d: DerivedRelease): AuditDocument['timings'] {
+  return {
+    startedAt: d.startedAt,
+    finishedAt: d.finishedAt,
+    durationMs: d.durationMs,
+    stages: d.stages.map((s) => ({
+      index: s.index,
+      name: s.name,
+      status: s.status,
+      startedAt: s.startedAt,
+      finishedAt: s.finishedAt,
+      durationMs: s.startedAt && s.finishedAt ? Math.max(0, Date.parse(s.finishedAt) - Date.parse(s.startedAt)) : null,
+      bakeMs: s.bakeMs,
+      reason: s.reason
+    }))
+  };
+}
+
+function auditFlow(f: DerivedFlow): AuditFlow {
+  return {
+    name: f.name,
+    type: f.type,
+    flowId: f.flowId,
+    stage: f.stage,
+    action: f.action,
+    source: f.source,
+    status: f.status,
+    before: { version: f.fromVersion, contentHash: f.snapshot?.contentHash ?? null },
+    after: { version: f.toVersion, contentHash: f.toVersion ? f.contentHash : null },
+    final: { version: f.finalVersion },
+    created: f.created,
+    error: f.error
+  };
+}
+
+function validationOf(d: DerivedRelease): AuditDocument['validation'] {
+  const files = new Set(d.validationIssues.map((i) => i.file));
+  // An item is the unit validated (a flow file or the manifest); without a count the rate would be a guess.
+  const checked = d.validated !== null ? Math.max(d.validated, files.size) : null;
+  return {
+    issues: d.validationIssues.length,
+    filesWithIssues: files.size,
+    checked,
+    errorRate: checked ? Math.min(1, files.size / checked) : checked === 0 ? 0 : null,
+    details: d.validationIssues.map((i) => ({ ...i }))
+  };
+}
+
+/** Per flow: the snapshot before, the YAML as published, the export after — each when known. */
+function contentHashesOf(d: DerivedRelease): AuditContentHash[] {
+  const out: AuditContentHash[] = [];
+  const add = (f: DerivedFlow, version: string | null, hash: string, of: AuditContentHash['of']) =>
+    out.push({ flow: f.name, type: f.type, version, algorithm: 'sha256', hash, of });
+  for (const f of d.flows) {
+    if (f.snapshot?.contentHash) add(f, f.snapshot.version, f.snapshot.contentHash, 'snapshot');
+    if (f.contentHash && (f.toVersion || f.status === 'planned' || f.status === 'unchanged'))
+      add(f, f.toVersion, f.contentHash, 'published');
+    if (f.export) add(f, f.export.version, f.export.contentHash, 'export');
+  }
+  return out;
 }
 
 /** Writes the document as pretty JSON (creating the folder), atomically enough for a reader that races the writer. */

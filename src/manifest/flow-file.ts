@@ -6,15 +6,14 @@ import path from 'node:path';
 import type { FlowType } from '../genesys/models.ts';
 import { FLOW_TYPES } from '../genesys/models.ts';
 import type { ValidationIssue } from '../domain/types.ts';
-import { truncate } from './duration.ts';
-import { documentPath, formatPath, locate, parseYaml, pathAt, positionOf } from './yaml-source.ts';
+import { truncate } from '../fields/duration.ts';
+import { PLACEHOLDER } from '../fields/placeholders.ts';
+import { documentPath, formatPath, locate, parseYaml, pathAt, positionOf, type ParsedYaml } from './yaml-source.ts';
 
 /** The platform's maximum request size; the upload is exactly the substituted bytes. */
 export const MAX_FLOW_BYTES = 512_000;
 /** Refuse to even read files far beyond any plausible flow (bounded memory). */
 const MAX_RAW_FLOW_BYTES = 2 * 1024 * 1024;
-
-export const PLACEHOLDER = /\{\{\s*([A-Za-z_][A-Za-z0-9_.-]*)\s*\}\}/g;
 
 /** Archy top-level keys whose lowercase form differs from the API's type filter. */
 const ARCHY_KEY_ALIASES: Record<string, FlowType> = { inqueueemail: 'inqueueemailflow' };
@@ -106,10 +105,40 @@ export interface FlowFileRequest {
 }
 
 export async function loadFlowFile(req: FlowFileRequest): Promise<FlowFileResult> {
-  const issues: ValidationIssue[] = [];
-  const label = `flow '${truncate(req.flowName, 80)}'`;
+  const raw = await readFlowFile(req);
+  if (typeof raw !== 'string') return raw;
+  const at = issueAt(req);
+  const content = substitute(req, raw, at);
+  if (typeof content !== 'string') return content;
+  const parsed = parseYaml(content, 'flow file');
+  const issues = parsed.issues.map((i) => at(i.line, i.column, documentPath(i.path), i.message, i.fix));
+  if (issues.length === 0) issues.push(...archyIssues(req, parsed, at));
+  if (issues.length > 0) return { issues };
+  return { content, contentHash: createHash('sha256').update(content, 'utf8').digest('hex'), issues };
+}
+
+type IssueAt = (line: number, column: number, p: string, message: string, fix: string) => ValidationIssue;
+
+function label(req: FlowFileRequest): string {
+  return `flow '${truncate(req.flowName, 80)}'`;
+}
+
+/** An issue inside the flow file. */
+function issueAt(req: FlowFileRequest): IssueAt {
+  return (line, column, p, message, fix) => ({
+    file: req.displayFile,
+    line,
+    column,
+    path: p,
+    message: `${label(req)}: ${message}`,
+    fix
+  });
+}
+
+/** The file's text, or an issue about the manifest's reference to it (missing, outside, not a file, too big). */
+async function readFlowFile(req: FlowFileRequest): Promise<string | FlowFileResult> {
   const refIssue = (message: string, fix: string): FlowFileResult => ({
-    issues: [{ file: req.manifestFile, ...req.manifestRef, message: `${label}: ${message}`, fix }]
+    issues: [{ file: req.manifestFile, ...req.manifestRef, message: `${label(req)}: ${message}`, fix }]
   });
   const resolved = await resolveInside(req.workspace, req.file);
   if (!resolved.ok) return refIssue(resolved.message, resolved.fix);
@@ -121,16 +150,12 @@ export async function loadFlowFile(req: FlowFileRequest): Promise<FlowFileResult
       'split the flow (e.g. move shared logic into a common module)'
     );
   }
-  const raw = await fs.readFile(resolved.absolute, 'utf8');
-  const at = (line: number, column: number, p: string, message: string, fix: string): ValidationIssue => ({
-    file: req.displayFile,
-    line,
-    column,
-    path: p,
-    message: `${label}: ${message}`,
-    fix
-  });
+  return fs.readFile(resolved.absolute, 'utf8');
+}
 
+/** The text with every placeholder replaced, or an issue per undefined placeholder (or for the size after). */
+function substitute(req: FlowFileRequest, raw: string, at: IssueAt): string | FlowFileResult {
+  const issues: ValidationIssue[] = [];
   // Placeholders are located in the raw file so each issue points at the line the user wrote.
   const rawParsed = parseYaml(raw, 'flow file');
   const values: Record<string, string> = { ...req.builtins, ...req.substitutions };
@@ -169,28 +194,27 @@ export async function loadFlowFile(req: FlowFileRequest): Promise<FlowFileResult
       ]
     };
   }
+  return content;
+}
 
-  const parsed = parseYaml(content, 'flow file');
-  for (const i of parsed.issues) issues.push(at(i.line, i.column, documentPath(i.path), i.message, i.fix));
-  if (issues.length > 0) return { issues };
+/** Archy: one top-level key naming the manifest's flow type, holding a mapping whose name is the manifest's. */
+function archyIssues(req: FlowFileRequest, parsed: ParsedYaml, at: IssueAt): ValidationIssue[] {
   const value = parsed.value;
-  const expectedKey = req.flowType;
   if (value === null || typeof value !== 'object' || Array.isArray(value)) {
-    issues.push(
+    return [
       at(
         1,
         1,
         '',
         'is not an Archy flow: expected a mapping with one top-level key naming the flow type',
-        `start the file with the flow type key for type ${expectedKey}, e.g. '${exampleKey(expectedKey)}:'`
+        `start the file with the flow type key for type ${req.flowType}, e.g. '${exampleKey(req.flowType)}:'`
       )
-    );
-    return { issues };
+    ];
   }
   const keys = Object.keys(value);
   if (keys.length !== 1) {
     const pos = locate(parsed, [keys[1] ?? ''], true);
-    issues.push(
+    return [
       at(
         keys.length ? pos.line : 1,
         keys.length ? pos.column : 1,
@@ -198,28 +222,12 @@ export async function loadFlowFile(req: FlowFileRequest): Promise<FlowFileResult
         `has ${keys.length} top-level keys (${keys.slice(0, 5).join(', ')}); an Archy flow file has exactly one, naming the flow type`,
         'keep one flow per file under a single key such as inboundCall: or workflow:'
       )
-    );
-    return { issues };
+    ];
   }
   const key = keys[0] ?? '';
-  const keyPos = locate(parsed, [key], true);
-  const fileType = archyKeyToType(key);
-  if (fileType !== req.flowType) {
-    issues.push(
-      at(
-        keyPos.line,
-        keyPos.column,
-        key,
-        fileType
-          ? `the file holds a flow of type ${fileType} (top-level key '${key}') but the manifest says type: ${req.flowType}`
-          : `top-level key '${truncate(key)}' is not an Archy flow type`,
-        fileType
-          ? `set type: ${fileType} in the manifest, or reference the ${req.flowType} flow's file`
-          : `use the Archy key for type ${req.flowType}, e.g. '${exampleKey(req.flowType)}:'`
-      )
-    );
-  }
+  const issues = typeKeyIssues(req, parsed, key, at);
   const body = (value as Record<string, unknown>)[key];
+  const keyPos = locate(parsed, [key], true);
   if (body === null || typeof body !== 'object' || Array.isArray(body)) {
     issues.push(
       at(
@@ -230,11 +238,40 @@ export async function loadFlowFile(req: FlowFileRequest): Promise<FlowFileResult
         'add the flow body (name, division, startUpRef, ...) under the key'
       )
     );
-    return { issues };
+    return issues;
   }
-  const fileName = (body as Record<string, unknown>).name;
+  return [...issues, ...nameIssues(req, parsed, key, (body as Record<string, unknown>).name, at)];
+}
+
+function typeKeyIssues(req: FlowFileRequest, parsed: ParsedYaml, key: string, at: IssueAt): ValidationIssue[] {
+  const fileType = archyKeyToType(key);
+  if (fileType === req.flowType) return [];
+  const keyPos = locate(parsed, [key], true);
+  return [
+    at(
+      keyPos.line,
+      keyPos.column,
+      key,
+      fileType
+        ? `the file holds a flow of type ${fileType} (top-level key '${key}') but the manifest says type: ${req.flowType}`
+        : `top-level key '${truncate(key)}' is not an Archy flow type`,
+      fileType
+        ? `set type: ${fileType} in the manifest, or reference the ${req.flowType} flow's file`
+        : `use the Archy key for type ${req.flowType}, e.g. '${exampleKey(req.flowType)}:'`
+    )
+  ];
+}
+
+function nameIssues(
+  req: FlowFileRequest,
+  parsed: ParsedYaml,
+  key: string,
+  fileName: unknown,
+  at: IssueAt
+): ValidationIssue[] {
   if (typeof fileName !== 'string' || fileName.trim() === '') {
-    issues.push(
+    const keyPos = locate(parsed, [key], true);
+    return [
       at(
         keyPos.line,
         keyPos.column,
@@ -242,21 +279,19 @@ export async function loadFlowFile(req: FlowFileRequest): Promise<FlowFileResult
         'has no name',
         `add 'name: ${truncate(req.flowName)}' under '${key}:'`
       )
-    );
-  } else if (fileName !== req.flowName) {
-    const pos = locate(parsed, [key, 'name']);
-    issues.push(
-      at(
-        pos.line,
-        pos.column,
-        `${key}.name`,
-        `the file's name '${truncate(fileName)}' differs from the manifest's name '${truncate(req.flowName)}'`,
-        'make the two names identical (the manifest name is the exact Genesys flow name)'
-      )
-    );
+    ];
   }
-  if (issues.length > 0) return { issues };
-  return { content, contentHash: createHash('sha256').update(content, 'utf8').digest('hex'), issues };
+  if (fileName === req.flowName) return [];
+  const pos = locate(parsed, [key, 'name']);
+  return [
+    at(
+      pos.line,
+      pos.column,
+      `${key}.name`,
+      `the file's name '${truncate(fileName)}' differs from the manifest's name '${truncate(req.flowName)}'`,
+      'make the two names identical (the manifest name is the exact Genesys flow name)'
+    )
+  ];
 }
 
 function exampleKey(type: FlowType): string {

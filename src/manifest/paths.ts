@@ -3,7 +3,8 @@
 // characters is refused before anything touches the org. The artifacts directory rules are at least as strict as
 // the committer's (src/git/committer.ts validateRelativePath): a manifest that validates can always be committed.
 import path from 'node:path';
-import { truncate } from './duration.ts';
+import { truncate } from '../fields/duration.ts';
+import { DEFAULTS } from './defaults.ts';
 
 export interface PathProblem {
   message: string;
@@ -41,12 +42,10 @@ function dashSegment(p: string): string | undefined {
   return seg === p ? '' : ` (${show(seg)})`;
 }
 
-export const EXAMPLE_ARTIFACTS_DIR = 'genesys/published';
-
 /** Problems with `artifacts.dir`, or undefined when the committer can use it. */
 export function checkArtifactsDir(dir: string, workspace: string): PathProblem | undefined {
   const what = `artifacts directory ${show(dir)}`;
-  const example = `use a relative path such as ${EXAMPLE_ARTIFACTS_DIR}`;
+  const example = `use a relative path such as ${DEFAULTS.artifacts.dir}`;
   if (hasControlChars(dir)) {
     return {
       message: `${what} contains a control character (newline, tab, NUL, ...)`,
@@ -81,7 +80,7 @@ export function checkArtifactsDir(dir: string, workspace: string): PathProblem |
   if (segments(trimmed).some((s) => s === '' || s === '.')) {
     return {
       message: `${what} has an empty or '.' path segment`,
-      fix: `write it without './' or '//', e.g. ${EXAMPLE_ARTIFACTS_DIR}`
+      fix: `write it without './' or '//', e.g. ${DEFAULTS.artifacts.dir}`
     };
   }
   if (segments(trimmed).some(isGitSegment)) {

@@ -2,6 +2,7 @@
 // The YAML form is described in ../shared/DESIGN.md; loader.ts turns one into the other or returns every issue at once.
 import type { FlowType } from '../genesys/models.ts';
 import type { ValidationIssue } from '../domain/types.ts';
+import type { CheckSpec } from '../checks/types.ts';
 
 export interface FileFlowSpec {
   name: string;
@@ -26,45 +27,14 @@ export interface DraftFlowSpec {
 
 export type FlowSpec = FileFlowSpec | DraftFlowSpec;
 
-export interface ExecutionCheck {
-  kind: 'execution';
-  name: string;
-  /** Name of a manifest flow of type workflow. */
-  flow: string;
-  input: Record<string, unknown>;
-  expect: { status: 'COMPLETED' | 'FAILED' | 'ERROR' | 'TERMINATED'; output?: Record<string, unknown> };
-  timeoutMs: number;
-}
-
-export interface AnalyticsCheck {
-  kind: 'analytics';
-  name: string;
-  metric: 'outcome-failure-rate';
-  /** Flows to measure; default: every flow of the stage that runs the check. */
-  flows?: string[];
-  max: number;
-  minSamples: number;
-  onInsufficientData: 'fail' | 'pass-with-warning';
-  /** When set, also fail if new rate > previous version's rate + maxIncrease. */
-  compareToPrevious?: { maxIncrease: number };
-}
-
-export interface HttpCheck {
-  kind: 'http';
-  name: string;
-  url: string;
-  expectStatus: number;
-  expectBody?: string;
-  timeoutMs: number;
-}
-
-export type CheckSpec = ExecutionCheck | AnalyticsCheck | HttpCheck;
-
 export interface StageSpec {
   name: string;
   flows: string[];
   bakeMs: number;
-  /** How often checks re-run during the bake; default min(bake, 30s), and at least once at the end. */
+  /**
+   * How often checks run during the bake (the final value the bake uses: see defaults.ts), and at least once at the
+   * end.
+   */
   checkIntervalMs: number;
   checks: string[];
 }
@@ -75,12 +45,13 @@ export interface ReleaseManifest {
   path: string;
   flows: FlowSpec[];
   stages: StageSpec[];
+  /** Each check's spec, as its kind (src/checks/kinds/) defines it. */
   checks: Record<string, CheckSpec>;
   rollback: { automatic: boolean; newFlows: 'delete' | 'keep' };
   artifacts: { dir: string; message: string };
-  /** Deadline for one asynchronous job (default 16 min). */
+  /** Deadline for one asynchronous job. */
   jobTimeoutMs: number;
-  /** Flows published at once within a stage (default 4). */
+  /** Flows published at once within a stage (at least 1). */
   concurrency: number;
 }
 

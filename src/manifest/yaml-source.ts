@@ -2,6 +2,7 @@
 // linear pre-scan and an iterative AST walk (no recursion on user-controlled depth), aliases are capped in toJS.
 import { isAlias, isMap, isPair, isScalar, isSeq, LineCounter, parseDocument } from 'yaml';
 import type { Document, Node as YamlNode } from 'yaml';
+import type { PathSegment } from '../fields/issues.ts';
 
 export const MAX_DEPTH = 64;
 export const MAX_ALIAS_COUNT = 100;
@@ -10,8 +11,6 @@ export interface Position {
   line: number;
   column: number;
 }
-
-export type PathSegment = string | number;
 
 export interface SourceIssue extends Position {
   path: PathSegment[];

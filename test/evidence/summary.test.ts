@@ -6,9 +6,9 @@ import {
   escapeText,
   formatMeasurement,
   MAX_SUMMARY_BYTES,
-  safeUrl,
-  writeSummary
+  safeUrl
 } from '../../src/evidence/summary.ts';
+import { writeSummary } from '../../src/action/summary-sink.ts';
 import { newJournal, scenario, type Scenario } from './fixtures.ts';
 
 const LINKS = {

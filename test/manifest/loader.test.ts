@@ -3,7 +3,7 @@ import { createHash } from 'node:crypto';
 import { readFileSync, symlinkSync } from 'node:fs';
 import path from 'node:path';
 import type { ValidationIssue } from '../../src/domain/types.ts';
-import { parseDuration } from '../../src/manifest/duration.ts';
+import { parseDuration } from '../../src/fields/duration.ts';
 import { formatIssue, loadManifest, MAX_MANIFEST_BYTES } from '../../src/manifest/loader.ts';
 import type { LoadResult } from '../../src/manifest/types.ts';
 import { BUILTINS, CALLBACK_FLOW, SUPPORT_FLOW, baseFiles, makeWorkspace, withLines } from './helpers.ts';
@@ -169,7 +169,8 @@ describe('a valid manifest', () => {
     );
     const m = okOf(r);
     expect(m.stages[0]).toMatchObject({ bakeMs: 90_000, checkIntervalMs: 30_000, checks: ['smoke', 'errors'] });
-    expect(m.stages[1]).toMatchObject({ bakeMs: 0, checkIntervalMs: 0, checks: [] });
+    // The interval is final (the bake uses it as is): a bake of 0 runs its checks once, at 1 s.
+    expect(m.stages[1]).toMatchObject({ bakeMs: 0, checkIntervalMs: 1000, checks: [] });
     expect(m.checks.errors).toEqual({
       kind: 'analytics',
       name: 'errors',
@@ -190,7 +191,7 @@ describe('a valid manifest', () => {
     const lines = withLines({ 10: null, 11: null, 12: null, 13: null, 14: null, 15: null, 16: null });
     const m = okOf((await loadFiles(baseFiles({ 'repo/genesys/release.yml': lines }))).r);
     expect(m.stages).toEqual([
-      { name: 'release', flows: ['Support IVR', 'Callback'], bakeMs: 0, checkIntervalMs: 0, checks: [] }
+      { name: 'release', flows: ['Support IVR', 'Callback'], bakeMs: 0, checkIntervalMs: 1000, checks: [] }
     ]);
   });
 });

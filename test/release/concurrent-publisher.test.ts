@@ -3,8 +3,8 @@
 // stage's publishes one export job verifies that the versions read back hold what this release uploaded, and a flow
 // where another publisher's content is live is reported as a conflict, never rolled back over.
 import { describe, expect, it } from '@jest/globals';
-import type { AnalyticsCheck, ReleaseManifest } from '../../src/manifest/types.ts';
-import { aggregatesQuery } from '../../src/release/checks.ts';
+import { aggregatesQuery, type AnalyticsCheck } from '../../src/checks/kinds/analytics.ts';
+import type { ReleaseManifest } from '../../src/manifest/types.ts';
 import type { ReleaseResult } from '../../src/release/types.ts';
 import type { FakeFlow } from './fake-genesys.ts';
 import { archy, draftFlow, fileFlow, harness, manifest, stage, type Harness } from './helpers.ts';

@@ -4,14 +4,8 @@ import { FakeClock } from '../../src/clock.ts';
 import type { EventInit, EventType, JournalEvent, JournalSink } from '../../src/journal/events.ts';
 import type { FlowType } from '../../src/genesys/models.ts';
 import { MemoryLogger } from '../../src/log.ts';
-import type {
-  CheckSpec,
-  DraftFlowSpec,
-  FileFlowSpec,
-  FlowSpec,
-  ReleaseManifest,
-  StageSpec
-} from '../../src/manifest/types.ts';
+import type { KnownCheckSpec as CheckSpec } from '../../src/checks/registry.ts';
+import type { DraftFlowSpec, FileFlowSpec, FlowSpec, ReleaseManifest, StageSpec } from '../../src/manifest/types.ts';
 import { runRelease } from '../../src/release/release.ts';
 import type { ReleaseOptions, ReleaseResult } from '../../src/release/types.ts';
 import { FakeGenesys } from './fake-genesys.ts';

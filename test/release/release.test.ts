@@ -1,6 +1,8 @@
 import { describe, expect, it } from '@jest/globals';
 import type { ReleaseRecord } from '../../src/git/types.ts';
-import type { AnalyticsCheck, ExecutionCheck, ReleaseManifest } from '../../src/manifest/types.ts';
+import type { AnalyticsCheck } from '../../src/checks/kinds/analytics.ts';
+import type { ExecutionCheck } from '../../src/checks/kinds/execution.ts';
+import type { ReleaseManifest } from '../../src/manifest/types.ts';
 import { exportHash } from '../../src/release/normalize.ts';
 import type { ReleaseResult } from '../../src/release/types.ts';
 import { MUTATING } from './fake-genesys.ts';
