@@ -75333,7 +75333,7 @@ module.exports = {
 /***/ ((module, __unused_webpack___webpack_exports__, __nccwpck_require__) => {
 
 __nccwpck_require__.a(module, async (__webpack_handle_async_dependencies__, __webpack_async_result__) => { try {
-/* harmony import */ var _main_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(47428);
+/* harmony import */ var _main_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(67007);
 
 await (0,_main_js__WEBPACK_IMPORTED_MODULE_0__/* .run */ .eF)();
 
@@ -75342,7 +75342,7 @@ __webpack_async_result__();
 
 /***/ }),
 
-/***/ 47428:
+/***/ 67007:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
 
@@ -75730,1450 +75730,6 @@ const coreLogger = {
         lib_core/* setSecret */.Pq(v);
     }
 };
-
-;// CONCATENATED MODULE: ./src/journal/derive.ts
-function emptyFlow(name) {
-    return {
-        name,
-        type: null,
-        flowId: null,
-        stage: null,
-        action: null,
-        source: null,
-        reason: null,
-        fromVersion: null,
-        toVersion: null,
-        finalVersion: null,
-        contentHash: null,
-        snapshot: null,
-        created: false,
-        status: 'not-started',
-        error: null,
-        rollback: null,
-        export: null,
-        drift: null,
-        lockedBy: null
-    };
-}
-function applyPlan(f, p, command) {
-    f.type = p.type;
-    f.flowId = p.flowId ?? f.flowId;
-    f.stage = p.stage;
-    f.action = p.action;
-    f.source = p.source;
-    f.reason = p.reason;
-    f.fromVersion = p.publishedVersion ?? null;
-    f.finalVersion = p.publishedVersion ?? null;
-    f.contentHash = p.contentHash ?? null;
-    f.drift = p.drift ?? f.drift;
-    f.lockedBy = p.lockedBy ?? f.lockedBy;
-    f.status =
-        p.action === 'unchanged'
-            ? 'unchanged'
-            : p.action === 'skipped'
-                ? 'skipped'
-                : command === 'plan'
-                    ? 'planned'
-                    : 'not-started';
-}
-function formatDuration(ms) {
-    if (!Number.isFinite(ms) || ms < 0)
-        return '0s';
-    const s = Math.round(ms / 1000);
-    if (s < 60)
-        return ms < 1000 && ms > 0 ? `${ms}ms` : `${s}s`;
-    const h = Math.floor(s / 3600);
-    const m = Math.floor((s % 3600) / 60);
-    const sec = s % 60;
-    return h > 0 ? `${h}h ${m}m` : sec ? `${m}m ${sec}s` : `${m}m`;
-}
-function deriveRelease(events) {
-    const flows = new Map();
-    const flow = (name) => {
-        let f = flows.get(name);
-        if (!f)
-            flows.set(name, (f = emptyFlow(name)));
-        return f;
-    };
-    const stages = new Map();
-    const stage = (name) => {
-        let s = stages.get(name);
-        if (!s) {
-            stages.set(name, (s = {
-                index: stages.size,
-                name,
-                flows: [],
-                bakeMs: null,
-                checks: [],
-                startedAt: null,
-                finishedAt: null,
-                status: 'pending',
-                reason: null
-            }));
-        }
-        return s;
-    };
-    const d = {
-        started: null,
-        releaseId: null,
-        command: null,
-        outcome: 'failed',
-        incomplete: true,
-        reason: '',
-        notes: [],
-        startedAt: events[0]?.at ?? null,
-        finishedAt: events.at(-1)?.at ?? null,
-        durationMs: 0,
-        stages: [],
-        flows: [],
-        checks: [],
-        rollbacks: [],
-        validationIssues: [],
-        validated: null,
-        published: [],
-        api: null,
-        warnings: [],
-        errors: [],
-        cancelled: null,
-        commit: null,
-        artifact: null
-    };
-    let finished = null;
-    let rollback = null;
-    const stageFailures = [];
-    const publishFailures = [];
-    for (const e of events) {
-        switch (e.type) {
-            case 'release-started':
-                d.started = e.details;
-                d.releaseId = e.details.releaseId;
-                d.command = e.details.command;
-                d.startedAt = e.at;
-                break;
-            case 'validation-failed':
-                d.validationIssues.push(...e.details.issues);
-                if (typeof e.details.checked === 'number')
-                    d.validated = e.details.checked;
-                break;
-            case 'plan':
-                for (const s of e.details.stages) {
-                    const st = stage(s.name);
-                    st.flows = [...s.flows];
-                    st.bakeMs = s.bakeMs;
-                    st.checks = [...s.checks];
-                }
-                for (const p of e.details.flows) {
-                    applyPlan(flow(p.name), p, d.command);
-                    const st = stage(p.stage);
-                    if (!st.flows.includes(p.name))
-                        st.flows.push(p.name);
-                }
-                d.validated ??= e.details.flows.length;
-                break;
-            case 'flow-refused':
-                if (e.flow) {
-                    const f = flow(e.flow);
-                    f.status = 'refused';
-                    f.error = e.details.reason;
-                    f.flowId = e.details.flowId ?? f.flowId;
-                    f.lockedBy = e.details.lockedBy ?? f.lockedBy;
-                }
-                break;
-            case 'drift-detected':
-                if (e.flow) {
-                    flow(e.flow).drift = { recordedVersion: e.details.recordedVersion, actualVersion: e.details.actualVersion };
-                }
-                break;
-            case 'flow-unlocked':
-                if (e.flow)
-                    flow(e.flow).lockedBy = e.details.lockedBy;
-                break;
-            case 'stage-started': {
-                const st = stage(e.details.name);
-                st.index = e.details.index;
-                st.startedAt = e.at;
-                st.status = 'running';
-                for (const n of e.details.flows)
-                    if (!st.flows.includes(n))
-                        st.flows.push(n);
-                break;
-            }
-            case 'snapshot':
-                if (e.flow) {
-                    const f = flow(e.flow);
-                    f.flowId = e.details.flowId;
-                    f.snapshot = { version: e.details.version, contentHash: e.details.contentHash };
-                    f.fromVersion ??= e.details.version;
-                    if (e.stage && !f.stage)
-                        f.stage = e.stage;
-                }
-                break;
-            case 'publish-started':
-                if (e.flow) {
-                    const f = flow(e.flow);
-                    f.status = 'publishing';
-                    if (e.details.flowId)
-                        f.flowId = e.details.flowId;
-                    if (e.details.fromVersion !== undefined)
-                        f.fromVersion = e.details.fromVersion;
-                    if (e.stage && !f.stage)
-                        f.stage = e.stage;
-                }
-                break;
-            case 'publish-succeeded':
-                if (e.flow) {
-                    const f = flow(e.flow);
-                    f.status = 'published';
-                    f.flowId = e.details.flowId;
-                    f.fromVersion = e.details.fromVersion;
-                    f.toVersion = e.details.toVersion;
-                    f.finalVersion = e.details.toVersion;
-                    f.created = e.details.created;
-                    if (e.details.contentHash)
-                        f.contentHash = e.details.contentHash;
-                    if (e.stage && !f.stage)
-                        f.stage = e.stage;
-                }
-                break;
-            case 'publish-failed':
-                if (e.flow) {
-                    const f = flow(e.flow);
-                    f.status = 'publish-failed';
-                    f.error = [e.details.error, ...(e.details.messages ?? [])].join('; ');
-                    if (e.details.flowId)
-                        f.flowId = e.details.flowId;
-                    publishFailures.push(`${e.flow}: ${e.details.error}`);
-                }
-                else
-                    publishFailures.push(e.details.error);
-                break;
-            case 'check-result':
-                d.checks.push({ ...e.details, stage: e.stage ?? null, flow: e.flow ?? null, at: e.at, seq: e.seq });
-                break;
-            case 'stage-succeeded': {
-                const st = stage(e.details.name);
-                st.status = 'succeeded';
-                st.finishedAt = e.at;
-                break;
-            }
-            case 'stage-failed': {
-                const st = stage(e.details.name);
-                st.status = 'failed';
-                st.finishedAt = e.at;
-                st.reason = e.details.reason;
-                stageFailures.push(`stage ${e.details.name}: ${e.details.reason}`);
-                break;
-            }
-            case 'rollback-started':
-                rollback = { reason: e.details.reason, startedAt: e.at, finishedAt: null, ok: null, flows: [] };
-                d.rollbacks.push(rollback);
-                break;
-            case 'rollback-flow': {
-                if (!rollback) {
-                    rollback = { reason: 'unknown', startedAt: e.at, finishedAt: null, ok: null, flows: [] };
-                    d.rollbacks.push(rollback);
-                }
-                rollback.flows = rollback.flows.filter((r) => r.name !== e.details.name).concat(e.details);
-                break;
-            }
-            case 'rollback-finished':
-                if (!rollback) {
-                    rollback = { reason: 'unknown', startedAt: e.at, finishedAt: null, ok: null, flows: [] };
-                    d.rollbacks.push(rollback);
-                }
-                rollback.finishedAt = e.at;
-                rollback.ok = e.details.ok;
-                if (e.details.flows.length)
-                    rollback.flows = [...e.details.flows];
-                rollback = null;
-                break;
-            case 'export':
-                if (e.flow) {
-                    flow(e.flow).export = {
-                        version: e.details.version,
-                        contentHash: e.details.contentHash,
-                        path: e.details.path
-                    };
-                }
-                break;
-            case 'commit':
-                d.commit = e.details;
-                break;
-            case 'artifact':
-                d.artifact = e.details;
-                break;
-            case 'warning':
-                d.warnings.push(e.details.message);
-                break;
-            case 'error':
-                d.errors.push(e.details.message);
-                break;
-            case 'cancelled':
-                // The first one is the signal itself (main.ts); later ones are the engine's, carrying the abort message.
-                d.cancelled ??= e.details.signal;
-                break;
-            case 'release-finished':
-                finished = e.details;
-                d.finishedAt = e.at;
-                break;
-            default:
-                break;
-        }
-    }
-    // Rollback results override the publish state: what is live at the end is what the rollback left.
-    for (const rb of d.rollbacks) {
-        for (const r of rb.flows) {
-            const f = flow(r.name);
-            f.rollback = r;
-            f.type ??= r.type;
-            f.flowId ??= r.flowId;
-            f.status = r.ok ? 'rolled-back' : 'rollback-failed';
-            if (r.ok)
-                f.finalVersion = r.actual.deleted ? null : (r.actual.version ?? r.expected.version ?? null);
-            else {
-                f.finalVersion = r.actual.version ?? null;
-                f.error = r.error ?? f.error;
-            }
-        }
-    }
-    d.flows = [...flows.values()];
-    d.stages = [...stages.values()].sort((a, b) => a.index - b.index);
-    d.incomplete = finished === null;
-    const rollbackBroken = d.rollbacks.some((r) => r.ok === false || r.flows.some((f) => !f.ok));
-    if (finished) {
-        d.outcome = finished.outcome;
-        d.durationMs = finished.durationMs;
-        d.api = finished.api;
-        d.published = finished.published;
-    }
-    else {
-        // A cancelled or crashed run: report the worst thing the journal proves.
-        d.outcome = rollbackBroken ? 'rollback-failed' : 'failed';
-        d.durationMs = d.startedAt && d.finishedAt ? Math.max(0, Date.parse(d.finishedAt) - Date.parse(d.startedAt)) : 0;
-        d.notes.push(d.cancelled
-            ? `The run was cancelled (${d.cancelled}) before the release finished; the journal ends at event ${events.at(-1)?.seq ?? 0}.`
-            : `The journal ends without a release-finished event (the run crashed or was killed); last event ${events.at(-1)?.seq ?? 0}.`);
-        d.published = d.flows
-            .filter((f) => f.status === 'published' && f.flowId && f.toVersion)
-            .map((f) => ({
-            name: f.name,
-            type: f.type ?? 'unknown',
-            flowId: f.flowId,
-            fromVersion: f.fromVersion,
-            toVersion: f.toVersion
-        }));
-    }
-    if (d.cancelled && finished)
-        d.notes.push(`The run was cancelled (${d.cancelled}).`);
-    if (!d.started)
-        d.notes.push('The journal has no release-started event: release id, command and target are unknown.');
-    d.reason = reasonFor(d, finished?.message, stageFailures, publishFailures);
-    return d;
-}
-function plural(n, word) {
-    return `${n} ${word}${n === 1 ? '' : 's'}`;
-}
-function reasonFor(d, message, stageFailures, publishFailures) {
-    const failedRollbacks = d.rollbacks.flatMap((r) => r.flows.filter((f) => !f.ok));
-    switch (d.outcome) {
-        case 'succeeded': {
-            const n = d.published.length;
-            const stagesRun = d.stages.filter((s) => s.status === 'succeeded').length;
-            if (message)
-                return message;
-            return n === 0
-                ? 'Nothing to release: every flow is already live at the planned version.'
-                : `${plural(n, 'flow')} published in ${plural(stagesRun, 'stage')}, every health check passed.`;
-        }
-        case 'planned': {
-            if (message)
-                return message;
-            const count = (a) => d.flows.filter((f) => f.action === a).length;
-            const changes = count('create') + count('update');
-            return `${plural(changes, 'flow')} would change (${count('create')} create, ${count('update')} update), ${count('unchanged')} unchanged.`;
-        }
-        case 'rolled-back': {
-            const cause = stageFailures[0] ?? d.rollbacks[0]?.reason ?? message ?? 'a stage failed';
-            const n = d.rollbacks.flatMap((r) => r.flows).length;
-            return `Rolled back ${plural(n, 'flow')} (verified) after ${cause}`;
-        }
-        case 'rollback-failed': {
-            const which = failedRollbacks.map((f) => `${f.name}${f.error ? ` (${f.error})` : ''}`).join(', ');
-            return `Rollback failed${which ? ` for ${which}` : ''}${stageFailures[0] ? ` after ${stageFailures[0]}` : ''}: the org needs manual attention.`;
-        }
-        case 'failed':
-        default: {
-            if (d.validationIssues.length) {
-                return `${plural(d.validationIssues.length, 'validation issue')} found; nothing was published.`;
-            }
-            const cause = message ?? d.errors.at(-1) ?? publishFailures[0] ?? stageFailures[0];
-            if (d.incomplete)
-                return d.notes[0] ?? 'The run did not finish.';
-            return cause ?? 'The release failed.';
-        }
-    }
-}
-
-;// CONCATENATED MODULE: ./src/journal/journal.ts
-// The append-only, hash-chained journal. Each event is redacted, hashed and appended to disk synchronously the moment
-// it happens, so a crash or a SIGTERM mid-release still leaves the whole story up to that point.
-
-
-
-
-const GENESIS_HASH = '0'.repeat(64);
-/**
- * Turns any value into plain JSON data: drops `undefined`, turns Errors into `{ name, message }`, non-finite numbers
- * into null and bigints into strings, so the in-memory event is exactly what a reader parses back from the file.
- */
-function toPlainJson(value) {
-    const seen = new WeakSet();
-    const walk = (v) => {
-        if (v === null || typeof v === 'string' || typeof v === 'boolean')
-            return v;
-        if (typeof v === 'number')
-            return Number.isFinite(v) ? v : null;
-        if (typeof v === 'bigint')
-            return v.toString();
-        if (v === undefined || typeof v === 'function' || typeof v === 'symbol')
-            return undefined;
-        if (v instanceof Date)
-            return Number.isNaN(v.getTime()) ? null : v.toISOString();
-        if (v instanceof Error)
-            return { name: v.name, message: v.message };
-        if (typeof v === 'object') {
-            if (seen.has(v))
-                return '[circular]';
-            seen.add(v);
-            let out;
-            if (Array.isArray(v))
-                out = v.map((x) => walk(x) ?? null);
-            else {
-                const o = {};
-                for (const [k, x] of Object.entries(v)) {
-                    const w = walk(x);
-                    if (w !== undefined)
-                        o[k] = w;
-                }
-                out = o;
-            }
-            seen.delete(v);
-            return out;
-        }
-        return undefined;
-    };
-    return walk(value);
-}
-/**
- * `toPlainJson` and `Redactor.redactDeep` in one walk: the plain JSON form of `value` with every string and key
- * redacted. Equal to `redactor.redactDeep(toPlainJson(value))`, without building the intermediate copy.
- */
-function toRedactedPlainJson(value, redactor) {
-    const seen = new WeakSet();
-    const walk = (v) => {
-        if (v === null || typeof v === 'boolean')
-            return v;
-        if (typeof v === 'string')
-            return redactor.redact(v);
-        if (typeof v === 'number')
-            return Number.isFinite(v) ? v : null;
-        if (typeof v === 'bigint')
-            return redactor.redact(v.toString());
-        if (v === undefined || typeof v === 'function' || typeof v === 'symbol')
-            return undefined;
-        if (v instanceof Date)
-            return Number.isNaN(v.getTime()) ? null : redactor.redact(v.toISOString());
-        if (v instanceof Error)
-            return { name: redactor.redact(v.name), message: redactor.redact(v.message) };
-        if (typeof v === 'object') {
-            if (seen.has(v))
-                return redactor.redact('[circular]');
-            seen.add(v);
-            let out;
-            if (Array.isArray(v))
-                out = v.map((x) => walk(x) ?? null);
-            else {
-                const o = {};
-                for (const [k, x] of Object.entries(v)) {
-                    const w = walk(x);
-                    if (w !== undefined)
-                        o[redactor.redact(k)] = w;
-                }
-                out = o;
-            }
-            seen.delete(v);
-            return out;
-        }
-        return undefined;
-    };
-    return walk(value);
-}
-/** `canonicalJson` of a value that is already plain JSON data (as `toPlainJson` returns): skips that walk. */
-function canonicalPlainJson(plain) {
-    const walk = (v) => {
-        if (Array.isArray(v))
-            return v.map(walk);
-        if (v && typeof v === 'object') {
-            const o = {};
-            for (const k of Object.keys(v).sort()) {
-                const x = v[k];
-                if (x !== undefined)
-                    o[k] = walk(x);
-            }
-            return o;
-        }
-        return v;
-    };
-    return JSON.stringify(walk(plain)) ?? 'null';
-}
-/** JSON with object keys sorted at every level and no whitespace: the one byte form that gets hashed. */
-function canonicalJson(value) {
-    return canonicalPlainJson(toPlainJson(value));
-}
-/** sha256 (hex) of an event's canonical JSON, prevHash included: what the next event's `prevHash` must equal. */
-function hashEvent(event) {
-    return sha256(canonicalJson(event));
-}
-function sha256(text) {
-    return (0,external_node_crypto_.createHash)('sha256').update(text, 'utf8').digest('hex');
-}
-function journalFileName(releaseId) {
-    return `flow-release-${releaseId}.journal.jsonl`;
-}
-/** Parses a JSON-lines journal. Throws with the line number when a line is not JSON. */
-function parseJournal(text) {
-    const events = [];
-    const lines = text.split('\n');
-    lines.forEach((line, i) => {
-        if (!line.trim())
-            return;
-        try {
-            events.push(JSON.parse(line));
-        }
-        catch (e) {
-            throw new Error(`journal line ${i + 1} is not valid JSON (${e.message})`, { cause: e });
-        }
-    });
-    return events;
-}
-class Journal {
-    path;
-    releaseId;
-    clock;
-    redactor;
-    list = [];
-    lastHash = GENESIS_HASH;
-    /** The first failure to write to disk, if any. The events stay in memory so the audit document is still complete. */
-    writeError;
-    /** Events offered after seal(): not recorded, only counted. */
-    dropped = 0;
-    sealed = false;
-    constructor(options, path) {
-        this.path = path;
-        this.releaseId = options.releaseId;
-        this.clock = options.clock;
-        this.redactor = options.redactor ?? redact_redactor;
-    }
-    /**
-     * Opens `<dir>/flow-release-<releaseId>.journal.jsonl`. An existing file (a resumed run, or the post step) is read
-     * back and the chain continues after its last event; otherwise the file is created empty at once, so it exists
-     * even if the first event never comes.
-     */
-    static create(options) {
-        (0,external_node_fs_.mkdirSync)(options.dir, { recursive: true });
-        const journal = new Journal(options, (0,external_node_path_.join)(options.dir, journalFileName(options.releaseId)));
-        if ((0,external_node_fs_.existsSync)(journal.path)) {
-            for (const e of parseJournal((0,external_node_fs_.readFileSync)(journal.path, 'utf8'))) {
-                journal.list.push(e);
-                journal.lastHash = hashEvent(e);
-            }
-        }
-        else {
-            (0,external_node_fs_.appendFileSync)(journal.path, '');
-        }
-        return journal;
-    }
-    get events() {
-        return this.list;
-    }
-    /** Hash of the last event (64 zeros when empty): what the next event will carry as `prevHash`. */
-    get headHash() {
-        return this.lastHash;
-    }
-    /**
-     * Ends the journal: later appends are not recorded. Called once `release-finished` is written, so that work still
-     * winding down after a cancellation (a rollback past its grace period) cannot add events behind the end of the
-     * story, after the audit document was built from it.
-     */
-    seal() {
-        this.sealed = true;
-    }
-    append(type, init) {
-        // Redact before hashing: the hash must cover exactly the bytes that were written. One walk makes the plain,
-        // redacted copy that is both kept in memory and written; the caller's `init` is not retained.
-        const clean = toRedactedPlainJson(init, this.redactor);
-        const event = {
-            seq: (this.list.at(-1)?.seq ?? 0) + 1,
-            at: new Date(this.clock.now()).toISOString(),
-            type,
-            ...(clean.stage !== undefined && { stage: clean.stage }),
-            ...(clean.flow !== undefined && { flow: clean.flow }),
-            status: clean.status,
-            ...(clean.latencyMs !== undefined && { latencyMs: clean.latencyMs }),
-            ...(clean.request !== undefined && { request: clean.request }),
-            details: clean.details ?? {},
-            prevHash: this.lastHash
-        };
-        if (this.sealed) {
-            this.dropped++;
-            return event;
-        }
-        // `event` is plain JSON data already, and its hash is the hash of exactly this line: serialise once.
-        const line = canonicalPlainJson(event);
-        this.lastHash = sha256(line);
-        this.list.push(event);
-        try {
-            (0,external_node_fs_.appendFileSync)(this.path, line + '\n', 'utf8');
-        }
-        catch (e) {
-            // Losing the disk copy must not abort a release half-way through; the in-memory list still feeds the audit.
-            this.writeError ??= e instanceof Error ? e : new Error(String(e));
-        }
-        return event;
-    }
-}
-
-;// CONCATENATED MODULE: ./src/evidence/audit.ts
-// The audit document: a pure function of the journal, written as JSON for compliance review and validated by
-// schema/audit.schema.json. It repeats every event (each with the hash of the previous one) so it can be verified
-// on its own with `npm run verify-audit -- <file>`.
-
-
-
-
-const AUDIT_SCHEMA_VERSION = 1;
-function buildAuditDocument(events, extra = {}) {
-    const d = deriveRelease(events);
-    const files = new Set(d.validationIssues.map((i) => i.file));
-    // An item is the unit validated (a flow file or the manifest); without a count the rate would be a guess.
-    const checked = d.validated !== null ? Math.max(d.validated, files.size) : null;
-    const contentHashes = [];
-    for (const f of d.flows) {
-        if (f.snapshot?.contentHash) {
-            contentHashes.push({
-                flow: f.name,
-                type: f.type,
-                version: f.snapshot.version,
-                algorithm: 'sha256',
-                hash: f.snapshot.contentHash,
-                of: 'snapshot'
-            });
-        }
-        if (f.contentHash && (f.toVersion || f.status === 'planned' || f.status === 'unchanged')) {
-            contentHashes.push({
-                flow: f.name,
-                type: f.type,
-                version: f.toVersion,
-                algorithm: 'sha256',
-                hash: f.contentHash,
-                of: 'published'
-            });
-        }
-        if (f.export) {
-            contentHashes.push({
-                flow: f.name,
-                type: f.type,
-                version: f.export.version,
-                algorithm: 'sha256',
-                hash: f.export.contentHash,
-                of: 'export'
-            });
-        }
-    }
-    const started = d.started;
-    return {
-        schemaVersion: AUDIT_SCHEMA_VERSION,
-        releaseId: d.releaseId ?? extra.releaseId ?? 'unknown',
-        toolVersion: started?.toolVersion ?? extra.toolVersion ?? 'unknown',
-        generatedAt: events.at(-1)?.at ?? null,
-        github: started?.github ?? {},
-        target: started?.target ?? null,
-        command: d.command,
-        manifest: started?.manifest ?? null,
-        flowsFilter: started?.flowsFilter ?? null,
-        timings: {
-            startedAt: d.startedAt,
-            finishedAt: d.finishedAt,
-            durationMs: d.durationMs,
-            stages: d.stages.map((s) => ({
-                index: s.index,
-                name: s.name,
-                status: s.status,
-                startedAt: s.startedAt,
-                finishedAt: s.finishedAt,
-                durationMs: s.startedAt && s.finishedAt ? Math.max(0, Date.parse(s.finishedAt) - Date.parse(s.startedAt)) : null,
-                bakeMs: s.bakeMs,
-                reason: s.reason
-            }))
-        },
-        outcome: d.outcome,
-        reason: d.reason,
-        complete: !d.incomplete,
-        notes: [...d.notes, ...(extra.notes ?? [])],
-        flows: d.flows.map((f) => ({
-            name: f.name,
-            type: f.type,
-            flowId: f.flowId,
-            stage: f.stage,
-            action: f.action,
-            source: f.source,
-            status: f.status,
-            before: { version: f.fromVersion, contentHash: f.snapshot?.contentHash ?? null },
-            after: { version: f.toVersion, contentHash: f.toVersion ? f.contentHash : null },
-            final: { version: f.finalVersion },
-            created: f.created,
-            error: f.error
-        })),
-        checks: d.checks.map((c) => ({ ...c })),
-        rollbacks: d.rollbacks.map((r) => ({ ...r, flows: [...r.flows] })),
-        api: d.api
-            ? { ...d.api, callsByEndpoint: { ...d.api.callsByEndpoint }, available: true }
-            : { calls: 0, callsByEndpoint: {}, retries: 0, throttled: 0, available: false },
-        validation: {
-            issues: d.validationIssues.length,
-            filesWithIssues: files.size,
-            checked,
-            errorRate: checked ? Math.min(1, files.size / checked) : checked === 0 ? 0 : null,
-            details: d.validationIssues.map((i) => ({ ...i }))
-        },
-        contentHashes,
-        commit: d.commit
-            ? {
-                sha: d.commit.sha ?? null,
-                pushed: d.commit.pushed,
-                files: [...d.commit.files],
-                attempts: d.commit.attempts,
-                error: d.commit.error ?? null
-            }
-            : null,
-        chain: {
-            algorithm: 'sha256',
-            events: events.length,
-            headHash: events.length ? hashEvent(events.at(-1)) : GENESIS_HASH
-        },
-        events: events.map((e) => ({ ...e }))
-    };
-}
-/** Writes the document as pretty JSON (creating the folder), atomically enough for a reader that races the writer. */
-function writeAuditDocument(path, doc) {
-    (0,external_node_fs_.mkdirSync)((0,external_node_path_.dirname)(path), { recursive: true });
-    (0,external_node_fs_.writeFileSync)(path, JSON.stringify(doc, null, 2) + '\n', 'utf8');
-}
-
-;// CONCATENATED MODULE: ./src/evidence/outputs.ts
-// The action's outputs: a pure function of the journal plus what happened after it (audit path, artifact, commit).
-
-function computeOutputs(events, extra) {
-    const d = deriveRelease(events);
-    // Fixed key order so the output is byte-stable for the same release.
-    const published = d.published.map((p) => ({
-        name: p.name,
-        type: p.type,
-        flowId: p.flowId,
-        fromVersion: p.fromVersion,
-        toVersion: p.toVersion
-    }));
-    const commitSha = extra.commitSha ?? (d.commit?.pushed ? d.commit.sha : undefined);
-    const artifactId = extra.artifactId ?? d.artifact?.id;
-    return {
-        outcome: d.outcome,
-        'release-id': d.releaseId ?? '',
-        published: JSON.stringify(published),
-        'audit-log': extra.auditLogPath,
-        'artifact-id': artifactId === undefined ? '' : String(artifactId),
-        'commit-sha': commitSha ?? ''
-    };
-}
-
-;// CONCATENATED MODULE: ./src/evidence/summary.ts
-// The step summary: a pure function of the journal, written on every outcome. Every value that came from a person or
-// an API (flow names, messages, file paths) goes through `escapeText`, so nothing can inject Markdown, HTML or a
-// workflow command, and the whole text stays under GitHub's 1 MiB step-summary limit.
-
-
-
-/** GitHub rejects step summaries over 1 MiB. */
-const MAX_SUMMARY_BYTES = 1024 * 1024;
-/** Longest single value shown in a cell; the audit log keeps the full text. */
-const MAX_VALUE_CHARS = 500;
-const MAX_LIST_ITEMS = 50;
-const OUTCOME_HEAD = {
-    succeeded: '✅ Flow Release succeeded',
-    planned: '📋 Flow Release planned',
-    'rolled-back': '↩️ Flow Release rolled back',
-    failed: '❌ Flow Release failed',
-    'rollback-failed': '🚨 Flow Release rollback failed'
-};
-/**
- * Makes untrusted text inert inside Markdown (including table cells): one line, no control characters, the Markdown
- * punctuation that can start emphasis, code, links, math, headings or cells backslash-escaped, HTML special characters as entities, and `::` / `%` as entities so no line can
- * read as a workflow command or smuggle a percent-encoded newline.
- */
-function escapeText(value, maxChars = MAX_VALUE_CHARS) {
-    let s = typeof value === 'string' ? value : value === undefined || value === null ? '' : String(value);
-    const chars = Array.from(s);
-    if (chars.length > maxChars)
-        s = chars.slice(0, maxChars).join('') + '…';
-    s = s
-        .replace(/\r\n|[\r\n\u0085\u2028\u2029]/g, ' ')
-        // eslint-disable-next-line no-control-regex
-        .replace(/[\u0000-\u001f\u007f-\u009f\u200b-\u200f\u202a-\u202e\u2066-\u2069]/g, '')
-        .replace(/[\\`*_[\]|~$#]/g, '\\$&')
-        .replace(/&/g, '&amp;')
-        .replace(/</g, '&lt;')
-        .replace(/>/g, '&gt;')
-        .replace(/"/g, '&quot;')
-        .replace(/%/g, '&#37;')
-        .replace(/:(?=:)/g, '&#58;');
-    return s;
-}
-/** Only http(s) links, with the characters that could end a Markdown link target percent-encoded. */
-function safeUrl(url) {
-    if (!url)
-        return undefined;
-    let parsed;
-    try {
-        parsed = new URL(url);
-    }
-    catch {
-        return undefined;
-    }
-    if (parsed.protocol !== 'https:' && parsed.protocol !== 'http:')
-        return undefined;
-    return parsed.href.replace(/[()<>\s"'`[\]\\|]/g, (c) => `%${c.charCodeAt(0).toString(16).toUpperCase().padStart(2, '0')}`);
-}
-function hostOf(url) {
-    try {
-        return new URL(url).host;
-    }
-    catch {
-        return url;
-    }
-}
-function fmtNumber(v) {
-    if (typeof v !== 'number' || !Number.isFinite(v))
-        return escapeText(typeof v === 'object' ? JSON.stringify(v) : v);
-    return String(Number.isInteger(v) ? v : Number(v.toPrecision(4)));
-}
-function pairs(o) {
-    return Object.entries(o)
-        .map(([k, v]) => `${escapeText(k)} ${fmtNumber(v)}`)
-        .join(', ');
-}
-/** "failure rate 0.12 > max 0.05 (140 samples)", "status FAILED ≠ expected COMPLETED", "HTTP 503 ≠ expected 200". */
-function formatMeasurement(c) {
-    const m = c.measured ?? {};
-    const x = c.expected ?? {};
-    const rate = m.failureRate ?? m.rate ?? m.value;
-    const samples = m.samples;
-    const max = x.max;
-    const minSamples = x.minSamples;
-    if (c.kind === 'analytics') {
-        if (typeof samples === 'number' && typeof minSamples === 'number' && samples < minSamples) {
-            return `insufficient data: ${samples} samples < min ${minSamples}${c.result === 'pass-with-warning' ? ' (passed with warning)' : ''}`;
-        }
-        if (typeof rate === 'number' && typeof max === 'number') {
-            const prev = m.previousFailureRate;
-            const text = `failure rate ${fmtNumber(rate)} ${rate > max ? '>' : '≤'} max ${fmtNumber(max)}` +
-                (typeof samples === 'number'
-                    ? ` (${samples} samples${typeof prev === 'number' ? `, previous ${fmtNumber(prev)}` : ''})`
-                    : '');
-            // Failed although under the max: the comparison with the previous version failed; the message says how.
-            return c.result === 'fail' && rate <= max && c.message ? `${text}; ${escapeText(c.message, 200)}` : text;
-        }
-        // No rate (query failed, flow not live): the engine's message is the measurement.
-        if (c.message)
-            return escapeText(c.message, 200);
-    }
-    if ((c.kind === 'execution' || c.kind === 'http') && m.status !== undefined && x.status !== undefined) {
-        const same = String(m.status) === String(x.status);
-        const label = c.kind === 'http' ? 'HTTP' : 'status';
-        const out = `${label} ${fmtNumber(m.status)} ${same ? '=' : '≠'} expected ${fmtNumber(x.status)}`;
-        return c.result === 'fail' && same && c.message ? `${out}; ${escapeText(c.message, 200)}` : out;
-    }
-    if (c.message)
-        return escapeText(c.message, 200);
-    const measured = pairs(m);
-    const expected = pairs(x);
-    return expected ? `${measured} vs ${expected}` : measured || '—';
-}
-const CHECK_ICON = {
-    pass: '✅',
-    fail: '❌',
-    inconclusive: '❔',
-    'pass-with-warning': '⚠️'
-};
-const FAILING = new Set(['fail', 'inconclusive']);
-function checkText(c) {
-    return `${CHECK_ICON[c.result]} ${escapeText(c.check)}: ${formatMeasurement(c)}${c.round > 1 ? ` (round ${c.round})` : ''}`;
-}
-/**
- * One entry per check (and flow) of a stage: the measurement that decided the stage — the first failing bake round,
- * else the last round — followed by the re-check on the restored versions after a rollback (round 0), labelled as
- * such, so a passing re-check never hides the measurement that caused the rollback.
- */
-function stageCheckTexts(checks) {
-    const byName = new Map();
-    for (const c of [...checks].sort((a, b) => a.seq - b.seq)) {
-        const key = `${c.check}\u0000${c.flow ?? ''}`;
-        const entry = byName.get(key) ?? {};
-        byName.set(key, entry);
-        if (c.round === 0)
-            entry.recheck = c;
-        else if (!entry.decisive || !FAILING.has(entry.decisive.result))
-            entry.decisive = c;
-    }
-    return [...byName.values()].map(({ decisive, recheck }) => {
-        const after = recheck
-            ? `after rollback: ${CHECK_ICON[recheck.result]} ${decisive ? '' : `${escapeText(recheck.check)}: `}${formatMeasurement(recheck)}`
-            : '';
-        const first = decisive ?? recheck;
-        return {
-            flow: first?.flow ?? null,
-            text: decisive ? (after ? `${checkText(decisive)}<br>${after}` : checkText(decisive)) : after
-        };
-    });
-}
-function versionCell(f) {
-    const from = f.fromVersion === null ? 'new' : escapeText(f.fromVersion);
-    let out = f.toVersion !== null ? `${from} → ${escapeText(f.toVersion)}` : f.fromVersion === null ? '—' : from;
-    if (f.rollback)
-        out += f.rollback.ok ? ` ↩ ${f.finalVersion === null ? 'deleted' : escapeText(f.finalVersion)}` : ' ↩ ❌';
-    return out;
-}
-const STATUS_TEXT = {
-    planned: '📋 planned',
-    unchanged: '➖ unchanged',
-    skipped: '⏭️ skipped',
-    refused: '⛔ refused',
-    'not-started': '⏸️ not started',
-    publishing: '⏳ publishing',
-    published: '✅ published',
-    'publish-failed': '❌ publish failed',
-    'rolled-back': '↩️ rolled back',
-    'rollback-failed': '🚨 rollback failed'
-};
-function table(header, rows) {
-    return [
-        `| ${header.join(' | ')} |`,
-        `| ${header.map(() => '---').join(' | ')} |`,
-        ...rows.map((r) => `| ${r.map((c) => c || ' ').join(' | ')} |`)
-    ];
-}
-function stagesSection(d) {
-    const rows = [];
-    const byName = new Map(d.flows.map((f) => [f.name, f]));
-    const placed = new Set();
-    for (const st of d.stages) {
-        const checks = stageCheckTexts(d.checks.filter((c) => c.stage === st.name));
-        const stageChecks = checks.filter((c) => !c.flow || !st.flows.includes(c.flow));
-        const names = st.flows.length ? st.flows : [''];
-        names.forEach((name, i) => {
-            const f = byName.get(name);
-            if (name)
-                placed.add(name);
-            const cellChecks = [...(i === 0 ? stageChecks : []), ...checks.filter((c) => c.flow === name && name)];
-            const stageLabel = i === 0
-                ? `${escapeText(st.name)}${st.status === 'failed' ? ' ❌' : st.status === 'succeeded' ? ' ✅' : ''}`
-                : '';
-            rows.push([
-                stageLabel,
-                name ? escapeText(name) : '—',
-                f?.action ? escapeText(f.action) : '—',
-                f ? versionCell(f) : '—',
-                f ? STATUS_TEXT[f.status] : '—',
-                cellChecks.map((c) => c.text).join('<br>') || (i === 0 && st.checks.length ? 'not run' : '—')
-            ]);
-        });
-    }
-    for (const f of d.flows) {
-        if (placed.has(f.name))
-            continue;
-        rows.push([
-            '—',
-            escapeText(f.name),
-            f.action ? escapeText(f.action) : '—',
-            versionCell(f),
-            STATUS_TEXT[f.status],
-            '—'
-        ]);
-    }
-    if (!rows.length)
-        return [];
-    const out = ['### Stages', '', ...table(['Stage', 'Flow', 'Action', 'Version', 'Result', 'Checks'], rows), ''];
-    const failed = d.stages.filter((s) => s.status === 'failed' && s.reason);
-    for (const s of failed)
-        out.push(`**Stage ${escapeText(s.name)} failed:** ${escapeText(s.reason)}`, '');
-    return out;
-}
-function planSection(d) {
-    if (!d.flows.length)
-        return [];
-    const rows = d.flows.map((f) => {
-        const notes = [escapeText(f.reason ?? '')];
-        if (f.drift) {
-            notes.push(`⚠️ drift: release record says ${escapeText(f.drift.recordedVersion)}, org has ${escapeText(f.drift.actualVersion ?? 'none')}`);
-        }
-        if (f.lockedBy)
-            notes.push(`🔒 locked by ${escapeText(f.lockedBy)}`);
-        if (f.error)
-            notes.push(`⛔ ${escapeText(f.error)}`);
-        return [
-            escapeText(f.stage ?? '—'),
-            escapeText(f.name),
-            escapeText(f.type ?? '—'),
-            f.action ? `**${escapeText(f.action)}**` : '—',
-            f.fromVersion === null ? 'none' : escapeText(f.fromVersion),
-            escapeText(f.source ?? '—'),
-            notes.filter(Boolean).join('<br>')
-        ];
-    });
-    const out = [
-        '### Plan',
-        '',
-        ...table(['Stage', 'Flow', 'Type', 'Action', 'Published version', 'Source', 'Reason'], rows),
-        ''
-    ];
-    const withChecks = d.stages.filter((s) => s.checks.length || s.bakeMs);
-    if (withChecks.length) {
-        out.push(...table(['Stage', 'Bake', 'Checks'], withChecks.map((s) => [
-            escapeText(s.name),
-            s.bakeMs ? formatDuration(s.bakeMs) : '—',
-            s.checks.map((c) => escapeText(c)).join(', ') || '—'
-        ])), '');
-    }
-    return out;
-}
-function rollbackSection(d) {
-    if (!d.rollbacks.length)
-        return [];
-    const out = ['### Rollback', ''];
-    const state = (s) => s.deleted ? 'deleted' : s.version !== undefined ? `version ${escapeText(s.version)}` : 'unknown';
-    // A republish restores the old content as a new version: say so instead of implying the old version is live.
-    const expectedText = (r) => r.action === 'republish' && !r.expected.deleted && r.expected.version !== undefined
-        ? `content of ${escapeText(r.expected.version)}`
-        : state(r.expected);
-    const actualText = (r) => {
-        if (r.action !== 'republish' || r.actual.deleted || r.actual.version === undefined)
-            return state(r.actual);
-        const { contentHash: want } = r.expected;
-        const { contentHash: got } = r.actual;
-        const match = want && got ? (want === got ? ' (content matches)' : ' (content differs)') : '';
-        return `${escapeText(r.actual.version)}${match}`;
-    };
-    for (const rb of d.rollbacks) {
-        const verdict = rb.ok === null ? '⏳ did not finish' : rb.ok ? '✅ verified' : '🚨 failed';
-        out.push(`**Reason:** ${escapeText(rb.reason)} — ${verdict}`, '');
-        if (rb.flows.length) {
-            out.push(...table(['Flow', 'Action', 'Expected', 'Actual', 'Attempts', 'Result'], rb.flows.map((r) => [
-                escapeText(r.name),
-                escapeText(r.action),
-                expectedText(r),
-                actualText(r),
-                escapeText(r.attempts),
-                r.ok ? '✅ ok' : `❌ failed${r.error ? `: ${escapeText(r.error)}` : ''}`
-            ])), '');
-        }
-    }
-    return out;
-}
-function validationSection(d) {
-    if (!d.validationIssues.length)
-        return [];
-    const shown = d.validationIssues.slice(0, MAX_LIST_ITEMS * 4);
-    const out = [
-        `### Validation issues (${d.validationIssues.length})`,
-        '',
-        ...table(['Location', 'Field', 'Message'], shown.map((i) => [
-            `${escapeText(i.file)}:${escapeText(i.line)}${i.column ? `:${escapeText(i.column)}` : ''}`,
-            escapeText(i.path || '—'),
-            escapeText(i.message) + (i.fix ? `<br>Fix: ${escapeText(i.fix)}` : '')
-        ])),
-        ''
-    ];
-    if (shown.length < d.validationIssues.length) {
-        out.push(`…and ${d.validationIssues.length - shown.length} more in the audit log.`, '');
-    }
-    return out;
-}
-function listSection(title, items) {
-    if (!items.length)
-        return [];
-    const out = [`### ${title}`, '', ...items.slice(0, MAX_LIST_ITEMS).map((m) => `- ${escapeText(m)}`)];
-    if (items.length > MAX_LIST_ITEMS)
-        out.push(`- …and ${items.length - MAX_LIST_ITEMS} more in the audit log.`);
-    return [...out, ''];
-}
-function linksSection(d, links) {
-    const parts = [];
-    const run = safeUrl(links.runUrl);
-    const artifact = safeUrl(links.artifactUrl);
-    const commit = safeUrl(links.commitUrl);
-    if (run)
-        parts.push(`[Workflow run](${run})`);
-    if (artifact)
-        parts.push(`[Audit log artifact](${artifact})`);
-    else if (d.artifact?.localPath)
-        parts.push(`Audit log written to ${escapeText(d.artifact.localPath)}`);
-    if (commit)
-        parts.push(`[Release commit${d.commit?.sha ? ` ${escapeText(d.commit.sha.slice(0, 7))}` : ''}](${commit})`);
-    else if (d.commit?.sha)
-        parts.push(`Release commit ${escapeText(d.commit.sha.slice(0, 7))}`);
-    return parts.length ? ['### Links', '', parts.join(' · '), ''] : [];
-}
-/** Cuts whole lines so the text fits in `maxBytes`, ending with a note that says so. */
-function capSummary(markdown, maxBytes = MAX_SUMMARY_BYTES) {
-    const total = Buffer.byteLength(markdown, 'utf8');
-    if (total <= maxBytes)
-        return markdown;
-    const note = (shown) => `\n> ⚠️ **Summary truncated**: showing ${shown} of ${total} bytes (GitHub limits a step summary to 1 MiB). The audit log artifact holds the full record.\n`;
-    const budget = maxBytes - Buffer.byteLength(note(total), 'utf8');
-    const kept = [];
-    let used = 0;
-    for (const line of markdown.split('\n')) {
-        const size = Buffer.byteLength(line, 'utf8') + 1;
-        if (used + size > budget)
-            break;
-        kept.push(line);
-        used += size;
-    }
-    return kept.join('\n') + '\n' + note(used);
-}
-function buildSummary(events, links = {}) {
-    const d = deriveRelease(events);
-    const out = [];
-    out.push(`## ${OUTCOME_HEAD[d.outcome]}`, '');
-    out.push(`**${escapeText(d.reason, 2000)}**`, '');
-    const facts = [
-        d.releaseId ? `Release ${escapeText(d.releaseId)}` : undefined,
-        d.command ? `command ${escapeText(d.command)}` : undefined,
-        d.started?.target ? `org ${escapeText(d.started.target.region ?? hostOf(d.started.target.apiUrl))}` : undefined,
-        `duration ${formatDuration(d.durationMs)}`,
-        d.api ? `API ${d.api.calls} calls, ${d.api.retries} retries, ${d.api.throttled} throttled` : undefined
-    ].filter(Boolean);
-    out.push(facts.join(' · '), '');
-    for (const n of d.notes)
-        out.push(`> ⚠️ ${escapeText(n)}`, '');
-    if (d.outcome === 'planned')
-        out.push(...planSection(d));
-    else if (!(d.outcome === 'failed' && d.validationIssues.length && !d.stages.some((s) => s.startedAt))) {
-        out.push(...stagesSection(d));
-    }
-    out.push(...rollbackSection(d));
-    out.push(...validationSection(d));
-    out.push(...listSection('Errors', d.errors));
-    out.push(...listSection('Warnings', d.warnings));
-    if (d.commit?.error)
-        out.push(`**Commit failed:** ${escapeText(d.commit.error)}`, '');
-    out.push(...linksSection(d, links));
-    const last = events.at(-1);
-    if (last)
-        out.push(`<sub>Journal: ${events.length} events, head sha256 ${hashEvent(last)}</sub>`, '');
-    return capSummary(out.join('\n'));
-}
-/**
- * Appends the Markdown to the job summary. Returns false (and writes nothing) off a runner, where the default
- * `core.summary` has no GITHUB_STEP_SUMMARY file to write to.
- */
-async function writeSummary(markdown, summary) {
-    if (!summary && !process.env.GITHUB_STEP_SUMMARY)
-        return false;
-    await (summary ?? lib_core/* summary */.z).addRaw(capSummary(markdown), true).write();
-    return true;
-}
-
-;// CONCATENATED MODULE: ./src/action/artifact.ts
-// Uploads the audit evidence as a workflow artifact on a runner; off a runner (local runs, the demo) copies it to a
-// local folder instead and says where. The artifact client is injected so tests never upload.
-
-
-
-/** Artifact names may not contain these (the artifact service rejects them). */
-const BAD_NAME = /["':<>|*?\\/\r\n]/;
-async function uploadAudit(options) {
-    const env = options.env ?? process.env;
-    const { name, files, rootDir } = options;
-    if (!name.trim() || BAD_NAME.test(name)) {
-        throw new Error(`Invalid audit-artifact-name "${name}": use letters, digits, dots, dashes and underscores (no " : < > | * ? \\ / or newlines).`);
-    }
-    if (!files.length)
-        throw new Error('No audit files to upload.');
-    if (env.ACTIONS_RUNTIME_TOKEN) {
-        const client = options.client ?? (await defaultClient());
-        const res = await client.uploadArtifact(name, files, rootDir, {
-            ...(options.retentionDays !== undefined && { retentionDays: options.retentionDays }),
-            // The audit log is JSON: it compresses well and is small.
-            compressionLevel: 6
-        });
-        if (res.id === undefined || res.id === null) {
-            throw new Error(`Uploading artifact "${name}" returned no artifact id, so it cannot be linked or proven uploaded. ` +
-                'Check that the job can write artifacts (actions/upload-artifact works in this workflow) and re-run.');
-        }
-        return { id: res.id, ...(res.size !== undefined && { size: res.size }) };
-    }
-    // Off a runner: keep the same layout the artifact would have, relative to rootDir.
-    const target = (0,external_node_path_.join)(env.RUNNER_TEMP || (0,external_node_os_.tmpdir)(), 'flow-release-artifacts', name);
-    const root = (0,external_node_path_.resolve)(rootDir);
-    for (const file of files) {
-        const rel = (0,external_node_path_.relative)(root, (0,external_node_path_.resolve)(file));
-        const dest = rel && !rel.startsWith('..') && !(0,external_node_path_.isAbsolute)(rel) ? (0,external_node_path_.join)(target, rel) : (0,external_node_path_.join)(target, (0,external_node_path_.basename)(file));
-        (0,external_node_fs_.mkdirSync)((0,external_node_path_.dirname)(dest), { recursive: true });
-        (0,external_node_fs_.copyFileSync)(file, dest);
-    }
-    return { localPath: target };
-}
-async function defaultClient() {
-    // Loaded only on a runner: the artifact client pulls in a large dependency tree.
-    const { DefaultArtifactClient } = await __nccwpck_require__.e(/* import() */ 584).then(__nccwpck_require__.bind(__nccwpck_require__, 20584));
-    return new DefaultArtifactClient();
-}
-
-;// CONCATENATED MODULE: ./src/action/outputs-sink.ts
-// Writes the action's outputs to the runner. What they hold is computed from the journal by evidence/outputs.ts.
-
-
-/** Sets every output, redacted (outputs end up in logs and in later steps' environments). */
-function setOutputs(outputs, set = lib_core/* setOutput */.uH) {
-    for (const [name, value] of Object.entries(outputs))
-        set(name, redact_redactor.redact(value));
-}
-
-;// CONCATENATED MODULE: ./src/action/state.ts
-// What the main step hands to the post step (core.saveState / core.getState): where the evidence is and whether it
-// was uploaded. The post step uploads it when the main step could not (cancelled, crashed, upload failed).
-
-const KEYS = {
-    evidenceDir: 'evidence-dir',
-    files: 'evidence-files',
-    uploaded: 'evidence-uploaded',
-    artifactName: 'audit-artifact-name'
-};
-function saveEvidenceLocation(loc) {
-    lib_core/* saveState */.LZ(KEYS.evidenceDir, loc.dir);
-    lib_core/* saveState */.LZ(KEYS.files, JSON.stringify([loc.journalPath, loc.auditPath]));
-    lib_core/* saveState */.LZ(KEYS.artifactName, loc.artifactName);
-    lib_core/* saveState */.LZ(KEYS.uploaded, 'false');
-}
-function markEvidenceUploaded() {
-    lib_core/* saveState */.LZ(KEYS.uploaded, 'true');
-}
-/** The evidence the main step left for the post step to upload; undefined when uploaded or never started. */
-function evidenceToUpload() {
-    if (core.getState(KEYS.uploaded) !== 'false')
-        return undefined;
-    const [journalPath, auditPath] = JSON.parse(core.getState(KEYS.files) || '[]');
-    return {
-        dir: core.getState(KEYS.evidenceDir),
-        journalPath,
-        auditPath,
-        artifactName: core.getState(KEYS.artifactName)
-    };
-}
-
-;// CONCATENATED MODULE: ./src/action/report.ts
-// The end of every run on a runner: the final journal event, the audit document, the artifact upload, the step
-// summary, the outputs and the step's status — in that order, so that whatever fails later, the evidence exists.
-
-
-
-
-
-
-
-
-
-const NO_API_CALLS = { calls: 0, callsByEndpoint: {}, retries: 0, throttled: 0 };
-async function report(t, end) {
-    const { journal, log } = t;
-    sealJournal(t, end);
-    const events = journal.events;
-    const audit = buildAuditDocument(events);
-    writeAuditDocument(t.auditPath, audit);
-    const artifactId = await upload(t);
-    const artifactUrl = runUrl(t.env) && artifactId ? `${runUrl(t.env)}/artifacts/${artifactId}` : undefined;
-    const markdown = buildSummary(events, {
-        runUrl: runUrl(t.env),
-        artifactUrl,
-        commitUrl: commitUrl(t.env, end.commitSha)
-    });
-    try {
-        await writeSummary(markdown);
-    }
-    catch (e) {
-        log.warning(`Could not write the step summary: ${errorText(e)}`);
-    }
-    setOutputs(computeOutputs(events, { auditLogPath: t.auditPath, artifactId, commitSha: end.commitSha }));
-    log.info(`Audit log: ${t.auditPath} (hash chain head ${audit.chain.headHash})`);
-    const failed = end.outcome !== 'succeeded' && end.outcome !== 'planned';
-    if (failed || end.stepError) {
-        lib_core/* setFailed */.C1(safeText(end.stepError ?? `Release ${t.releaseId} ended ${end.outcome}.`));
-    }
-    else {
-        log.info(`Release ${t.releaseId} ${end.outcome}.`);
-    }
-}
-/** The story ends here: nothing still winding down (a rollback past its grace period) may append after it. */
-function sealJournal({ journal, clock }, end) {
-    if (!journal.events.some((e) => e.type === 'release-finished')) {
-        journal.append('release-finished', {
-            status: end.outcome === 'succeeded' || end.outcome === 'planned' ? 'ok' : 'error',
-            details: {
-                outcome: end.outcome,
-                durationMs: clock.now() - Date.parse(journal.events[0]?.at ?? new Date(clock.now()).toISOString()),
-                published: end.published ?? [],
-                api: end.api ?? NO_API_CALLS,
-                message: end.stepError ?? end.message
-            }
-        });
-    }
-    journal.seal();
-}
-/** Uploads the audit and the journal; on failure the post step tries again. Returns the artifact id when uploaded. */
-async function upload(t) {
-    try {
-        const uploaded = await uploadAudit({
-            name: t.artifactName,
-            files: [t.auditPath, t.journal.path],
-            rootDir: t.evidenceDir,
-            env: t.env
-        });
-        if (uploaded.localPath)
-            t.log.info(`Audit log and journal written to ${uploaded.localPath} (not on a runner).`);
-        markEvidenceUploaded();
-        return uploaded.id === undefined ? undefined : String(uploaded.id);
-    }
-    catch (e) {
-        t.log.warning(`Could not upload the audit artifact (the post step will try again): ${errorText(e)}`);
-        return undefined;
-    }
-}
-function errorText(e) {
-    return safeText(e instanceof Error ? e.message : String(e));
-}
-/** Fails the step before any release started (bad inputs): the outcome output says so, nothing else exists yet. */
-function failStep(message) {
-    lib_core/* setOutput */.uH('outcome', 'failed');
-    lib_core/* setFailed */.C1(safeText(message));
-}
-
-;// CONCATENATED MODULE: ./src/clock.ts
-// Every wait in the action goes through a Clock so that tests can run on virtual time and never sleep for real.
-const systemClock = {
-    now: () => Date.now(),
-    sleep: (ms, signal) => new Promise((resolve, reject) => {
-        if (signal?.aborted)
-            return reject(signal.reason);
-        const timer = setTimeout(() => {
-            signal?.removeEventListener('abort', onAbort);
-            resolve();
-        }, Math.max(0, ms));
-        const onAbort = () => {
-            clearTimeout(timer);
-            reject(signal?.reason);
-        };
-        signal?.addEventListener('abort', onAbort, { once: true });
-    })
-};
-/**
- * Virtual clock for tests: `sleep` advances time instantly (after yielding to the event loop once, so that concurrent
- * work interleaves deterministically). `sleeps` records every requested wait so tests can assert on backoff.
- */
-class FakeClock {
-    sleeps = [];
-    current;
-    constructor(start = Date.UTC(2026, 0, 1)) {
-        this.current = start;
-    }
-    now() {
-        return this.current;
-    }
-    advance(ms) {
-        this.current += ms;
-    }
-    async sleep(ms, signal) {
-        if (signal?.aborted)
-            throw signal.reason;
-        this.sleeps.push(ms);
-        await Promise.resolve();
-        this.current += Math.max(0, ms);
-    }
-}
-
-;// CONCATENATED MODULE: ./src/genesys/errors.ts
-// One typed error for everything that can go wrong talking to Genesys Cloud. Messages never contain secrets.
-class GenesysError extends Error {
-    kind;
-    method;
-    path;
-    status;
-    code;
-    details;
-    errors;
-    contextId;
-    correlationId;
-    outcomeUnknown;
-    constructor(init) {
-        super(init.message, init.cause === undefined ? undefined : { cause: init.cause });
-        this.name = 'GenesysError';
-        this.kind = init.kind;
-        this.method = init.method;
-        this.path = init.path;
-        this.status = init.status;
-        this.code = init.code;
-        this.details = init.details;
-        this.errors = init.errors;
-        this.contextId = init.contextId;
-        this.correlationId = init.correlationId;
-        this.outcomeUnknown = init.outcomeUnknown ?? false;
-    }
-    /** A copy with some fields changed, e.g. the message with a fix-it hint appended. */
-    with(changes) {
-        return new GenesysError({
-            kind: this.kind,
-            message: this.message,
-            method: this.method,
-            path: this.path,
-            status: this.status,
-            code: this.code,
-            details: this.details,
-            errors: this.errors,
-            contextId: this.contextId,
-            correlationId: this.correlationId,
-            outcomeUnknown: this.outcomeUnknown,
-            cause: this.cause,
-            ...changes
-        });
-    }
-    /** A JSON-safe summary for the journal. */
-    toJSON() {
-        return {
-            kind: this.kind,
-            message: this.message,
-            method: this.method,
-            path: this.path,
-            status: this.status,
-            code: this.code,
-            details: this.details,
-            errors: this.errors,
-            contextId: this.contextId,
-            correlationId: this.correlationId,
-            outcomeUnknown: this.outcomeUnknown || undefined
-        };
-    }
-}
-function isGenesysError(e) {
-    return e instanceof GenesysError;
-}
 
 ;// CONCATENATED MODULE: ./node_modules/zod/v4/core/util.js
 
@@ -86710,6 +85266,2245 @@ function preprocess(fn, schema) {
     });
 }
 
+;// CONCATENATED MODULE: ./src/genesys/errors.ts
+// One typed error for everything that can go wrong talking to Genesys Cloud. Messages never contain secrets.
+class GenesysError extends Error {
+    kind;
+    method;
+    path;
+    status;
+    code;
+    details;
+    errors;
+    contextId;
+    correlationId;
+    outcomeUnknown;
+    constructor(init) {
+        super(init.message, init.cause === undefined ? undefined : { cause: init.cause });
+        this.name = 'GenesysError';
+        this.kind = init.kind;
+        this.method = init.method;
+        this.path = init.path;
+        this.status = init.status;
+        this.code = init.code;
+        this.details = init.details;
+        this.errors = init.errors;
+        this.contextId = init.contextId;
+        this.correlationId = init.correlationId;
+        this.outcomeUnknown = init.outcomeUnknown ?? false;
+    }
+    /** A copy with some fields changed, e.g. the message with a fix-it hint appended. */
+    with(changes) {
+        return new GenesysError({
+            kind: this.kind,
+            message: this.message,
+            method: this.method,
+            path: this.path,
+            status: this.status,
+            code: this.code,
+            details: this.details,
+            errors: this.errors,
+            contextId: this.contextId,
+            correlationId: this.correlationId,
+            outcomeUnknown: this.outcomeUnknown,
+            cause: this.cause,
+            ...changes
+        });
+    }
+    /** A JSON-safe summary for the journal. */
+    toJSON() {
+        return {
+            kind: this.kind,
+            message: this.message,
+            method: this.method,
+            path: this.path,
+            status: this.status,
+            code: this.code,
+            details: this.details,
+            errors: this.errors,
+            contextId: this.contextId,
+            correlationId: this.correlationId,
+            outcomeUnknown: this.outcomeUnknown || undefined
+        };
+    }
+}
+function isGenesysError(e) {
+    return e instanceof GenesysError;
+}
+
+;// CONCATENATED MODULE: ./src/common/error-text.ts
+// One line that says what went wrong, shared by the engine and the check kinds so both describe an API failure alike.
+
+/** One line that says what went wrong, with the Genesys code/details that a bare 400 message omits. */
+function errorText(e) {
+    if (isGenesysError(e)) {
+        const parts = [e.message];
+        if (e.method && e.path && !e.message.includes(e.path))
+            parts.push(`(${e.method} ${e.path})`);
+        if (e.code && !e.message.includes(e.code))
+            parts.push(`code ${e.code}`);
+        if (e.details?.length)
+            parts.push(`details ${JSON.stringify(e.details)}`);
+        if (e.errors?.length)
+            parts.push(`errors ${JSON.stringify(e.errors)}`);
+        if (e.correlationId)
+            parts.push(`correlation id ${e.correlationId}`);
+        return parts.join('; ');
+    }
+    return e instanceof Error ? e.message : String(e);
+}
+
+;// CONCATENATED MODULE: ./src/fields/duration.ts
+// Durations in the manifest are short strings such as `500ms`, `90s`, `2m`, `1h` or combinations like `1m30s`.
+// Plain numbers are refused (except 0) because `bake: 10` is ambiguous: ten seconds or ten minutes?
+const UNIT_MS = { h: 3_600_000, m: 60_000, s: 1000, ms: 1 };
+const ORDER = ['h', 'm', 's', 'ms'];
+const DURATION_FORMS = '500ms, 90s, 2m, 1h or a combination such as 1m30s';
+function parseDuration(value) {
+    if (value === 0 || value === '0')
+        return { ok: true, ms: 0 };
+    if (typeof value === 'number') {
+        return {
+            ok: false,
+            message: `duration ${String(value)} has no unit`,
+            fix: `write it with a unit, e.g. '${String(value)}s' or '${String(value)}m' (accepted: ${DURATION_FORMS})`
+        };
+    }
+    if (typeof value !== 'string') {
+        return { ok: false, message: `expected a duration string, got ${duration_describe(value)}`, fix: `use ${DURATION_FORMS}` };
+    }
+    const text = value.trim();
+    const bad = () => ({
+        ok: false,
+        message: `'${truncate(text)}' is not a duration`,
+        fix: `use ${DURATION_FORMS}`
+    });
+    // Bounded: a duration is short; refusing long strings keeps the regex work trivial.
+    if (text.length === 0 || text.length > 40)
+        return bad();
+    const re = /(\d+)(ms|h|m|s)/gy;
+    let ms = 0;
+    let last = -1;
+    let consumed = 0;
+    for (let m = re.exec(text); m; m = re.exec(text)) {
+        const unit = m[2];
+        const idx = ORDER.indexOf(unit);
+        // Units must appear largest first and at most once: `30s1m` or `1m1m` are almost certainly typos.
+        if (idx <= last)
+            return bad();
+        last = idx;
+        ms += Number(m[1]) * UNIT_MS[unit];
+        consumed = re.lastIndex;
+    }
+    if (consumed !== text.length || !Number.isSafeInteger(ms))
+        return bad();
+    return { ok: true, ms };
+}
+function duration_describe(value) {
+    if (value === null)
+        return 'null';
+    if (Array.isArray(value))
+        return 'a list';
+    if (typeof value === 'object')
+        return 'a mapping';
+    if (typeof value === 'string')
+        return `the string '${truncate(value)}'`;
+    return `${typeof value} ${truncate(String(value))}`;
+}
+function truncate(text, max = 60) {
+    const oneLine = text.replace(/[\r\n\t]/g, ' ');
+    return oneLine.length > max ? `${oneLine.slice(0, max)}…` : oneLine;
+}
+
+;// CONCATENATED MODULE: ./src/fields/schema.ts
+// The zod building blocks the manifest is written with: durations, names, JSON objects, ratios, and issues that carry
+// a fix hint. The manifest schema and every check kind's schema use these, so a duration or a name reads and fails
+// the same way wherever it appears.
+
+
+/** Marks an issue with a fix hint that the loader copies into ValidationIssue.fix. */
+function schema_custom(ctx, message, fix) {
+    ctx.addIssue({ code: 'custom', message, params: { fix } });
+}
+/** A duration string (`90s`, `2m`...) → milliseconds. */
+const schema_duration = unknown().transform((value, ctx) => {
+    const r = parseDuration(value);
+    if (r.ok)
+        return r.ms;
+    schema_custom(ctx, r.message, r.fix);
+    return NEVER;
+});
+/** A duration within [minMs, maxMs]; `label` names the field in the message. */
+function durationWithin(minMs, maxMs, label) {
+    return schema_duration.pipe(schemas_number().superRefine((ms, ctx) => {
+        if (ms < minMs || ms > maxMs)
+            schema_custom(ctx, `${label} must be between ${formatMs(minMs)} and ${formatMs(maxMs)}`, `use e.g. ${formatMs(Math.max(minMs, 1000))}`);
+    }));
+}
+/** Milliseconds in the manifest's own notation (`2m`, `90s`, `500ms`). */
+function formatMs(ms) {
+    if (ms % 3_600_000 === 0 && ms > 0)
+        return `${ms / 3_600_000}h`;
+    if (ms % 60_000 === 0 && ms > 0)
+        return `${ms / 60_000}m`;
+    if (ms % 1000 === 0)
+        return `${ms / 1000}s`;
+    return `${ms}ms`;
+}
+/** Names show up in logs, summaries, commit messages and file names: refuse control characters outright. */
+const schema_name = schemas_string()
+    .trim()
+    .min(1, 'must not be empty')
+    .max(200, 'must be at most 200 characters')
+    .refine((s) => ![...s].some((c) => c.charCodeAt(0) < 32 || c.charCodeAt(0) === 127), 'must not contain control characters (newlines, tabs, ...)');
+/** A mapping of arbitrary JSON-like values (inputs, expected outputs). */
+const jsonObject = record(schemas_string(), unknown());
+/** A share between 0 and 1. */
+const ratio = schemas_number().min(0, 'must be between 0 and 1').max(1, 'must be between 0 and 1');
+
+;// CONCATENATED MODULE: ./src/checks/cancel.ts
+/** Call before anything that starts work in the org. */
+function throwIfCancelled(ctx) {
+    if (ctx.signal?.aborted)
+        throw ctx.signal.reason;
+}
+/** Is `e` the run's cancellation (rethrow it) rather than a failure of the measurement? */
+function isCancellation(ctx, e) {
+    if (ctx.signal?.aborted !== true)
+        return false;
+    return e === ctx.signal.reason || (e instanceof Error && e.name === 'CancelledError');
+}
+
+;// CONCATENATED MODULE: ./src/checks/types.ts
+/** Identity, for type inference: `export const myKind = defineCheckKind<MySpec, MyYaml>({ ... })`. */
+function defineCheckKind(kind) {
+    return kind;
+}
+
+;// CONCATENATED MODULE: ./src/checks/kinds/analytics.ts
+// `kind: analytics` — the flow-outcome failure rate of each new version since it went live, from the analytics flow
+// aggregates, against a maximum (and optionally against the previous version's rate). Too few outcomes is
+// "inconclusive", which fails unless the manifest says pass-with-warning.
+
+
+
+
+
+const DEFAULTS = { minSamples: 20, onInsufficientData: 'fail' };
+const schema = strictObject({
+    kind: literal('analytics'),
+    metric: schemas_enum(['outcome-failure-rate']),
+    flows: array(schema_name).min(1, 'list at least one flow, or omit flows to measure every flow of the stage').optional(),
+    max: ratio,
+    'min-samples': schemas_number().int('must be a whole number').min(1, 'must be at least 1').max(1_000_000_000).optional(),
+    'on-insufficient-data': schemas_enum(['fail', 'pass-with-warning']).optional(),
+    'compare-to-previous': strictObject({ 'max-increase': ratio }).optional()
+});
+/** Flows per aggregates query: one query per check round for a stage, split only for very large stages. */
+const ANALYTICS_FLOWS_PER_QUERY = 50;
+const analyticsCheck = defineCheckKind({
+    kind: 'analytics',
+    schema,
+    defaults: DEFAULTS,
+    toSpec: (checkName, d) => ({
+        kind: 'analytics',
+        name: checkName,
+        metric: d.metric,
+        ...(d.flows ? { flows: d.flows } : {}),
+        max: d.max,
+        minSamples: d['min-samples'] ?? DEFAULTS.minSamples,
+        onInsufficientData: d['on-insufficient-data'] ?? DEFAULTS.onInsufficientData,
+        ...(d['compare-to-previous']
+            ? { compareToPrevious: { maxIncrease: d['compare-to-previous']['max-increase'] } }
+            : {})
+    }),
+    validate(spec, v) {
+        spec.flows?.forEach((f, j) => v.flow(['flows', j], f));
+        return spec;
+    },
+    run: (ctx, spec, round) => measureRound(ctx, spec, round),
+    describe: describeAnalytics
+});
+/** "failure rate 0.12 > max 0.05 (140 samples)", "insufficient data: 3 samples < min 20". */
+function describeAnalytics(c, kit) {
+    const m = c.measured ?? {};
+    const x = c.expected ?? {};
+    const rate = m.failureRate ?? m.rate ?? m.value;
+    const samples = m.samples;
+    const max = x.max;
+    const minSamples = x.minSamples;
+    if (typeof samples === 'number' && typeof minSamples === 'number' && samples < minSamples) {
+        return `insufficient data: ${samples} samples < min ${minSamples}${c.result === 'pass-with-warning' ? ' (passed with warning)' : ''}`;
+    }
+    if (typeof rate === 'number' && typeof max === 'number') {
+        const prev = m.previousFailureRate;
+        const text = `failure rate ${kit.number(rate)} ${rate > max ? '>' : '≤'} max ${kit.number(max)}` +
+            (typeof samples === 'number'
+                ? ` (${samples} samples${typeof prev === 'number' ? `, previous ${kit.number(prev)}` : ''})`
+                : '');
+        // Failed although under the max: the comparison with the previous version failed; the message says how.
+        return c.result === 'fail' && rate <= max && c.message ? `${text}; ${kit.text(c.message, 200)}` : text;
+    }
+    // No rate (query failed, flow not live): the engine's message is the measurement.
+    return undefined;
+}
+function sumMetric(res, flowId, version, metric, single) {
+    let total;
+    for (const r of res.results ?? []) {
+        if (r.group?.flowVersion !== version)
+            continue;
+        // Grouped by flowId too; a response without the flowId group can only be attributed when one flow was asked.
+        if (r.group?.flowId !== undefined ? r.group.flowId !== flowId : !single)
+            continue;
+        for (const d of r.data ?? []) {
+            for (const m of d.metrics) {
+                if (m.metric !== metric)
+                    continue;
+                total = (total ?? 0) + (m.stats.count ?? m.stats.sum ?? 0);
+            }
+        }
+    }
+    return total;
+}
+/** The aggregates query for several flows: `or` over their ids inside the `and`, grouped by flow and version. */
+function aggregatesQuery(flowIds, interval) {
+    // The `and` holds only the `or` clause (an empty predicates list is left out, as the API's own examples do).
+    const filter = {
+        type: 'and',
+        clauses: [{ type: 'or', predicates: flowIds.map((value) => ({ dimension: 'flowId', value })) }]
+    };
+    return { interval, groupBy: ['flowId', 'flowVersion'], filter, metrics: ['nFlowOutcome', 'nFlowOutcomeFailed'] };
+}
+function expectedOf(check) {
+    const expected = {
+        metric: check.metric,
+        max: check.max,
+        minSamples: check.minSamples,
+        onInsufficientData: check.onInsufficientData
+    };
+    if (check.compareToPrevious)
+        expected.compareToPrevious = check.compareToPrevious;
+    return expected;
+}
+/** One measurement per flow, in the order the flows are listed; one aggregates query per batch of live flows. */
+async function measureRound(ctx, check, r) {
+    const expected = expectedOf(check);
+    const names = check.flows ?? r.stage.flows;
+    const byName = new Map();
+    const liveFlows = [];
+    for (const flowName of names) {
+        const flow = r.live.get(flowName);
+        if (flow)
+            liveFlows.push(flow);
+        else
+            byName.set(flowName, {
+                check: check.name,
+                kind: 'analytics',
+                round: r.round,
+                expected,
+                flow: flowName,
+                result: 'inconclusive',
+                measured: {},
+                message: `Flow "${flowName}" is not live; no analytics.`
+            });
+    }
+    // The platform publishes before we observe it, and analytics intervals are minute-aligned: start a minute early.
+    // Grouping by flowVersion keeps the older version's traffic out of the new version's figures, so one interval from
+    // the earliest publish of the batch measures every new version exactly as a query of its own would.
+    const sinceOf = (f) => Math.floor(((f.publishedAt ?? r.stageStartedAt) - 60_000) / 60_000) * 60_000;
+    for (let i = 0; i < liveFlows.length; i += ANALYTICS_FLOWS_PER_QUERY) {
+        const batch = liveFlows.slice(i, i + ANALYTICS_FLOWS_PER_QUERY);
+        const since = Math.min(...batch.map(sinceOf));
+        const end = Math.max(ctx.clock.now(), since + 1000);
+        const interval = `${new Date(since).toISOString()}/${new Date(end).toISOString()}`;
+        let res;
+        let error;
+        try {
+            res = await ctx.api.queryFlowAggregates(aggregatesQuery([...new Set(batch.map((f) => f.flowId))], interval));
+        }
+        catch (e) {
+            if (isCancellation(ctx, e))
+                throw e;
+            error = errorText(e);
+        }
+        const window = { interval, res, error, single: batch.length === 1 };
+        for (const flow of batch)
+            byName.set(flow.name, measureFlow(check, r.round, expected, flow, window));
+    }
+    return names.map((n) => byName.get(n)).filter(Boolean);
+}
+function measureFlow(check, round, expected, flow, w) {
+    const { interval, res, single } = w;
+    const flowName = flow.name;
+    const base = { check: check.name, kind: 'analytics', round, expected, flow: flowName };
+    if (!res) {
+        return {
+            ...base,
+            result: 'fail',
+            measured: { interval, flowId: flow.flowId, flowVersion: flow.version },
+            message: `Analytics query for "${flowName}" failed: ${w.error ?? 'no response'}`
+        };
+    }
+    const samples = sumMetric(res, flow.flowId, flow.version, 'nFlowOutcome', single) ?? 0;
+    const failed = sumMetric(res, flow.flowId, flow.version, 'nFlowOutcomeFailed', single) ?? 0;
+    const measured = {
+        interval,
+        flowId: flow.flowId,
+        flowVersion: flow.version,
+        samples,
+        failed,
+        failureRate: samples > 0 ? failed / samples : null
+    };
+    if (samples < check.minSamples || samples === 0) {
+        const warn = check.onInsufficientData === 'pass-with-warning';
+        return {
+            ...base,
+            result: warn ? 'pass-with-warning' : 'inconclusive',
+            measured,
+            message: `Insufficient data for "${flowName}" v${flow.version}: ${samples} flow outcome(s), at least ${check.minSamples} needed` +
+                (warn ? ' — passing with a warning as configured.' : ' — treated as a failure (on-insufficient-data: fail).')
+        };
+    }
+    const rate = failed / samples;
+    let ok = rate <= check.max;
+    let message = `"${flowName}" v${flow.version}: outcome failure rate ${rate.toFixed(4)} (${failed}/${samples}), max ${check.max}`;
+    if (check.compareToPrevious && flow.previousVersion) {
+        const prevSamples = sumMetric(res, flow.flowId, flow.previousVersion, 'nFlowOutcome', single) ?? 0;
+        const prevFailed = sumMetric(res, flow.flowId, flow.previousVersion, 'nFlowOutcomeFailed', single) ?? 0;
+        measured.previousVersion = flow.previousVersion;
+        measured.previousSamples = prevSamples;
+        if (prevSamples > 0) {
+            const prevRate = prevFailed / prevSamples;
+            measured.previousFailureRate = prevRate;
+            const limit = prevRate + check.compareToPrevious.maxIncrease;
+            if (rate > limit)
+                ok = false;
+            message += `; previous v${flow.previousVersion} ${prevRate.toFixed(4)} (allowed up to ${limit.toFixed(4)})`;
+        }
+        else {
+            message += `; previous v${flow.previousVersion} had no outcomes in the window (comparison skipped)`;
+        }
+    }
+    return { ...base, result: ok ? 'pass' : 'fail', measured, message: `${message}.` };
+}
+
+;// CONCATENATED MODULE: ./src/common/wait.ts
+
+const MIN_DELAY_MS = 250;
+const MAX_DELAY_MS = 5000;
+class WaitTimeoutError extends Error {
+    what;
+    id;
+    lastState;
+    elapsedMs;
+    constructor(what, id, lastState, elapsedMs) {
+        super(`Gave up waiting for ${what} ${id} after ${Math.round(elapsedMs / 1000)} s (last state: ${lastState}). ` +
+            'It may still finish in Genesys Cloud; raise the job timeout in the manifest if this job is legitimately slow.');
+        this.name = 'WaitTimeoutError';
+        this.what = what;
+        this.id = id;
+        this.lastState = lastState;
+        this.elapsedMs = elapsedMs;
+    }
+}
+/** Errors worth polling again: the connection or the server failed, not our request. */
+function isTransientError(e) {
+    if (!isGenesysError(e))
+        return false;
+    if (e.kind === 'network' || e.kind === 'timeout')
+        return true;
+    return e.kind === 'http' && e.status !== undefined && (e.status >= 500 || e.status === 429);
+}
+function backoffDelay(attempt, expectedLatencyMs) {
+    const first = expectedLatencyMs === undefined
+        ? MIN_DELAY_MS
+        : Math.min(MAX_DELAY_MS, Math.max(MIN_DELAY_MS, Math.round(expectedLatencyMs / 4)));
+    return Math.min(MAX_DELAY_MS, Math.round(first * 1.5 ** Math.max(0, attempt - 1)));
+}
+/** The first poll of an adaptive wait never comes later than this. */
+const MAX_FIRST_DELAY_MS = 60_000;
+const HISTORY = 20;
+/**
+ * Completion times of finished waits, per clock and per `what`: a release's 50 publish jobs behave alike, so the 2nd
+ * to 50th are polled when the 1st ones actually finished rather than when a constant guessed they would. Keyed by the
+ * clock so that each test's FakeClock starts afresh.
+ */
+const wait_history = new WeakMap();
+/** The latency to plan the first poll on: the median of what was observed, else the caller's expectation. */
+function expectedLatency(clock, what, fallbackMs) {
+    const seen = wait_history.get(clock)?.get(what);
+    if (!seen || seen.length === 0)
+        return fallbackMs;
+    const sorted = [...seen].sort((a, b) => a - b);
+    return sorted[Math.floor((sorted.length - 1) / 2)];
+}
+/** Records how long a wait of `what` took (an estimate when it was done at the first poll: see waitFor). */
+function recordLatency(clock, what, ms) {
+    let byWhat = wait_history.get(clock);
+    if (!byWhat)
+        wait_history.set(clock, (byWhat = new Map()));
+    const seen = byWhat.get(what) ?? [];
+    seen.push(Math.max(0, Math.round(ms)));
+    if (seen.length > HISTORY)
+        seen.shift();
+    byWhat.set(what, seen);
+}
+/** Delay before poll `attempt` (1-based) of an adaptive wait planned on latency `expected`. */
+function adaptiveDelay(attempt, expected) {
+    if (attempt <= 1)
+        return Math.min(MAX_FIRST_DELAY_MS, Math.max(MIN_DELAY_MS, Math.round(expected)));
+    const step = Math.min(MAX_DELAY_MS, Math.max(MIN_DELAY_MS, Math.round(expected / 4)));
+    return Math.min(MAX_DELAY_MS, Math.round(step * 1.5 ** (attempt - 2)));
+}
+async function waitFor(o) {
+    const start = o.clock.now();
+    const adaptive = !o.schedule && o.expectedLatencyMs !== undefined;
+    const expected = adaptive ? (expectedLatency(o.clock, o.what, o.expectedLatencyMs) ?? 0) : 0;
+    const deadline = Math.min(start + o.deadlineMs, o.deadlineAt ?? Number.POSITIVE_INFINITY);
+    // When the work's latency is known, polling at once only costs a call: the first poll waits for it.
+    if (adaptive) {
+        if (o.signal?.aborted)
+            throw o.signal.reason;
+        await o.clock.sleep(Math.max(0, Math.min(adaptiveDelay(1, expected), deadline - start)), o.signal);
+    }
+    let previousPollAt = start;
+    const logEvery = o.progressLogMs ?? 10_000;
+    const eventEvery = o.progressEventMs ?? 60_000;
+    let lastLog = start;
+    let lastEvent = start;
+    let lastState = 'not polled yet';
+    let attempt = 0;
+    for (;;) {
+        if (o.signal?.aborted)
+            throw o.signal.reason;
+        attempt++;
+        const pollAt = o.clock.now();
+        try {
+            const value = await o.poll();
+            if (o.state)
+                lastState = o.state(value);
+            if (o.done(value)) {
+                if (adaptive) {
+                    // Done at the first poll: it may have finished well before, so nudge the estimate down (×0.75); done
+                    // later: it finished between the last two polls.
+                    const took = attempt === 1 ? (pollAt - start) * 0.75 : (previousPollAt + pollAt) / 2 - start;
+                    recordLatency(o.clock, o.what, took);
+                }
+                return value;
+            }
+        }
+        catch (e) {
+            if (!isTransientError(e))
+                throw e;
+            lastState = `transient error: ${e.message}`;
+            o.log.debug(`Polling ${o.what} ${o.id} failed transiently, will poll again: ${e.message}`);
+        }
+        previousPollAt = pollAt;
+        const now = o.clock.now();
+        const elapsed = now - start;
+        if (now >= deadline)
+            throw new WaitTimeoutError(o.what, o.id, lastState, elapsed);
+        if (now - lastLog >= logEvery) {
+            lastLog = now;
+            o.log.info(`Waiting for ${o.what} ${o.id} (${lastState}, ${Math.round(elapsed / 1000)} s)`);
+        }
+        if (o.onProgress && now - lastEvent >= eventEvery) {
+            lastEvent = now;
+            o.onProgress(lastState, elapsed);
+        }
+        const delay = o.schedule
+            ? o.schedule(attempt)
+            : adaptive
+                ? adaptiveDelay(attempt + 1, expected)
+                : backoffDelay(attempt, o.expectedLatencyMs);
+        // Never sleep past the deadline: the last poll happens at the deadline itself.
+        await o.clock.sleep(Math.max(0, Math.min(delay, deadline - now)), o.signal);
+    }
+}
+
+;// CONCATENATED MODULE: ./src/fields/placeholders.ts
+// `{{placeholder}}` substitution, shared by flow files (substitutions and built-ins) and check inputs (built-ins).
+/** A `{{name}}` placeholder; the name is captured. Global: use with matchAll / replace. */
+const PLACEHOLDER = /\{\{\s*([A-Za-z_][A-Za-z0-9_.-]*)\s*\}\}/g;
+
+;// CONCATENATED MODULE: ./src/checks/text.ts
+/**
+ * "status FAILED ≠ expected COMPLETED", "HTTP 503 ≠ expected 200": for kinds whose measurement has a `status` and an
+ * expected `status`. A failure with the expected status (e.g. a missing output) adds the message that says why.
+ */
+function describeStatus(label, m, kit) {
+    const measured = m.measured ?? {};
+    const expected = m.expected ?? {};
+    if (measured.status === undefined || expected.status === undefined)
+        return undefined;
+    const same = String(measured.status) === String(expected.status);
+    const out = `${label} ${kit.number(measured.status)} ${same ? '=' : '≠'} expected ${kit.number(expected.status)}`;
+    return m.result === 'fail' && same && m.message ? `${out}; ${kit.text(m.message, 200)}` : out;
+}
+/** Values as they are, for the audit (a JSON document: no escaping, no truncation). */
+const PLAIN_TEXT = {
+    text: (value) => (typeof value === 'string' ? value : value === undefined || value === null ? '' : String(value)),
+    number: (value) => typeof value !== 'number' || !Number.isFinite(value)
+        ? PLAIN_TEXT.text(typeof value === 'object' ? JSON.stringify(value) : value)
+        : String(Number.isInteger(value) ? value : Number(value.toPrecision(4)))
+};
+
+;// CONCATENATED MODULE: ./src/checks/kinds/execution.ts
+// `kind: execution` — launch a workflow of this release with a synthetic input and expect it to end with a status
+// (and outputs). The workflow must be a flow of the manifest; `{{run}}`-style built-ins in the input make each
+// synthetic run distinguishable.
+
+
+
+
+
+
+
+
+
+const STATUSES = ['COMPLETED', 'FAILED', 'ERROR', 'TERMINATED'];
+const TERMINAL = new Set(STATUSES);
+const execution_DEFAULTS = { input: {}, status: 'COMPLETED', timeoutMs: 60_000 };
+const execution_schema = strictObject({
+    kind: literal('execution'),
+    flow: schema_name,
+    input: jsonObject.optional(),
+    expect: strictObject({ status: schemas_enum(STATUSES).optional(), output: jsonObject.optional() }).optional(),
+    timeout: durationWithin(1000, 3_600_000, 'timeout').optional()
+});
+/** Does `actual` contain every key of `expected` with an equal (recursively subset-equal) value? */
+function isSubset(expected, actual) {
+    if (expected === null || typeof expected !== 'object')
+        return Object.is(expected, actual) || expected === actual;
+    if (actual === null || typeof actual !== 'object')
+        return false;
+    if (Array.isArray(expected)) {
+        return (Array.isArray(actual) && expected.length === actual.length && expected.every((v, i) => isSubset(v, actual[i])));
+    }
+    return Object.entries(expected).every(([k, v]) => isSubset(v, actual[k]));
+}
+const executionCheck = defineCheckKind({
+    kind: 'execution',
+    schema: execution_schema,
+    defaults: execution_DEFAULTS,
+    toSpec: (checkName, d) => ({
+        kind: 'execution',
+        name: checkName,
+        flow: d.flow,
+        input: d.input ?? { ...execution_DEFAULTS.input },
+        expect: { status: d.expect?.status ?? execution_DEFAULTS.status, ...(d.expect?.output ? { output: d.expect.output } : {}) },
+        timeoutMs: d.timeout ?? execution_DEFAULTS.timeoutMs
+    }),
+    validate(spec, v) {
+        const target = v.flow(['flow'], spec.flow);
+        if (target && target.type !== 'workflow') {
+            v.report(['flow'], `execution checks launch workflows, but '${spec.flow}' has type ${target.type}`, 'target a flow of type workflow, or use an analytics check for this flow');
+        }
+        const input = toJson(spec.input, ['input'], v);
+        if (spec.expect.output)
+            toJson(spec.expect.output, ['expect', 'output'], v);
+        return { ...spec, input };
+    },
+    run: (ctx, spec, { round, live }) => measure(ctx, spec, round, live.get(spec.flow)),
+    describe: (m, kit) => describeStatus('status', m, kit)
+});
+/**
+ * Replaces built-ins such as `{{run}}` in every string of the input (so synthetic runs are distinguishable) and
+ * refuses values that do not survive JSON (non-finite numbers): the input is sent as JSON.
+ */
+function toJson(v, p, check) {
+    const { builtins } = check;
+    if (typeof v === 'string') {
+        return v.replace(PLACEHOLDER, (whole, key) => {
+            if (Object.hasOwn(builtins, key))
+                return builtins[key] ?? whole;
+            const known = Object.keys(builtins).map((k) => `{{${k}}}`);
+            check.report(p, `placeholder {{${key}}} is not a built-in`, `use one of ${known.join(', ') || '(none)'} or a literal value`);
+            return whole;
+        });
+    }
+    if (typeof v === 'number') {
+        if (!Number.isFinite(v))
+            check.report(p, `${String(v)} cannot be sent as JSON`, 'use a finite number or a string');
+        return v;
+    }
+    if (v === null || typeof v === 'boolean')
+        return v;
+    if (Array.isArray(v))
+        return v.map((x, i) => toJson(x, [...p, i], check));
+    if (typeof v === 'object') {
+        return Object.fromEntries(Object.entries(v).map(([k, x]) => [k, toJson(x, [...p, k], check)]));
+    }
+    check.report(p, `${duration_describe(v)} cannot be sent as JSON`, 'use strings, numbers, booleans, lists and mappings');
+    return v;
+}
+function execution_expectedOf(check) {
+    const expected = { status: check.expect.status };
+    if (check.expect.output)
+        expected.output = check.expect.output;
+    return expected;
+}
+async function measure(ctx, check, round, flow) {
+    const base = { check: check.name, kind: 'execution', round, expected: execution_expectedOf(check), flow: check.flow };
+    if (!flow) {
+        const message = `Flow "${check.flow}" is not live (not released or removed), so it cannot be executed.`;
+        return [{ ...base, result: 'inconclusive', measured: {}, message }];
+    }
+    const started = ctx.clock.now();
+    let executionId;
+    try {
+        const launched = await ctx.api.launchExecution({
+            flowId: flow.flowId,
+            flowVersion: flow.version,
+            inputData: check.input,
+            name: `flow-release ${ctx.releaseId} ${check.name} round ${round}`.slice(0, 200)
+        });
+        executionId = launched.id;
+        const exec = await waitFor({
+            what: 'execution',
+            id: launched.id,
+            poll: () => ctx.api.getExecution(launched.id),
+            done: (x) => TERMINAL.has(x.status),
+            state: (x) => x.status,
+            clock: ctx.clock,
+            log: ctx.log,
+            deadlineMs: check.timeoutMs,
+            signal: ctx.signal,
+            expectedLatencyMs: 1000
+        });
+        return [{ ...base, ...verdict(check, flow, exec, launched, ctx.clock.now() - started) }];
+    }
+    catch (e) {
+        if (isCancellation(ctx, e))
+            throw e;
+        return [{ ...base, ...execution_failure(check, flow, e, executionId, ctx.clock.now() - started) }];
+    }
+}
+function verdict(check, flow, exec, launched, durationMs) {
+    const measured = {
+        executionId: exec.id,
+        flowId: flow.flowId,
+        flowVersion: exec.flowVersion?.id ?? launched.flowVersion?.id ?? flow.version,
+        status: exec.status,
+        durationMs
+    };
+    if (exec.outputData)
+        measured.output = exec.outputData;
+    if (exec.completionReason)
+        measured.completionReason = exec.completionReason;
+    if (exec.flowErrorInfo?.message)
+        measured.error = exec.flowErrorInfo.message;
+    const statusOk = exec.status === check.expect.status;
+    const outputOk = !check.expect.output || isSubset(check.expect.output, exec.outputData ?? {});
+    const why = !statusOk
+        ? `ended ${exec.status}, expected ${check.expect.status}${exec.flowErrorInfo?.message ? ` (${exec.flowErrorInfo.message})` : ''}`
+        : !outputOk
+            ? `output ${JSON.stringify(exec.outputData ?? {})} does not contain ${JSON.stringify(check.expect.output)}`
+            : `ended ${exec.status} with the expected output`;
+    return {
+        result: statusOk && outputOk ? 'pass' : 'fail',
+        measured,
+        message: `Execution ${exec.id} of "${flow.name}" v${flow.version} ${why}.`
+    };
+}
+function execution_failure(check, flow, e, executionId, durationMs) {
+    const timedOut = e instanceof WaitTimeoutError;
+    return {
+        result: 'fail',
+        measured: {
+            executionId,
+            flowId: flow.flowId,
+            flowVersion: flow.version,
+            status: timedOut ? e.lastState : 'not launched',
+            durationMs,
+            timedOut: timedOut || undefined
+        },
+        message: timedOut
+            ? `Execution ${executionId} of "${flow.name}" did not finish within ${check.timeoutMs / 1000} s (last status ${e.lastState}).`
+            : `Execution check on "${flow.name}" failed: ${errorText(e)}`
+    };
+}
+
+;// CONCATENATED MODULE: ./src/checks/kinds/http.ts
+// `kind: http` — GET a URL (a status page, a dependency's health endpoint) and expect a status (and a body text).
+
+
+
+
+
+const http_DEFAULTS = { expectStatus: 200, timeoutMs: 10_000 };
+const http_schema = strictObject({
+    kind: literal('http'),
+    url: schemas_string()
+        .max(2000)
+        .refine((u) => {
+        try {
+            const p = new URL(u).protocol;
+            return p === 'https:' || p === 'http:';
+        }
+        catch {
+            return false;
+        }
+    }, 'must be an absolute http(s) URL'),
+    'expect-status': schemas_number().int('must be a whole number').min(100).max(599).optional(),
+    'expect-body': schemas_string().optional(),
+    timeout: durationWithin(1000, 600_000, 'timeout').optional()
+});
+const httpCheck = defineCheckKind({
+    kind: 'http',
+    schema: http_schema,
+    defaults: http_DEFAULTS,
+    toSpec: (checkName, d) => ({
+        kind: 'http',
+        name: checkName,
+        url: d.url,
+        expectStatus: d['expect-status'] ?? http_DEFAULTS.expectStatus,
+        ...(d['expect-body'] !== undefined ? { expectBody: d['expect-body'] } : {}),
+        timeoutMs: d.timeout ?? http_DEFAULTS.timeoutMs
+    }),
+    run: (ctx, spec, { round }) => probe(ctx, spec, round),
+    describe: (m, kit) => describeStatus('HTTP', m, kit)
+});
+async function probe(ctx, check, round) {
+    const expected = { status: check.expectStatus };
+    if (check.expectBody !== undefined)
+        expected.bodyContains = check.expectBody;
+    const base = { check: check.name, kind: 'http', round, expected };
+    const started = ctx.clock.now();
+    try {
+        const res = await ctx.httpGet(check.url, check.timeoutMs);
+        const bodyOk = check.expectBody === undefined || res.body.includes(check.expectBody);
+        const ok = res.status === check.expectStatus && bodyOk;
+        const measured = {
+            url: check.url,
+            status: res.status,
+            durationMs: ctx.clock.now() - started
+        };
+        if (check.expectBody !== undefined)
+            measured.bodyContains = bodyOk;
+        return [
+            {
+                ...base,
+                result: ok ? 'pass' : 'fail',
+                measured,
+                message: `GET ${check.url} → ${res.status}${check.expectBody !== undefined ? `, body ${bodyOk ? 'contains' : 'lacks'} "${check.expectBody}"` : ''}.`
+            }
+        ];
+    }
+    catch (e) {
+        return [
+            {
+                ...base,
+                result: 'fail',
+                measured: { url: check.url, error: errorText(e) },
+                message: `GET ${check.url} failed: ${errorText(e)}`
+            }
+        ];
+    }
+}
+
+;// CONCATENATED MODULE: ./src/checks/registry.ts
+// The check kinds this action knows: one line per built-in kind. The manifest loader, the bake's round runner, the
+// summary and the audit find a kind here by its `kind:` name. Kinds can also be registered at run time (a plug-in,
+// a test), and removed again.
+
+
+
+const kinds = new Map();
+/** Adds a kind; returns a function that removes it again. A kind name can be registered once. */
+function registerCheckKind(kind) {
+    if (kinds.has(kind.kind))
+        throw new Error(`check kind '${kind.kind}' is already registered`);
+    kinds.set(kind.kind, kind);
+    return () => unregisterCheckKind(kind.kind);
+}
+function unregisterCheckKind(name) {
+    return kinds.delete(name);
+}
+function findCheckKind(name) {
+    return kinds.get(name);
+}
+/** The registered kind names, built-ins first, in registration order (for "kind is one of ..."). */
+function checkKindNames() {
+    return [...kinds.keys()];
+}
+/** The built-in kinds, one line each. */
+const BUILT_IN = [executionCheck, analyticsCheck, httpCheck];
+for (const kind of BUILT_IN)
+    registerCheckKind(kind);
+
+;// CONCATENATED MODULE: ./src/checks/describe.ts
+
+function describeMeasurement(m, kit) {
+    const own = findCheckKind(m.kind)?.describe?.(m, kit);
+    if (own !== undefined)
+        return own;
+    if (m.message)
+        return kit.text(m.message, 200);
+    const measured = pairs(m.measured ?? {}, kit);
+    const expected = pairs(m.expected ?? {}, kit);
+    return expected ? `${measured} vs ${expected}` : measured || '—';
+}
+function pairs(o, kit) {
+    return Object.entries(o)
+        .map(([k, v]) => `${kit.text(k)} ${kit.number(v)}`)
+        .join(', ');
+}
+
+;// CONCATENATED MODULE: ./src/journal/derive.ts
+function emptyFlow(name) {
+    return {
+        name,
+        type: null,
+        flowId: null,
+        stage: null,
+        action: null,
+        source: null,
+        reason: null,
+        fromVersion: null,
+        toVersion: null,
+        finalVersion: null,
+        contentHash: null,
+        snapshot: null,
+        created: false,
+        status: 'not-started',
+        error: null,
+        rollback: null,
+        export: null,
+        drift: null,
+        lockedBy: null
+    };
+}
+function applyPlan(f, p, command) {
+    f.type = p.type;
+    f.flowId = p.flowId ?? f.flowId;
+    f.stage = p.stage;
+    f.action = p.action;
+    f.source = p.source;
+    f.reason = p.reason;
+    f.fromVersion = p.publishedVersion ?? null;
+    f.finalVersion = p.publishedVersion ?? null;
+    f.contentHash = p.contentHash ?? null;
+    f.drift = p.drift ?? f.drift;
+    f.lockedBy = p.lockedBy ?? f.lockedBy;
+    f.status =
+        p.action === 'unchanged'
+            ? 'unchanged'
+            : p.action === 'skipped'
+                ? 'skipped'
+                : command === 'plan'
+                    ? 'planned'
+                    : 'not-started';
+}
+function formatDuration(ms) {
+    if (!Number.isFinite(ms) || ms < 0)
+        return '0s';
+    const s = Math.round(ms / 1000);
+    if (s < 60)
+        return ms < 1000 && ms > 0 ? `${ms}ms` : `${s}s`;
+    const h = Math.floor(s / 3600);
+    const m = Math.floor((s % 3600) / 60);
+    const sec = s % 60;
+    return h > 0 ? `${h}h ${m}m` : sec ? `${m}m ${sec}s` : `${m}m`;
+}
+function deriveRelease(events) {
+    const flows = new Map();
+    const flow = (name) => {
+        let f = flows.get(name);
+        if (!f)
+            flows.set(name, (f = emptyFlow(name)));
+        return f;
+    };
+    const stages = new Map();
+    const stage = (name) => {
+        let s = stages.get(name);
+        if (!s) {
+            stages.set(name, (s = {
+                index: stages.size,
+                name,
+                flows: [],
+                bakeMs: null,
+                checks: [],
+                startedAt: null,
+                finishedAt: null,
+                status: 'pending',
+                reason: null
+            }));
+        }
+        return s;
+    };
+    const d = {
+        started: null,
+        releaseId: null,
+        command: null,
+        outcome: 'failed',
+        incomplete: true,
+        reason: '',
+        notes: [],
+        startedAt: events[0]?.at ?? null,
+        finishedAt: events.at(-1)?.at ?? null,
+        durationMs: 0,
+        stages: [],
+        flows: [],
+        checks: [],
+        rollbacks: [],
+        validationIssues: [],
+        validated: null,
+        published: [],
+        api: null,
+        warnings: [],
+        errors: [],
+        cancelled: null,
+        commit: null,
+        artifact: null
+    };
+    let finished = null;
+    let rollback = null;
+    const stageFailures = [];
+    const publishFailures = [];
+    for (const e of events) {
+        switch (e.type) {
+            case 'release-started':
+                d.started = e.details;
+                d.releaseId = e.details.releaseId;
+                d.command = e.details.command;
+                d.startedAt = e.at;
+                break;
+            case 'validation-failed':
+                d.validationIssues.push(...e.details.issues);
+                if (typeof e.details.checked === 'number')
+                    d.validated = e.details.checked;
+                break;
+            case 'plan':
+                for (const s of e.details.stages) {
+                    const st = stage(s.name);
+                    st.flows = [...s.flows];
+                    st.bakeMs = s.bakeMs;
+                    st.checks = [...s.checks];
+                }
+                for (const p of e.details.flows) {
+                    applyPlan(flow(p.name), p, d.command);
+                    const st = stage(p.stage);
+                    if (!st.flows.includes(p.name))
+                        st.flows.push(p.name);
+                }
+                d.validated ??= e.details.flows.length;
+                break;
+            case 'flow-refused':
+                if (e.flow) {
+                    const f = flow(e.flow);
+                    f.status = 'refused';
+                    f.error = e.details.reason;
+                    f.flowId = e.details.flowId ?? f.flowId;
+                    f.lockedBy = e.details.lockedBy ?? f.lockedBy;
+                }
+                break;
+            case 'drift-detected':
+                if (e.flow) {
+                    flow(e.flow).drift = { recordedVersion: e.details.recordedVersion, actualVersion: e.details.actualVersion };
+                }
+                break;
+            case 'flow-unlocked':
+                if (e.flow)
+                    flow(e.flow).lockedBy = e.details.lockedBy;
+                break;
+            case 'stage-started': {
+                const st = stage(e.details.name);
+                st.index = e.details.index;
+                st.startedAt = e.at;
+                st.status = 'running';
+                for (const n of e.details.flows)
+                    if (!st.flows.includes(n))
+                        st.flows.push(n);
+                break;
+            }
+            case 'snapshot':
+                if (e.flow) {
+                    const f = flow(e.flow);
+                    f.flowId = e.details.flowId;
+                    f.snapshot = { version: e.details.version, contentHash: e.details.contentHash };
+                    f.fromVersion ??= e.details.version;
+                    if (e.stage && !f.stage)
+                        f.stage = e.stage;
+                }
+                break;
+            case 'publish-started':
+                if (e.flow) {
+                    const f = flow(e.flow);
+                    f.status = 'publishing';
+                    if (e.details.flowId)
+                        f.flowId = e.details.flowId;
+                    if (e.details.fromVersion !== undefined)
+                        f.fromVersion = e.details.fromVersion;
+                    if (e.stage && !f.stage)
+                        f.stage = e.stage;
+                }
+                break;
+            case 'publish-succeeded':
+                if (e.flow) {
+                    const f = flow(e.flow);
+                    f.status = 'published';
+                    f.flowId = e.details.flowId;
+                    f.fromVersion = e.details.fromVersion;
+                    f.toVersion = e.details.toVersion;
+                    f.finalVersion = e.details.toVersion;
+                    f.created = e.details.created;
+                    if (e.details.contentHash)
+                        f.contentHash = e.details.contentHash;
+                    if (e.stage && !f.stage)
+                        f.stage = e.stage;
+                }
+                break;
+            case 'publish-failed':
+                if (e.flow) {
+                    const f = flow(e.flow);
+                    f.status = 'publish-failed';
+                    f.error = [e.details.error, ...(e.details.messages ?? [])].join('; ');
+                    if (e.details.flowId)
+                        f.flowId = e.details.flowId;
+                    publishFailures.push(`${e.flow}: ${e.details.error}`);
+                }
+                else
+                    publishFailures.push(e.details.error);
+                break;
+            case 'check-result':
+                d.checks.push({ ...e.details, stage: e.stage ?? null, flow: e.flow ?? null, at: e.at, seq: e.seq });
+                break;
+            case 'stage-succeeded': {
+                const st = stage(e.details.name);
+                st.status = 'succeeded';
+                st.finishedAt = e.at;
+                break;
+            }
+            case 'stage-failed': {
+                const st = stage(e.details.name);
+                st.status = 'failed';
+                st.finishedAt = e.at;
+                st.reason = e.details.reason;
+                stageFailures.push(`stage ${e.details.name}: ${e.details.reason}`);
+                break;
+            }
+            case 'rollback-started':
+                rollback = { reason: e.details.reason, startedAt: e.at, finishedAt: null, ok: null, flows: [] };
+                d.rollbacks.push(rollback);
+                break;
+            case 'rollback-flow': {
+                if (!rollback) {
+                    rollback = { reason: 'unknown', startedAt: e.at, finishedAt: null, ok: null, flows: [] };
+                    d.rollbacks.push(rollback);
+                }
+                rollback.flows = rollback.flows.filter((r) => r.name !== e.details.name).concat(e.details);
+                break;
+            }
+            case 'rollback-finished':
+                if (!rollback) {
+                    rollback = { reason: 'unknown', startedAt: e.at, finishedAt: null, ok: null, flows: [] };
+                    d.rollbacks.push(rollback);
+                }
+                rollback.finishedAt = e.at;
+                rollback.ok = e.details.ok;
+                if (e.details.flows.length)
+                    rollback.flows = [...e.details.flows];
+                rollback = null;
+                break;
+            case 'export':
+                if (e.flow) {
+                    flow(e.flow).export = {
+                        version: e.details.version,
+                        contentHash: e.details.contentHash,
+                        path: e.details.path
+                    };
+                }
+                break;
+            case 'commit':
+                d.commit = e.details;
+                break;
+            case 'artifact':
+                d.artifact = e.details;
+                break;
+            case 'warning':
+                d.warnings.push(e.details.message);
+                break;
+            case 'error':
+                d.errors.push(e.details.message);
+                break;
+            case 'cancelled':
+                // The first one is the signal itself (main.ts); later ones are the engine's, carrying the abort message.
+                d.cancelled ??= e.details.signal;
+                break;
+            case 'release-finished':
+                finished = e.details;
+                d.finishedAt = e.at;
+                break;
+            default:
+                break;
+        }
+    }
+    // Rollback results override the publish state: what is live at the end is what the rollback left.
+    for (const rb of d.rollbacks) {
+        for (const r of rb.flows) {
+            const f = flow(r.name);
+            f.rollback = r;
+            f.type ??= r.type;
+            f.flowId ??= r.flowId;
+            f.status = r.ok ? 'rolled-back' : 'rollback-failed';
+            if (r.ok)
+                f.finalVersion = r.actual.deleted ? null : (r.actual.version ?? r.expected.version ?? null);
+            else {
+                f.finalVersion = r.actual.version ?? null;
+                f.error = r.error ?? f.error;
+            }
+        }
+    }
+    d.flows = [...flows.values()];
+    d.stages = [...stages.values()].sort((a, b) => a.index - b.index);
+    d.incomplete = finished === null;
+    const rollbackBroken = d.rollbacks.some((r) => r.ok === false || r.flows.some((f) => !f.ok));
+    if (finished) {
+        d.outcome = finished.outcome;
+        d.durationMs = finished.durationMs;
+        d.api = finished.api;
+        d.published = finished.published;
+    }
+    else {
+        // A cancelled or crashed run: report the worst thing the journal proves.
+        d.outcome = rollbackBroken ? 'rollback-failed' : 'failed';
+        d.durationMs = d.startedAt && d.finishedAt ? Math.max(0, Date.parse(d.finishedAt) - Date.parse(d.startedAt)) : 0;
+        d.notes.push(d.cancelled
+            ? `The run was cancelled (${d.cancelled}) before the release finished; the journal ends at event ${events.at(-1)?.seq ?? 0}.`
+            : `The journal ends without a release-finished event (the run crashed or was killed); last event ${events.at(-1)?.seq ?? 0}.`);
+        d.published = d.flows
+            .filter((f) => f.status === 'published' && f.flowId && f.toVersion)
+            .map((f) => ({
+            name: f.name,
+            type: f.type ?? 'unknown',
+            flowId: f.flowId,
+            fromVersion: f.fromVersion,
+            toVersion: f.toVersion
+        }));
+    }
+    if (d.cancelled && finished)
+        d.notes.push(`The run was cancelled (${d.cancelled}).`);
+    if (!d.started)
+        d.notes.push('The journal has no release-started event: release id, command and target are unknown.');
+    d.reason = reasonFor(d, finished?.message, stageFailures, publishFailures);
+    return d;
+}
+function plural(n, word) {
+    return `${n} ${word}${n === 1 ? '' : 's'}`;
+}
+function reasonFor(d, message, stageFailures, publishFailures) {
+    const failedRollbacks = d.rollbacks.flatMap((r) => r.flows.filter((f) => !f.ok));
+    switch (d.outcome) {
+        case 'succeeded': {
+            const n = d.published.length;
+            const stagesRun = d.stages.filter((s) => s.status === 'succeeded').length;
+            if (message)
+                return message;
+            return n === 0
+                ? 'Nothing to release: every flow is already live at the planned version.'
+                : `${plural(n, 'flow')} published in ${plural(stagesRun, 'stage')}, every health check passed.`;
+        }
+        case 'planned': {
+            if (message)
+                return message;
+            const count = (a) => d.flows.filter((f) => f.action === a).length;
+            const changes = count('create') + count('update');
+            return `${plural(changes, 'flow')} would change (${count('create')} create, ${count('update')} update), ${count('unchanged')} unchanged.`;
+        }
+        case 'rolled-back': {
+            const cause = stageFailures[0] ?? d.rollbacks[0]?.reason ?? message ?? 'a stage failed';
+            const n = d.rollbacks.flatMap((r) => r.flows).length;
+            return `Rolled back ${plural(n, 'flow')} (verified) after ${cause}`;
+        }
+        case 'rollback-failed': {
+            const which = failedRollbacks.map((f) => `${f.name}${f.error ? ` (${f.error})` : ''}`).join(', ');
+            return `Rollback failed${which ? ` for ${which}` : ''}${stageFailures[0] ? ` after ${stageFailures[0]}` : ''}: the org needs manual attention.`;
+        }
+        case 'failed':
+        default: {
+            if (d.validationIssues.length) {
+                return `${plural(d.validationIssues.length, 'validation issue')} found; nothing was published.`;
+            }
+            const cause = message ?? d.errors.at(-1) ?? publishFailures[0] ?? stageFailures[0];
+            if (d.incomplete)
+                return d.notes[0] ?? 'The run did not finish.';
+            return cause ?? 'The release failed.';
+        }
+    }
+}
+
+;// CONCATENATED MODULE: ./src/journal/journal.ts
+// The append-only, hash-chained journal. Each event is redacted, hashed and appended to disk synchronously the moment
+// it happens, so a crash or a SIGTERM mid-release still leaves the whole story up to that point.
+
+
+
+
+const GENESIS_HASH = '0'.repeat(64);
+/**
+ * Turns any value into plain JSON data: drops `undefined`, turns Errors into `{ name, message }`, non-finite numbers
+ * into null and bigints into strings, so the in-memory event is exactly what a reader parses back from the file.
+ */
+function toPlainJson(value) {
+    const seen = new WeakSet();
+    const walk = (v) => {
+        if (v === null || typeof v === 'string' || typeof v === 'boolean')
+            return v;
+        if (typeof v === 'number')
+            return Number.isFinite(v) ? v : null;
+        if (typeof v === 'bigint')
+            return v.toString();
+        if (v === undefined || typeof v === 'function' || typeof v === 'symbol')
+            return undefined;
+        if (v instanceof Date)
+            return Number.isNaN(v.getTime()) ? null : v.toISOString();
+        if (v instanceof Error)
+            return { name: v.name, message: v.message };
+        if (typeof v === 'object') {
+            if (seen.has(v))
+                return '[circular]';
+            seen.add(v);
+            let out;
+            if (Array.isArray(v))
+                out = v.map((x) => walk(x) ?? null);
+            else {
+                const o = {};
+                for (const [k, x] of Object.entries(v)) {
+                    const w = walk(x);
+                    if (w !== undefined)
+                        o[k] = w;
+                }
+                out = o;
+            }
+            seen.delete(v);
+            return out;
+        }
+        return undefined;
+    };
+    return walk(value);
+}
+/**
+ * `toPlainJson` and `Redactor.redactDeep` in one walk: the plain JSON form of `value` with every string and key
+ * redacted. Equal to `redactor.redactDeep(toPlainJson(value))`, without building the intermediate copy.
+ */
+function toRedactedPlainJson(value, redactor) {
+    const seen = new WeakSet();
+    const walk = (v) => {
+        if (v === null || typeof v === 'boolean')
+            return v;
+        if (typeof v === 'string')
+            return redactor.redact(v);
+        if (typeof v === 'number')
+            return Number.isFinite(v) ? v : null;
+        if (typeof v === 'bigint')
+            return redactor.redact(v.toString());
+        if (v === undefined || typeof v === 'function' || typeof v === 'symbol')
+            return undefined;
+        if (v instanceof Date)
+            return Number.isNaN(v.getTime()) ? null : redactor.redact(v.toISOString());
+        if (v instanceof Error)
+            return { name: redactor.redact(v.name), message: redactor.redact(v.message) };
+        if (typeof v === 'object') {
+            if (seen.has(v))
+                return redactor.redact('[circular]');
+            seen.add(v);
+            let out;
+            if (Array.isArray(v))
+                out = v.map((x) => walk(x) ?? null);
+            else {
+                const o = {};
+                for (const [k, x] of Object.entries(v)) {
+                    const w = walk(x);
+                    if (w !== undefined)
+                        o[redactor.redact(k)] = w;
+                }
+                out = o;
+            }
+            seen.delete(v);
+            return out;
+        }
+        return undefined;
+    };
+    return walk(value);
+}
+/** `canonicalJson` of a value that is already plain JSON data (as `toPlainJson` returns): skips that walk. */
+function canonicalPlainJson(plain) {
+    const walk = (v) => {
+        if (Array.isArray(v))
+            return v.map(walk);
+        if (v && typeof v === 'object') {
+            const o = {};
+            for (const k of Object.keys(v).sort()) {
+                const x = v[k];
+                if (x !== undefined)
+                    o[k] = walk(x);
+            }
+            return o;
+        }
+        return v;
+    };
+    return JSON.stringify(walk(plain)) ?? 'null';
+}
+/** JSON with object keys sorted at every level and no whitespace: the one byte form that gets hashed. */
+function canonicalJson(value) {
+    return canonicalPlainJson(toPlainJson(value));
+}
+/** sha256 (hex) of an event's canonical JSON, prevHash included: what the next event's `prevHash` must equal. */
+function hashEvent(event) {
+    return sha256(canonicalJson(event));
+}
+function sha256(text) {
+    return (0,external_node_crypto_.createHash)('sha256').update(text, 'utf8').digest('hex');
+}
+function journalFileName(releaseId) {
+    return `flow-release-${releaseId}.journal.jsonl`;
+}
+/** Parses a JSON-lines journal. Throws with the line number when a line is not JSON. */
+function parseJournal(text) {
+    const events = [];
+    const lines = text.split('\n');
+    lines.forEach((line, i) => {
+        if (!line.trim())
+            return;
+        try {
+            events.push(JSON.parse(line));
+        }
+        catch (e) {
+            throw new Error(`journal line ${i + 1} is not valid JSON (${e.message})`, { cause: e });
+        }
+    });
+    return events;
+}
+class Journal {
+    path;
+    releaseId;
+    clock;
+    redactor;
+    list = [];
+    lastHash = GENESIS_HASH;
+    /** The first failure to write to disk, if any. The events stay in memory so the audit document is still complete. */
+    writeError;
+    /** Events offered after seal(): not recorded, only counted. */
+    dropped = 0;
+    sealed = false;
+    constructor(options, path) {
+        this.path = path;
+        this.releaseId = options.releaseId;
+        this.clock = options.clock;
+        this.redactor = options.redactor ?? redact_redactor;
+    }
+    /**
+     * Opens `<dir>/flow-release-<releaseId>.journal.jsonl`. An existing file (a resumed run, or the post step) is read
+     * back and the chain continues after its last event; otherwise the file is created empty at once, so it exists
+     * even if the first event never comes.
+     */
+    static create(options) {
+        (0,external_node_fs_.mkdirSync)(options.dir, { recursive: true });
+        const journal = new Journal(options, (0,external_node_path_.join)(options.dir, journalFileName(options.releaseId)));
+        if ((0,external_node_fs_.existsSync)(journal.path)) {
+            for (const e of parseJournal((0,external_node_fs_.readFileSync)(journal.path, 'utf8'))) {
+                journal.list.push(e);
+                journal.lastHash = hashEvent(e);
+            }
+        }
+        else {
+            (0,external_node_fs_.appendFileSync)(journal.path, '');
+        }
+        return journal;
+    }
+    get events() {
+        return this.list;
+    }
+    /** Hash of the last event (64 zeros when empty): what the next event will carry as `prevHash`. */
+    get headHash() {
+        return this.lastHash;
+    }
+    /**
+     * Ends the journal: later appends are not recorded. Called once `release-finished` is written, so that work still
+     * winding down after a cancellation (a rollback past its grace period) cannot add events behind the end of the
+     * story, after the audit document was built from it.
+     */
+    seal() {
+        this.sealed = true;
+    }
+    append(type, init) {
+        // Redact before hashing: the hash must cover exactly the bytes that were written. One walk makes the plain,
+        // redacted copy that is both kept in memory and written; the caller's `init` is not retained.
+        const clean = toRedactedPlainJson(init, this.redactor);
+        const event = {
+            seq: (this.list.at(-1)?.seq ?? 0) + 1,
+            at: new Date(this.clock.now()).toISOString(),
+            type,
+            ...(clean.stage !== undefined && { stage: clean.stage }),
+            ...(clean.flow !== undefined && { flow: clean.flow }),
+            status: clean.status,
+            ...(clean.latencyMs !== undefined && { latencyMs: clean.latencyMs }),
+            ...(clean.request !== undefined && { request: clean.request }),
+            details: clean.details ?? {},
+            prevHash: this.lastHash
+        };
+        if (this.sealed) {
+            this.dropped++;
+            return event;
+        }
+        // `event` is plain JSON data already, and its hash is the hash of exactly this line: serialise once.
+        const line = canonicalPlainJson(event);
+        this.lastHash = sha256(line);
+        this.list.push(event);
+        try {
+            (0,external_node_fs_.appendFileSync)(this.path, line + '\n', 'utf8');
+        }
+        catch (e) {
+            // Losing the disk copy must not abort a release half-way through; the in-memory list still feeds the audit.
+            this.writeError ??= e instanceof Error ? e : new Error(String(e));
+        }
+        return event;
+    }
+}
+
+;// CONCATENATED MODULE: ./src/evidence/audit.ts
+// The audit document: a pure function of the journal, written as JSON for compliance review and validated by
+// schema/audit.schema.json. It repeats every event (each with the hash of the previous one) so it can be verified
+// on its own with `npm run verify-audit -- <file>`.
+
+
+
+
+
+
+const AUDIT_SCHEMA_VERSION = 1;
+function buildAuditDocument(events, extra = {}) {
+    const d = deriveRelease(events);
+    const started = d.started;
+    return {
+        schemaVersion: AUDIT_SCHEMA_VERSION,
+        releaseId: d.releaseId ?? extra.releaseId ?? 'unknown',
+        toolVersion: started?.toolVersion ?? extra.toolVersion ?? 'unknown',
+        generatedAt: events.at(-1)?.at ?? null,
+        github: started?.github ?? {},
+        target: started?.target ?? null,
+        command: d.command,
+        manifest: started?.manifest ?? null,
+        flowsFilter: started?.flowsFilter ?? null,
+        timings: timingsOf(d),
+        outcome: d.outcome,
+        reason: d.reason,
+        complete: !d.incomplete,
+        notes: [...d.notes, ...(extra.notes ?? [])],
+        flows: d.flows.map(auditFlow),
+        checks: d.checks.map((c) => ({ ...c, description: describeMeasurement(c, PLAIN_TEXT) })),
+        rollbacks: d.rollbacks.map((r) => ({ ...r, flows: [...r.flows] })),
+        api: d.api
+            ? { ...d.api, callsByEndpoint: { ...d.api.callsByEndpoint }, available: true }
+            : { calls: 0, callsByEndpoint: {}, retries: 0, throttled: 0, available: false },
+        validation: validationOf(d),
+        contentHashes: contentHashesOf(d),
+        commit: d.commit
+            ? {
+                sha: d.commit.sha ?? null,
+                pushed: d.commit.pushed,
+                files: [...d.commit.files],
+                attempts: d.commit.attempts,
+                error: d.commit.error ?? null
+            }
+            : null,
+        chain: {
+            algorithm: 'sha256',
+            events: events.length,
+            headHash: events.length ? hashEvent(events.at(-1)) : GENESIS_HASH
+        },
+        events: events.map((e) => ({ ...e }))
+    };
+}
+function timingsOf(d) {
+    return {
+        startedAt: d.startedAt,
+        finishedAt: d.finishedAt,
+        durationMs: d.durationMs,
+        stages: d.stages.map((s) => ({
+            index: s.index,
+            name: s.name,
+            status: s.status,
+            startedAt: s.startedAt,
+            finishedAt: s.finishedAt,
+            durationMs: s.startedAt && s.finishedAt ? Math.max(0, Date.parse(s.finishedAt) - Date.parse(s.startedAt)) : null,
+            bakeMs: s.bakeMs,
+            reason: s.reason
+        }))
+    };
+}
+function auditFlow(f) {
+    return {
+        name: f.name,
+        type: f.type,
+        flowId: f.flowId,
+        stage: f.stage,
+        action: f.action,
+        source: f.source,
+        status: f.status,
+        before: { version: f.fromVersion, contentHash: f.snapshot?.contentHash ?? null },
+        after: { version: f.toVersion, contentHash: f.toVersion ? f.contentHash : null },
+        final: { version: f.finalVersion },
+        created: f.created,
+        error: f.error
+    };
+}
+function validationOf(d) {
+    const files = new Set(d.validationIssues.map((i) => i.file));
+    // An item is the unit validated (a flow file or the manifest); without a count the rate would be a guess.
+    const checked = d.validated !== null ? Math.max(d.validated, files.size) : null;
+    return {
+        issues: d.validationIssues.length,
+        filesWithIssues: files.size,
+        checked,
+        errorRate: checked ? Math.min(1, files.size / checked) : checked === 0 ? 0 : null,
+        details: d.validationIssues.map((i) => ({ ...i }))
+    };
+}
+/** Per flow: the snapshot before, the YAML as published, the export after — each when known. */
+function contentHashesOf(d) {
+    const out = [];
+    const add = (f, version, hash, of) => out.push({ flow: f.name, type: f.type, version, algorithm: 'sha256', hash, of });
+    for (const f of d.flows) {
+        if (f.snapshot?.contentHash)
+            add(f, f.snapshot.version, f.snapshot.contentHash, 'snapshot');
+        if (f.contentHash && (f.toVersion || f.status === 'planned' || f.status === 'unchanged'))
+            add(f, f.toVersion, f.contentHash, 'published');
+        if (f.export)
+            add(f, f.export.version, f.export.contentHash, 'export');
+    }
+    return out;
+}
+/** Writes the document as pretty JSON (creating the folder), atomically enough for a reader that races the writer. */
+function writeAuditDocument(path, doc) {
+    (0,external_node_fs_.mkdirSync)((0,external_node_path_.dirname)(path), { recursive: true });
+    (0,external_node_fs_.writeFileSync)(path, JSON.stringify(doc, null, 2) + '\n', 'utf8');
+}
+
+;// CONCATENATED MODULE: ./src/evidence/outputs.ts
+// The action's outputs: a pure function of the journal plus what happened after it (audit path, artifact, commit).
+
+function computeOutputs(events, extra) {
+    const d = deriveRelease(events);
+    // Fixed key order so the output is byte-stable for the same release.
+    const published = d.published.map((p) => ({
+        name: p.name,
+        type: p.type,
+        flowId: p.flowId,
+        fromVersion: p.fromVersion,
+        toVersion: p.toVersion
+    }));
+    const commitSha = extra.commitSha ?? (d.commit?.pushed ? d.commit.sha : undefined);
+    const artifactId = extra.artifactId ?? d.artifact?.id;
+    return {
+        outcome: d.outcome,
+        'release-id': d.releaseId ?? '',
+        published: JSON.stringify(published),
+        'audit-log': extra.auditLogPath,
+        'artifact-id': artifactId === undefined ? '' : String(artifactId),
+        'commit-sha': commitSha ?? ''
+    };
+}
+
+;// CONCATENATED MODULE: ./src/evidence/markdown.ts
+/** GitHub rejects step summaries over 1 MiB. */
+const MAX_SUMMARY_BYTES = 1024 * 1024;
+/** Longest single value shown in a cell; the audit log keeps the full text. */
+const MAX_VALUE_CHARS = 500;
+/**
+ * Makes untrusted text inert inside Markdown (including table cells): one line, no control characters, the Markdown
+ * punctuation that can start emphasis, code, links, math, headings or cells backslash-escaped, HTML special characters as entities, and `::` / `%` as entities so no line can
+ * read as a workflow command or smuggle a percent-encoded newline.
+ */
+function escapeText(value, maxChars = MAX_VALUE_CHARS) {
+    let s = typeof value === 'string' ? value : value === undefined || value === null ? '' : String(value);
+    const chars = Array.from(s);
+    if (chars.length > maxChars)
+        s = chars.slice(0, maxChars).join('') + '…';
+    s = s
+        .replace(/\r\n|[\r\n\u0085\u2028\u2029]/g, ' ')
+        // eslint-disable-next-line no-control-regex
+        .replace(/[\u0000-\u001f\u007f-\u009f\u200b-\u200f\u202a-\u202e\u2066-\u2069]/g, '')
+        .replace(/[\\`*_[\]|~$#]/g, '\\$&')
+        .replace(/&/g, '&amp;')
+        .replace(/</g, '&lt;')
+        .replace(/>/g, '&gt;')
+        .replace(/"/g, '&quot;')
+        .replace(/%/g, '&#37;')
+        .replace(/:(?=:)/g, '&#58;');
+    return s;
+}
+/** Only http(s) links, with the characters that could end a Markdown link target percent-encoded. */
+function safeUrl(url) {
+    if (!url)
+        return undefined;
+    let parsed;
+    try {
+        parsed = new URL(url);
+    }
+    catch {
+        return undefined;
+    }
+    if (parsed.protocol !== 'https:' && parsed.protocol !== 'http:')
+        return undefined;
+    return parsed.href.replace(/[()<>\s"'`[\]\\|]/g, (c) => `%${c.charCodeAt(0).toString(16).toUpperCase().padStart(2, '0')}`);
+}
+/** A measured value: numbers to 4 significant digits, anything else escaped. */
+function fmtNumber(v) {
+    if (typeof v !== 'number' || !Number.isFinite(v))
+        return escapeText(typeof v === 'object' ? JSON.stringify(v) : v);
+    return String(Number.isInteger(v) ? v : Number(v.toPrecision(4)));
+}
+/** Markdown-safe rendering for the check kinds' descriptions of their measurements. */
+const MARKDOWN = { text: escapeText, number: fmtNumber };
+function table(header, rows) {
+    return [
+        `| ${header.join(' | ')} |`,
+        `| ${header.map(() => '---').join(' | ')} |`,
+        ...rows.map((r) => `| ${r.map((c) => c || ' ').join(' | ')} |`)
+    ];
+}
+/** Cuts whole lines so the text fits in `maxBytes`, ending with a note that says so. */
+function capSummary(markdown, maxBytes = MAX_SUMMARY_BYTES) {
+    const total = Buffer.byteLength(markdown, 'utf8');
+    if (total <= maxBytes)
+        return markdown;
+    const note = (shown) => `\n> ⚠️ **Summary truncated**: showing ${shown} of ${total} bytes (GitHub limits a step summary to 1 MiB). The audit log artifact holds the full record.\n`;
+    const budget = maxBytes - Buffer.byteLength(note(total), 'utf8');
+    const kept = [];
+    let used = 0;
+    for (const line of markdown.split('\n')) {
+        const size = Buffer.byteLength(line, 'utf8') + 1;
+        if (used + size > budget)
+            break;
+        kept.push(line);
+        used += size;
+    }
+    return kept.join('\n') + '\n' + note(used);
+}
+
+;// CONCATENATED MODULE: ./src/evidence/summary-sections.ts
+
+const MAX_LIST_ITEMS = 50;
+function rollbackSection(d) {
+    if (!d.rollbacks.length)
+        return [];
+    const out = ['### Rollback', ''];
+    const state = (s) => s.deleted ? 'deleted' : s.version !== undefined ? `version ${escapeText(s.version)}` : 'unknown';
+    // A republish restores the old content as a new version: say so instead of implying the old version is live.
+    const expectedText = (r) => r.action === 'republish' && !r.expected.deleted && r.expected.version !== undefined
+        ? `content of ${escapeText(r.expected.version)}`
+        : state(r.expected);
+    const actualText = (r) => {
+        if (r.action !== 'republish' || r.actual.deleted || r.actual.version === undefined)
+            return state(r.actual);
+        const { contentHash: want } = r.expected;
+        const { contentHash: got } = r.actual;
+        const match = want && got ? (want === got ? ' (content matches)' : ' (content differs)') : '';
+        return `${escapeText(r.actual.version)}${match}`;
+    };
+    for (const rb of d.rollbacks) {
+        const verdict = rb.ok === null ? '⏳ did not finish' : rb.ok ? '✅ verified' : '🚨 failed';
+        out.push(`**Reason:** ${escapeText(rb.reason)} — ${verdict}`, '');
+        if (rb.flows.length) {
+            out.push(...table(['Flow', 'Action', 'Expected', 'Actual', 'Attempts', 'Result'], rb.flows.map((r) => [
+                escapeText(r.name),
+                escapeText(r.action),
+                expectedText(r),
+                actualText(r),
+                escapeText(r.attempts),
+                r.ok ? '✅ ok' : `❌ failed${r.error ? `: ${escapeText(r.error)}` : ''}`
+            ])), '');
+        }
+    }
+    return out;
+}
+function validationSection(d) {
+    if (!d.validationIssues.length)
+        return [];
+    const shown = d.validationIssues.slice(0, MAX_LIST_ITEMS * 4);
+    const out = [
+        `### Validation issues (${d.validationIssues.length})`,
+        '',
+        ...table(['Location', 'Field', 'Message'], shown.map((i) => [
+            `${escapeText(i.file)}:${escapeText(i.line)}${i.column ? `:${escapeText(i.column)}` : ''}`,
+            escapeText(i.path || '—'),
+            escapeText(i.message) + (i.fix ? `<br>Fix: ${escapeText(i.fix)}` : '')
+        ])),
+        ''
+    ];
+    if (shown.length < d.validationIssues.length) {
+        out.push(`…and ${d.validationIssues.length - shown.length} more in the audit log.`, '');
+    }
+    return out;
+}
+function listSection(title, items) {
+    if (!items.length)
+        return [];
+    const out = [`### ${title}`, '', ...items.slice(0, MAX_LIST_ITEMS).map((m) => `- ${escapeText(m)}`)];
+    if (items.length > MAX_LIST_ITEMS)
+        out.push(`- …and ${items.length - MAX_LIST_ITEMS} more in the audit log.`);
+    return [...out, ''];
+}
+function linksSection(d, links) {
+    const parts = [];
+    const run = safeUrl(links.runUrl);
+    const artifact = safeUrl(links.artifactUrl);
+    const commit = safeUrl(links.commitUrl);
+    if (run)
+        parts.push(`[Workflow run](${run})`);
+    if (artifact)
+        parts.push(`[Audit log artifact](${artifact})`);
+    else if (d.artifact?.localPath)
+        parts.push(`Audit log written to ${escapeText(d.artifact.localPath)}`);
+    if (commit)
+        parts.push(`[Release commit${d.commit?.sha ? ` ${escapeText(d.commit.sha.slice(0, 7))}` : ''}](${commit})`);
+    else if (d.commit?.sha)
+        parts.push(`Release commit ${escapeText(d.commit.sha.slice(0, 7))}`);
+    return parts.length ? ['### Links', '', parts.join(' · '), ''] : [];
+}
+
+;// CONCATENATED MODULE: ./src/evidence/summary-stages.ts
+// The stage and plan tables of the step summary: stages × flows with their checks' measurements (each described by
+// its check kind). Every value from a person or an API goes through escapeText.
+
+
+
+/** "failure rate 0.12 > max 0.05 (140 samples)", "status FAILED ≠ expected COMPLETED", "HTTP 503 ≠ expected 200". */
+function formatMeasurement(c) {
+    return describeMeasurement(c, MARKDOWN);
+}
+const CHECK_ICON = {
+    pass: '✅',
+    fail: '❌',
+    inconclusive: '❔',
+    'pass-with-warning': '⚠️'
+};
+const FAILING = new Set(['fail', 'inconclusive']);
+function checkText(c) {
+    return `${CHECK_ICON[c.result]} ${escapeText(c.check)}: ${formatMeasurement(c)}${c.round > 1 ? ` (round ${c.round})` : ''}`;
+}
+/**
+ * One entry per check (and flow) of a stage: the measurement that decided the stage — the first failing bake round,
+ * else the last round — followed by the re-check on the restored versions after a rollback (round 0), labelled as
+ * such, so a passing re-check never hides the measurement that caused the rollback.
+ */
+function stageCheckTexts(checks) {
+    const byName = new Map();
+    for (const c of [...checks].sort((a, b) => a.seq - b.seq)) {
+        const key = `${c.check}\u0000${c.flow ?? ''}`;
+        const entry = byName.get(key) ?? {};
+        byName.set(key, entry);
+        if (c.round === 0)
+            entry.recheck = c;
+        else if (!entry.decisive || !FAILING.has(entry.decisive.result))
+            entry.decisive = c;
+    }
+    return [...byName.values()].map(({ decisive, recheck }) => {
+        const after = recheck
+            ? `after rollback: ${CHECK_ICON[recheck.result]} ${decisive ? '' : `${escapeText(recheck.check)}: `}${formatMeasurement(recheck)}`
+            : '';
+        const first = decisive ?? recheck;
+        return {
+            flow: first?.flow ?? null,
+            text: decisive ? (after ? `${checkText(decisive)}<br>${after}` : checkText(decisive)) : after
+        };
+    });
+}
+function versionCell(f) {
+    const from = f.fromVersion === null ? 'new' : escapeText(f.fromVersion);
+    let out = f.toVersion !== null ? `${from} → ${escapeText(f.toVersion)}` : f.fromVersion === null ? '—' : from;
+    if (f.rollback)
+        out += f.rollback.ok ? ` ↩ ${f.finalVersion === null ? 'deleted' : escapeText(f.finalVersion)}` : ' ↩ ❌';
+    return out;
+}
+const STATUS_TEXT = {
+    planned: '📋 planned',
+    unchanged: '➖ unchanged',
+    skipped: '⏭️ skipped',
+    refused: '⛔ refused',
+    'not-started': '⏸️ not started',
+    publishing: '⏳ publishing',
+    published: '✅ published',
+    'publish-failed': '❌ publish failed',
+    'rolled-back': '↩️ rolled back',
+    'rollback-failed': '🚨 rollback failed'
+};
+function stagesSection(d) {
+    const rows = [];
+    const byName = new Map(d.flows.map((f) => [f.name, f]));
+    const placed = new Set();
+    for (const st of d.stages) {
+        const checks = stageCheckTexts(d.checks.filter((c) => c.stage === st.name));
+        const stageChecks = checks.filter((c) => !c.flow || !st.flows.includes(c.flow));
+        const names = st.flows.length ? st.flows : [''];
+        names.forEach((name, i) => {
+            const f = byName.get(name);
+            if (name)
+                placed.add(name);
+            const cellChecks = [...(i === 0 ? stageChecks : []), ...checks.filter((c) => c.flow === name && name)];
+            const stageLabel = i === 0
+                ? `${escapeText(st.name)}${st.status === 'failed' ? ' ❌' : st.status === 'succeeded' ? ' ✅' : ''}`
+                : '';
+            rows.push([
+                stageLabel,
+                name ? escapeText(name) : '—',
+                f?.action ? escapeText(f.action) : '—',
+                f ? versionCell(f) : '—',
+                f ? STATUS_TEXT[f.status] : '—',
+                cellChecks.map((c) => c.text).join('<br>') || (i === 0 && st.checks.length ? 'not run' : '—')
+            ]);
+        });
+    }
+    for (const f of d.flows) {
+        if (placed.has(f.name))
+            continue;
+        rows.push([
+            '—',
+            escapeText(f.name),
+            f.action ? escapeText(f.action) : '—',
+            versionCell(f),
+            STATUS_TEXT[f.status],
+            '—'
+        ]);
+    }
+    if (!rows.length)
+        return [];
+    const out = ['### Stages', '', ...table(['Stage', 'Flow', 'Action', 'Version', 'Result', 'Checks'], rows), ''];
+    const failed = d.stages.filter((s) => s.status === 'failed' && s.reason);
+    for (const s of failed)
+        out.push(`**Stage ${escapeText(s.name)} failed:** ${escapeText(s.reason)}`, '');
+    return out;
+}
+function planSection(d) {
+    if (!d.flows.length)
+        return [];
+    const rows = d.flows.map((f) => {
+        const notes = [escapeText(f.reason ?? '')];
+        if (f.drift) {
+            notes.push(`⚠️ drift: release record says ${escapeText(f.drift.recordedVersion)}, org has ${escapeText(f.drift.actualVersion ?? 'none')}`);
+        }
+        if (f.lockedBy)
+            notes.push(`🔒 locked by ${escapeText(f.lockedBy)}`);
+        if (f.error)
+            notes.push(`⛔ ${escapeText(f.error)}`);
+        return [
+            escapeText(f.stage ?? '—'),
+            escapeText(f.name),
+            escapeText(f.type ?? '—'),
+            f.action ? `**${escapeText(f.action)}**` : '—',
+            f.fromVersion === null ? 'none' : escapeText(f.fromVersion),
+            escapeText(f.source ?? '—'),
+            notes.filter(Boolean).join('<br>')
+        ];
+    });
+    const out = [
+        '### Plan',
+        '',
+        ...table(['Stage', 'Flow', 'Type', 'Action', 'Published version', 'Source', 'Reason'], rows),
+        ''
+    ];
+    const withChecks = d.stages.filter((s) => s.checks.length || s.bakeMs);
+    if (withChecks.length) {
+        out.push(...table(['Stage', 'Bake', 'Checks'], withChecks.map((s) => [
+            escapeText(s.name),
+            s.bakeMs ? formatDuration(s.bakeMs) : '—',
+            s.checks.map((c) => escapeText(c)).join(', ') || '—'
+        ])), '');
+    }
+    return out;
+}
+
+;// CONCATENATED MODULE: ./src/evidence/summary.ts
+
+
+
+
+
+
+
+const OUTCOME_HEAD = {
+    succeeded: '✅ Flow Release succeeded',
+    planned: '📋 Flow Release planned',
+    'rolled-back': '↩️ Flow Release rolled back',
+    failed: '❌ Flow Release failed',
+    'rollback-failed': '🚨 Flow Release rollback failed'
+};
+function hostOf(url) {
+    try {
+        return new URL(url).host;
+    }
+    catch {
+        return url;
+    }
+}
+function buildSummary(events, links = {}) {
+    const d = deriveRelease(events);
+    const out = [];
+    out.push(`## ${OUTCOME_HEAD[d.outcome]}`, '');
+    out.push(`**${escapeText(d.reason, 2000)}**`, '');
+    const facts = [
+        d.releaseId ? `Release ${escapeText(d.releaseId)}` : undefined,
+        d.command ? `command ${escapeText(d.command)}` : undefined,
+        d.started?.target ? `org ${escapeText(d.started.target.region ?? hostOf(d.started.target.apiUrl))}` : undefined,
+        `duration ${formatDuration(d.durationMs)}`,
+        d.api ? `API ${d.api.calls} calls, ${d.api.retries} retries, ${d.api.throttled} throttled` : undefined
+    ].filter(Boolean);
+    out.push(facts.join(' · '), '');
+    for (const n of d.notes)
+        out.push(`> ⚠️ ${escapeText(n)}`, '');
+    if (d.outcome === 'planned')
+        out.push(...planSection(d));
+    else if (!(d.outcome === 'failed' && d.validationIssues.length && !d.stages.some((s) => s.startedAt))) {
+        out.push(...stagesSection(d));
+    }
+    out.push(...rollbackSection(d));
+    out.push(...validationSection(d));
+    out.push(...listSection('Errors', d.errors));
+    out.push(...listSection('Warnings', d.warnings));
+    if (d.commit?.error)
+        out.push(`**Commit failed:** ${escapeText(d.commit.error)}`, '');
+    out.push(...linksSection(d, links));
+    const last = events.at(-1);
+    if (last)
+        out.push(`<sub>Journal: ${events.length} events, head sha256 ${hashEvent(last)}</sub>`, '');
+    return capSummary(out.join('\n'));
+}
+
+;// CONCATENATED MODULE: ./src/action/summary-sink.ts
+// Writes the step summary through @actions/core: the action's edge, kept out of the pure summary builder.
+
+
+/**
+ * Appends the Markdown to the job summary. Returns false (and writes nothing) off a runner, where the default
+ * `core.summary` has no GITHUB_STEP_SUMMARY file to write to.
+ */
+async function writeSummary(markdown, summary) {
+    if (!summary && !process.env.GITHUB_STEP_SUMMARY)
+        return false;
+    await (summary ?? lib_core/* summary */.z).addRaw(capSummary(markdown), true).write();
+    return true;
+}
+
+;// CONCATENATED MODULE: ./src/action/artifact.ts
+// Uploads the audit evidence as a workflow artifact on a runner; off a runner (local runs, the demo) copies it to a
+// local folder instead and says where. The artifact client is injected so tests never upload.
+
+
+
+/** Artifact names may not contain these (the artifact service rejects them). */
+const BAD_NAME = /["':<>|*?\\/\r\n]/;
+async function uploadAudit(options) {
+    const env = options.env ?? process.env;
+    const { name, files, rootDir } = options;
+    if (!name.trim() || BAD_NAME.test(name)) {
+        throw new Error(`Invalid audit-artifact-name "${name}": use letters, digits, dots, dashes and underscores (no " : < > | * ? \\ / or newlines).`);
+    }
+    if (!files.length)
+        throw new Error('No audit files to upload.');
+    if (env.ACTIONS_RUNTIME_TOKEN) {
+        const client = options.client ?? (await defaultClient());
+        const res = await client.uploadArtifact(name, files, rootDir, {
+            ...(options.retentionDays !== undefined && { retentionDays: options.retentionDays }),
+            // The audit log is JSON: it compresses well and is small.
+            compressionLevel: 6
+        });
+        if (res.id === undefined || res.id === null) {
+            throw new Error(`Uploading artifact "${name}" returned no artifact id, so it cannot be linked or proven uploaded. ` +
+                'Check that the job can write artifacts (actions/upload-artifact works in this workflow) and re-run.');
+        }
+        return { id: res.id, ...(res.size !== undefined && { size: res.size }) };
+    }
+    // Off a runner: keep the same layout the artifact would have, relative to rootDir.
+    const target = (0,external_node_path_.join)(env.RUNNER_TEMP || (0,external_node_os_.tmpdir)(), 'flow-release-artifacts', name);
+    const root = (0,external_node_path_.resolve)(rootDir);
+    for (const file of files) {
+        const rel = (0,external_node_path_.relative)(root, (0,external_node_path_.resolve)(file));
+        const dest = rel && !rel.startsWith('..') && !(0,external_node_path_.isAbsolute)(rel) ? (0,external_node_path_.join)(target, rel) : (0,external_node_path_.join)(target, (0,external_node_path_.basename)(file));
+        (0,external_node_fs_.mkdirSync)((0,external_node_path_.dirname)(dest), { recursive: true });
+        (0,external_node_fs_.copyFileSync)(file, dest);
+    }
+    return { localPath: target };
+}
+async function defaultClient() {
+    // Loaded only on a runner: the artifact client pulls in a large dependency tree.
+    const { DefaultArtifactClient } = await __nccwpck_require__.e(/* import() */ 584).then(__nccwpck_require__.bind(__nccwpck_require__, 20584));
+    return new DefaultArtifactClient();
+}
+
+;// CONCATENATED MODULE: ./src/action/outputs-sink.ts
+// Writes the action's outputs to the runner. What they hold is computed from the journal by evidence/outputs.ts.
+
+
+/** Sets every output, redacted (outputs end up in logs and in later steps' environments). */
+function setOutputs(outputs, set = lib_core/* setOutput */.uH) {
+    for (const [name, value] of Object.entries(outputs))
+        set(name, redact_redactor.redact(value));
+}
+
+;// CONCATENATED MODULE: ./src/action/state.ts
+// What the main step hands to the post step (core.saveState / core.getState): where the evidence is and whether it
+// was uploaded. The post step uploads it when the main step could not (cancelled, crashed, upload failed).
+
+const KEYS = {
+    evidenceDir: 'evidence-dir',
+    files: 'evidence-files',
+    uploaded: 'evidence-uploaded',
+    artifactName: 'audit-artifact-name'
+};
+function saveEvidenceLocation(loc) {
+    lib_core/* saveState */.LZ(KEYS.evidenceDir, loc.dir);
+    lib_core/* saveState */.LZ(KEYS.files, JSON.stringify([loc.journalPath, loc.auditPath]));
+    lib_core/* saveState */.LZ(KEYS.artifactName, loc.artifactName);
+    lib_core/* saveState */.LZ(KEYS.uploaded, 'false');
+}
+function markEvidenceUploaded() {
+    lib_core/* saveState */.LZ(KEYS.uploaded, 'true');
+}
+/** The evidence the main step left for the post step to upload; undefined when uploaded or never started. */
+function evidenceToUpload() {
+    if (core.getState(KEYS.uploaded) !== 'false')
+        return undefined;
+    const [journalPath, auditPath] = JSON.parse(core.getState(KEYS.files) || '[]');
+    return {
+        dir: core.getState(KEYS.evidenceDir),
+        journalPath,
+        auditPath,
+        artifactName: core.getState(KEYS.artifactName)
+    };
+}
+
+;// CONCATENATED MODULE: ./src/action/report.ts
+// The end of every run on a runner: the final journal event, the audit document, the artifact upload, the step
+// summary, the outputs and the step's status — in that order, so that whatever fails later, the evidence exists.
+
+
+
+
+
+
+
+
+
+
+const NO_API_CALLS = { calls: 0, callsByEndpoint: {}, retries: 0, throttled: 0 };
+async function report(t, end) {
+    const { journal, log } = t;
+    sealJournal(t, end);
+    const events = journal.events;
+    const audit = buildAuditDocument(events);
+    writeAuditDocument(t.auditPath, audit);
+    const artifactId = await upload(t);
+    const artifactUrl = runUrl(t.env) && artifactId ? `${runUrl(t.env)}/artifacts/${artifactId}` : undefined;
+    const markdown = buildSummary(events, {
+        runUrl: runUrl(t.env),
+        artifactUrl,
+        commitUrl: commitUrl(t.env, end.commitSha)
+    });
+    try {
+        await writeSummary(markdown);
+    }
+    catch (e) {
+        log.warning(`Could not write the step summary: ${report_errorText(e)}`);
+    }
+    setOutputs(computeOutputs(events, { auditLogPath: t.auditPath, artifactId, commitSha: end.commitSha }));
+    log.info(`Audit log: ${t.auditPath} (hash chain head ${audit.chain.headHash})`);
+    const failed = end.outcome !== 'succeeded' && end.outcome !== 'planned';
+    if (failed || end.stepError) {
+        lib_core/* setFailed */.C1(safeText(end.stepError ?? `Release ${t.releaseId} ended ${end.outcome}.`));
+    }
+    else {
+        log.info(`Release ${t.releaseId} ${end.outcome}.`);
+    }
+}
+/** The story ends here: nothing still winding down (a rollback past its grace period) may append after it. */
+function sealJournal({ journal, clock }, end) {
+    if (!journal.events.some((e) => e.type === 'release-finished')) {
+        journal.append('release-finished', {
+            status: end.outcome === 'succeeded' || end.outcome === 'planned' ? 'ok' : 'error',
+            details: {
+                outcome: end.outcome,
+                durationMs: clock.now() - Date.parse(journal.events[0]?.at ?? new Date(clock.now()).toISOString()),
+                published: end.published ?? [],
+                api: end.api ?? NO_API_CALLS,
+                message: end.stepError ?? end.message
+            }
+        });
+    }
+    journal.seal();
+}
+/** Uploads the audit and the journal; on failure the post step tries again. Returns the artifact id when uploaded. */
+async function upload(t) {
+    try {
+        const uploaded = await uploadAudit({
+            name: t.artifactName,
+            files: [t.auditPath, t.journal.path],
+            rootDir: t.evidenceDir,
+            env: t.env
+        });
+        if (uploaded.localPath)
+            t.log.info(`Audit log and journal written to ${uploaded.localPath} (not on a runner).`);
+        markEvidenceUploaded();
+        return uploaded.id === undefined ? undefined : String(uploaded.id);
+    }
+    catch (e) {
+        t.log.warning(`Could not upload the audit artifact (the post step will try again): ${report_errorText(e)}`);
+        return undefined;
+    }
+}
+function report_errorText(e) {
+    return safeText(e instanceof Error ? e.message : String(e));
+}
+/** Fails the step before any release started (bad inputs): the outcome output says so, nothing else exists yet. */
+function failStep(message) {
+    lib_core/* setOutput */.uH('outcome', 'failed');
+    lib_core/* setFailed */.C1(safeText(message));
+}
+
+;// CONCATENATED MODULE: ./src/clock.ts
+// Every wait in the action goes through a Clock so that tests can run on virtual time and never sleep for real.
+const systemClock = {
+    now: () => Date.now(),
+    sleep: (ms, signal) => new Promise((resolve, reject) => {
+        if (signal?.aborted)
+            return reject(signal.reason);
+        const timer = setTimeout(() => {
+            signal?.removeEventListener('abort', onAbort);
+            resolve();
+        }, Math.max(0, ms));
+        const onAbort = () => {
+            clearTimeout(timer);
+            reject(signal?.reason);
+        };
+        signal?.addEventListener('abort', onAbort, { once: true });
+    })
+};
+/**
+ * Virtual clock for tests: `sleep` advances time instantly (after yielding to the event loop once, so that concurrent
+ * work interleaves deterministically). `sleeps` records every requested wait so tests can assert on backoff.
+ */
+class FakeClock {
+    sleeps = [];
+    current;
+    constructor(start = Date.UTC(2026, 0, 1)) {
+        this.current = start;
+    }
+    now() {
+        return this.current;
+    }
+    advance(ms) {
+        this.current += ms;
+    }
+    async sleep(ms, signal) {
+        if (signal?.aborted)
+            throw signal.reason;
+        this.sleeps.push(ms);
+        await Promise.resolve();
+        this.current += Math.max(0, ms);
+    }
+}
+
 ;// CONCATENATED MODULE: ./src/genesys/models.ts
 // zod schemas for every Genesys Cloud response the action reads, checked at the boundary (see ../shared/genesys-api.md
 // and the SDK's index.d.ts). Objects are passthrough-tolerant (unknown fields are kept out of the parsed value but do
@@ -92419,66 +93214,47 @@ class GitCommitter {
     }
 }
 
-;// CONCATENATED MODULE: ./src/manifest/duration.ts
-// Durations in the manifest are short strings such as `500ms`, `90s`, `2m`, `1h` or combinations like `1m30s`.
-// Plain numbers are refused (except 0) because `bake: 10` is ambiguous: ten seconds or ten minutes?
-const UNIT_MS = { h: 3_600_000, m: 60_000, s: 1000, ms: 1 };
-const ORDER = ['h', 'm', 's', 'ms'];
-const DURATION_FORMS = '500ms, 90s, 2m, 1h or a combination such as 1m30s';
-function parseDuration(value) {
-    if (value === 0 || value === '0')
-        return { ok: true, ms: 0 };
-    if (typeof value === 'number') {
-        return {
-            ok: false,
-            message: `duration ${String(value)} has no unit`,
-            fix: `write it with a unit, e.g. '${String(value)}s' or '${String(value)}m' (accepted: ${DURATION_FORMS})`
-        };
-    }
-    if (typeof value !== 'string') {
-        return { ok: false, message: `expected a duration string, got ${duration_describe(value)}`, fix: `use ${DURATION_FORMS}` };
-    }
-    const text = value.trim();
-    const bad = () => ({
-        ok: false,
-        message: `'${truncate(text)}' is not a duration`,
-        fix: `use ${DURATION_FORMS}`
-    });
-    // Bounded: a duration is short; refusing long strings keeps the regex work trivial.
-    if (text.length === 0 || text.length > 40)
-        return bad();
-    const re = /(\d+)(ms|h|m|s)/gy;
-    let ms = 0;
-    let last = -1;
-    let consumed = 0;
-    for (let m = re.exec(text); m; m = re.exec(text)) {
-        const unit = m[2];
-        const idx = ORDER.indexOf(unit);
-        // Units must appear largest first and at most once: `30s1m` or `1m1m` are almost certainly typos.
-        if (idx <= last)
-            return bad();
-        last = idx;
-        ms += Number(m[1]) * UNIT_MS[unit];
-        consumed = re.lastIndex;
-    }
-    if (consumed !== text.length || !Number.isSafeInteger(ms))
-        return bad();
-    return { ok: true, ms };
+;// CONCATENATED MODULE: ./src/manifest/loading.ts
+// The manifest being loaded, as each phase of the loader (loader.ts) sees it.
+
+function isRecord(v) {
+    return v !== null && typeof v === 'object' && !Array.isArray(v);
 }
-function duration_describe(value) {
-    if (value === null)
-        return 'null';
-    if (Array.isArray(value))
-        return 'a list';
-    if (typeof value === 'object')
-        return 'a mapping';
-    if (typeof value === 'string')
-        return `the string '${truncate(value)}'`;
-    return `${typeof value} ${truncate(String(value))}`;
+function toPosix(p) {
+    return p.split((external_node_path_default()).sep).join('/');
 }
-function truncate(text, max = 60) {
-    const oneLine = text.replace(/[\r\n\t]/g, ' ');
-    return oneLine.length > max ? `${oneLine.slice(0, max)}…` : oneLine;
+
+;// CONCATENATED MODULE: ./src/fields/suggest.ts
+// "Did you mean ...?" for typos in keys, enum values and names.
+/** Levenshtein distance, bounded: strings longer than 64 chars are never suggested (keeps work O(64²)). */
+function editDistance(a, b) {
+    if (a.length > 64 || b.length > 64)
+        return Number.POSITIVE_INFINITY;
+    let prev = Array.from({ length: b.length + 1 }, (_, i) => i);
+    for (let i = 1; i <= a.length; i++) {
+        const cur = [i];
+        for (let j = 1; j <= b.length; j++) {
+            const cost = a[i - 1] === b[j - 1] ? 0 : 1;
+            cur[j] = Math.min((prev[j] ?? 0) + 1, (cur[j - 1] ?? 0) + 1, (prev[j - 1] ?? 0) + cost);
+        }
+        prev = cur;
+    }
+    return prev[b.length] ?? Number.POSITIVE_INFINITY;
+}
+/** The candidate closest to `input` (case-insensitive), if close enough to be a plausible typo. */
+function closest(input, candidates) {
+    const lower = input.toLowerCase();
+    let best;
+    let bestDistance = Number.POSITIVE_INFINITY;
+    for (const c of candidates) {
+        const d = editDistance(lower, c.toLowerCase());
+        if (d < bestDistance) {
+            best = c;
+            bestDistance = d;
+        }
+    }
+    const allowed = Math.max(2, Math.floor(input.length / 3));
+    return bestDistance <= allowed ? best : undefined;
 }
 
 // EXTERNAL MODULE: ./node_modules/yaml/dist/index.js
@@ -92756,912 +93532,15 @@ function formatPath(path) {
     return out;
 }
 
-;// CONCATENATED MODULE: ./src/manifest/flow-file.ts
-// Reading one flow file referenced by the manifest: confinement to the workspace, size limits, `{{placeholder}}`
-// substitution and the Archy checks (one top-level key naming the flow type, a `name` equal to the manifest's).
+;// CONCATENATED MODULE: ./src/manifest/issues.ts
 
 
 
-
-
-
-/** The platform's maximum request size; the upload is exactly the substituted bytes. */
-const MAX_FLOW_BYTES = 512_000;
-/** Refuse to even read files far beyond any plausible flow (bounded memory). */
-const MAX_RAW_FLOW_BYTES = 2 * 1024 * 1024;
-const PLACEHOLDER = /\{\{\s*([A-Za-z_][A-Za-z0-9_.-]*)\s*\}\}/g;
-/** Archy top-level keys whose lowercase form differs from the API's type filter. */
-const ARCHY_KEY_ALIASES = { inqueueemail: 'inqueueemailflow' };
-function archyKeyToType(key) {
-    const lower = key.toLowerCase();
-    if (FLOW_TYPES.includes(lower))
-        return lower;
-    return ARCHY_KEY_ALIASES[lower];
-}
-/**
- * Resolves `ref` inside `workspace`, refusing traversal, absolute paths elsewhere and symlinks that lead out.
- * Returns a message + fix on refusal.
- */
-async function resolveInside(workspace, ref) {
-    if (ref.includes('\0'))
-        return { ok: false, message: 'the path contains a NUL byte', fix: 'remove it' };
-    const ws = external_node_path_default().resolve(workspace);
-    const absolute = external_node_path_default().resolve(ws, ref);
-    const outside = (root, p) => {
-        const rel = external_node_path_default().relative(root, p);
-        return rel === '' ? false : rel.startsWith('..') || external_node_path_default().isAbsolute(rel);
-    };
-    if (outside(ws, absolute)) {
-        return {
-            ok: false,
-            message: `'${truncate(ref)}' is outside the workspace`,
-            fix: 'reference a file inside the repository with a relative path such as flows/my-flow.yaml'
-        };
-    }
-    let real;
-    let realWs;
-    try {
-        realWs = await external_node_fs_.promises.realpath(ws);
-        real = await external_node_fs_.promises.realpath(absolute);
-    }
-    catch (e) {
-        const code = e.code;
-        if (code === 'ENOENT' || code === 'ENOTDIR') {
-            return {
-                ok: false,
-                message: `file '${truncate(ref)}' does not exist`,
-                fix: 'check the path (relative to the repository root) and that the file is committed'
-            };
-        }
-        if (code === 'ELOOP')
-            return { ok: false, message: `'${truncate(ref)}' is a symlink loop`, fix: 'point it at a real file' };
-        return {
-            ok: false,
-            message: `cannot access '${truncate(ref)}' (${code ?? 'error'})`,
-            fix: 'check the file permissions'
-        };
-    }
-    if (outside(realWs, real)) {
-        return {
-            ok: false,
-            message: `'${truncate(ref)}' is a symlink that resolves outside the workspace`,
-            fix: 'replace the symlink with the file itself, inside the repository'
-        };
-    }
-    return { ok: true, absolute: real };
-}
-async function loadFlowFile(req) {
-    const issues = [];
-    const label = `flow '${truncate(req.flowName, 80)}'`;
-    const refIssue = (message, fix) => ({
-        issues: [{ file: req.manifestFile, ...req.manifestRef, message: `${label}: ${message}`, fix }]
-    });
-    const resolved = await resolveInside(req.workspace, req.file);
-    if (!resolved.ok)
-        return refIssue(resolved.message, resolved.fix);
-    const stat = await external_node_fs_.promises.stat(resolved.absolute);
-    if (!stat.isFile())
-        return refIssue(`'${truncate(req.file)}' is not a regular file`, 'reference an Archy YAML file');
-    if (stat.size > MAX_RAW_FLOW_BYTES) {
-        return refIssue(`'${truncate(req.file)}' is ${stat.size} bytes; the platform accepts at most ${MAX_FLOW_BYTES}`, 'split the flow (e.g. move shared logic into a common module)');
-    }
-    const raw = await external_node_fs_.promises.readFile(resolved.absolute, 'utf8');
-    const at = (line, column, p, message, fix) => ({
-        file: req.displayFile,
-        line,
-        column,
-        path: p,
-        message: `${label}: ${message}`,
-        fix
-    });
-    // Placeholders are located in the raw file so each issue points at the line the user wrote.
-    const rawParsed = parseYaml(raw, 'flow file');
-    const values = { ...req.builtins, ...req.substitutions };
-    for (const m of raw.matchAll(PLACEHOLDER)) {
-        const key = m[1] ?? '';
-        if (Object.hasOwn(values, key))
-            continue;
-        const pos = positionOf(rawParsed, m.index);
-        const fieldPath = rawParsed.doc && rawParsed.issues.length === 0 ? formatPath(pathAt(rawParsed.doc, m.index)) : '';
-        const known = Object.keys(values);
-        issues.push(at(pos.line, pos.column, fieldPath, `placeholder {{${key}}} is not defined`, `add '${key}: <value>' to this flow's substitutions in ${req.manifestFile}` +
-            (known.length ? ` (defined: ${known.slice(0, 20).join(', ')})` : '')));
-    }
-    if (issues.length > 0)
-        return { issues };
-    const content = raw.replace(PLACEHOLDER, (whole, key) => Object.hasOwn(values, key) ? (values[key] ?? whole) : whole);
-    const bytes = Buffer.byteLength(content, 'utf8');
-    if (bytes > MAX_FLOW_BYTES) {
-        return {
-            issues: [
-                at(1, 1, '', `is ${bytes} bytes after substitution; the platform accepts at most ${MAX_FLOW_BYTES}`, 'split the flow (e.g. move shared logic into a common module) or shorten substituted values')
-            ]
-        };
-    }
-    const parsed = parseYaml(content, 'flow file');
-    for (const i of parsed.issues)
-        issues.push(at(i.line, i.column, documentPath(i.path), i.message, i.fix));
-    if (issues.length > 0)
-        return { issues };
-    const value = parsed.value;
-    const expectedKey = req.flowType;
-    if (value === null || typeof value !== 'object' || Array.isArray(value)) {
-        issues.push(at(1, 1, '', 'is not an Archy flow: expected a mapping with one top-level key naming the flow type', `start the file with the flow type key for type ${expectedKey}, e.g. '${exampleKey(expectedKey)}:'`));
-        return { issues };
-    }
-    const keys = Object.keys(value);
-    if (keys.length !== 1) {
-        const pos = locate(parsed, [keys[1] ?? ''], true);
-        issues.push(at(keys.length ? pos.line : 1, keys.length ? pos.column : 1, keys[1] ?? '', `has ${keys.length} top-level keys (${keys.slice(0, 5).join(', ')}); an Archy flow file has exactly one, naming the flow type`, 'keep one flow per file under a single key such as inboundCall: or workflow:'));
-        return { issues };
-    }
-    const key = keys[0] ?? '';
-    const keyPos = locate(parsed, [key], true);
-    const fileType = archyKeyToType(key);
-    if (fileType !== req.flowType) {
-        issues.push(at(keyPos.line, keyPos.column, key, fileType
-            ? `the file holds a flow of type ${fileType} (top-level key '${key}') but the manifest says type: ${req.flowType}`
-            : `top-level key '${truncate(key)}' is not an Archy flow type`, fileType
-            ? `set type: ${fileType} in the manifest, or reference the ${req.flowType} flow's file`
-            : `use the Archy key for type ${req.flowType}, e.g. '${exampleKey(req.flowType)}:'`));
-    }
-    const body = value[key];
-    if (body === null || typeof body !== 'object' || Array.isArray(body)) {
-        issues.push(at(keyPos.line, keyPos.column, key, `'${truncate(key)}' must be a mapping with the flow's name and settings`, 'add the flow body (name, division, startUpRef, ...) under the key'));
-        return { issues };
-    }
-    const fileName = body.name;
-    if (typeof fileName !== 'string' || fileName.trim() === '') {
-        issues.push(at(keyPos.line, keyPos.column, `${key}.name`, 'has no name', `add 'name: ${truncate(req.flowName)}' under '${key}:'`));
-    }
-    else if (fileName !== req.flowName) {
-        const pos = locate(parsed, [key, 'name']);
-        issues.push(at(pos.line, pos.column, `${key}.name`, `the file's name '${truncate(fileName)}' differs from the manifest's name '${truncate(req.flowName)}'`, 'make the two names identical (the manifest name is the exact Genesys flow name)'));
-    }
-    if (issues.length > 0)
-        return { issues };
-    return { content, contentHash: (0,external_node_crypto_.createHash)('sha256').update(content, 'utf8').digest('hex'), issues };
-}
-function exampleKey(type) {
-    const known = {
-        inboundcall: 'inboundCall',
-        inboundchat: 'inboundChat',
-        inboundemail: 'inboundEmail',
-        inboundshortmessage: 'inboundShortMessage',
-        inqueuecall: 'inQueueCall',
-        inqueueemailflow: 'inQueueEmail',
-        inqueueshortmessage: 'inQueueShortMessage',
-        outboundcall: 'outboundCall',
-        securecall: 'secureCall',
-        commonmodule: 'commonModule',
-        digitalbot: 'digitalBot',
-        surveyinvite: 'surveyInvite',
-        voicesurvey: 'voiceSurvey'
-    };
-    return known[type] ?? type;
-}
-
-;// CONCATENATED MODULE: ./src/manifest/paths.ts
-// Checks on the paths a manifest gives (the artifacts directory, flow file references). They run in the loader, so a
-// path that git would read as an option (`--upload-pack=…`, `-rf`), that points into `.git` or that carries control
-// characters is refused before anything touches the org. The artifacts directory rules are at least as strict as
-// the committer's (src/git/committer.ts validateRelativePath): a manifest that validates can always be committed.
-
-
-/** C0 control characters and DEL (written as a loop: eslint forbids control characters in regexes). */
-function paths_hasControlChars(s) {
-    for (let i = 0; i < s.length; i++) {
-        const c = s.charCodeAt(i);
-        if (c < 32 || c === 127)
-            return true;
-    }
-    return false;
-}
-/** A user value inside a message: quoted, one line, short, control characters escaped (never raw in a log line). */
-function show(value) {
-    const escaped = JSON.stringify(value).slice(1, -1);
-    return `'${truncate(escaped, 80)}'`;
-}
-/** `.git`, and the forms Windows and macOS file systems treat as the same name (`.GIT`, `.git.`, `.git `). */
-function isGitSegment(seg) {
-    return /^\.git[. ]*$/i.test(seg);
-}
-function segments(p) {
-    return p.split(/[\\/]/);
-}
-/** `(…)` naming the segment that starts with `-`, or undefined when none does. */
-function dashSegment(p) {
-    const seg = segments(p).find((s) => s.startsWith('-'));
-    if (seg === undefined)
-        return undefined;
-    return seg === p ? '' : ` (${show(seg)})`;
-}
-const EXAMPLE_ARTIFACTS_DIR = 'genesys/published';
-/** Problems with `artifacts.dir`, or undefined when the committer can use it. */
-function checkArtifactsDir(dir, workspace) {
-    const what = `artifacts directory ${show(dir)}`;
-    const example = `use a relative path such as ${EXAMPLE_ARTIFACTS_DIR}`;
-    if (paths_hasControlChars(dir)) {
-        return {
-            message: `${what} contains a control character (newline, tab, NUL, ...)`,
-            fix: `remove it; ${example}`
-        };
-    }
-    const dash = dashSegment(dir);
-    if (dash !== undefined) {
-        return {
-            message: `${what} has a path segment starting with '-'${dash}, which git would read as an option`,
-            fix: `rename the directory so that no segment starts with '-'; ${example}`
-        };
-    }
-    if (dir.includes('\\')) {
-        return { message: `${what} contains a backslash`, fix: `separate directories with '/'; ${example}` };
-    }
-    const trimmed = dir.replace(/\/+$/, '');
-    const rel = external_node_path_default().relative(workspace, external_node_path_default().resolve(workspace, trimmed));
-    if (external_node_path_default().isAbsolute(dir) ||
-        /^[A-Za-z]:/.test(dir) ||
-        segments(trimmed).includes('..') ||
-        rel === '' ||
-        rel.startsWith('..') ||
-        external_node_path_default().isAbsolute(rel)) {
-        return { message: `${what} is not a subdirectory of the repository`, fix: example };
-    }
-    if (dir.includes('..')) {
-        return { message: `${what} contains '..'`, fix: `rename the directory; ${example}` };
-    }
-    if (segments(trimmed).some((s) => s === '' || s === '.')) {
-        return {
-            message: `${what} has an empty or '.' path segment`,
-            fix: `write it without './' or '//', e.g. ${EXAMPLE_ARTIFACTS_DIR}`
-        };
-    }
-    if (segments(trimmed).some(isGitSegment)) {
-        return {
-            message: `${what} points into a .git directory`,
-            fix: `keep the exports in the working tree; ${example}`
-        };
-    }
-    return undefined;
-}
-/** Problems with a flow's `file:` that are about the text of the path (existence and confinement come later). */
-function checkFlowFilePath(file) {
-    const what = `file path ${show(file)}`;
-    if (paths_hasControlChars(file)) {
-        return {
-            message: `${what} contains a control character (newline, tab, NUL, ...)`,
-            fix: 'reference the file with a plain relative path such as flows/my-flow.yaml'
-        };
-    }
-    const dash = dashSegment(file);
-    if (dash !== undefined) {
-        return {
-            message: `${what} has a path segment starting with '-'${dash}, which git and other tools read as an option`,
-            fix: "rename the file or directory so that no segment starts with '-', e.g. flows/my-flow.yaml"
-        };
-    }
-    if (segments(file).some(isGitSegment)) {
-        return {
-            message: `${what} points into a .git directory`,
-            fix: 'reference a flow file of the working tree, e.g. flows/my-flow.yaml'
-        };
-    }
-    return undefined;
-}
-/** Genesys Cloud flow names: no path separators or control characters, at most 200 characters. */
-const MAX_FLOW_NAME_LENGTH = 200;
-function checkFlowName(name) {
-    const fix = 'use the exact Genesys Cloud flow name, e.g. Support IVR - EU';
-    if (paths_hasControlChars(name)) {
-        return {
-            message: `flow name ${show(name)} contains a control character (newline, tab, ...); Genesys Cloud flow names cannot`,
-            fix
-        };
-    }
-    const sep = ['/', '\\'].find((c) => name.includes(c));
-    if (sep !== undefined) {
-        return {
-            message: `flow name ${show(name)} contains '${sep}'; Genesys Cloud flow names cannot contain / or \\`,
-            fix: `rename the flow here and in Genesys Cloud, e.g. ${show(name.split(sep).join(' - '))}`
-        };
-    }
-    if (name.length > MAX_FLOW_NAME_LENGTH) {
-        return {
-            message: `flow name ${show(name)} is ${name.length} characters; Genesys Cloud flow names have at most ${MAX_FLOW_NAME_LENGTH}`,
-            fix: 'shorten the name (here and in Architect)'
-        };
-    }
-    return undefined;
-}
-
-;// CONCATENATED MODULE: ./src/manifest/schema.ts
-// The manifest's YAML shape in zod (kebab-case keys, exactly as users write them). Objects are strict: an unknown key
-// is an error that names the key, so a typo such as `bake-time:` never silently falls back to a default.
-// Checks are validated per kind (see CHECK_SCHEMAS) so a wrong `kind` gets one clear issue instead of a union dump.
-
-
-
-
-/** Marks an issue with a fix hint that the loader copies into ValidationIssue.fix. */
-function schema_custom(ctx, message, fix) {
-    ctx.addIssue({ code: 'custom', message, params: { fix } });
-}
-const schema_duration = unknown().transform((value, ctx) => {
-    const r = parseDuration(value);
-    if (r.ok)
-        return r.ms;
-    schema_custom(ctx, r.message, r.fix);
-    return NEVER;
-});
-function durationWithin(minMs, maxMs, label) {
-    return schema_duration.pipe(schemas_number().superRefine((ms, ctx) => {
-        if (ms < minMs || ms > maxMs)
-            schema_custom(ctx, `${label} must be between ${fmt(minMs)} and ${fmt(maxMs)}`, `use e.g. ${fmt(Math.max(minMs, 1000))}`);
-    }));
-}
-function fmt(ms) {
-    if (ms % 3_600_000 === 0 && ms > 0)
-        return `${ms / 3_600_000}h`;
-    if (ms % 60_000 === 0 && ms > 0)
-        return `${ms / 60_000}m`;
-    if (ms % 1000 === 0)
-        return `${ms / 1000}s`;
-    return `${ms}ms`;
-}
-/** Names show up in logs, summaries, commit messages and file names: refuse control characters outright. */
-const schema_name = schemas_string()
-    .trim()
-    .min(1, 'must not be empty')
-    .max(200, 'must be at most 200 characters')
-    .refine((s) => ![...s].some((c) => c.charCodeAt(0) < 32 || c.charCodeAt(0) === 127), 'must not contain control characters (newlines, tabs, ...)');
-/** A flow's own name: the exact Genesys Cloud name, which also becomes the exported file's name. */
-const flowName = schemas_string()
-    .trim()
-    .min(1, 'must not be empty')
-    .superRefine((s, ctx) => {
-    const problem = checkFlowName(s);
-    if (problem)
-        schema_custom(ctx, problem.message, problem.fix);
-});
-const scalarValue = union([schemas_string(), schemas_number(), schemas_boolean()]).transform((v) => String(v));
-const flowSchema = strictObject({
-    name: flowName,
-    type: schemas_enum(FLOW_TYPES),
-    file: schemas_string()
-        .min(1, 'must not be empty')
-        .superRefine((s, ctx) => {
-        const problem = checkFlowFilePath(s);
-        if (problem)
-            schema_custom(ctx, problem.message, problem.fix);
-    })
-        .optional(),
-    source: schemas_enum(['draft', 'file']).optional(),
-    substitutions: record(schemas_string()
-        .regex(/^[A-Za-z_][A-Za-z0-9_.-]*$/, 'substitution keys are letters, digits, _ . - (start with a letter)'), scalarValue)
-        .optional(),
-    'force-unlock': schemas_boolean().optional()
-});
-const stageSchema = strictObject({
-    name: schema_name,
-    flows: array(schema_name).min(1, 'a stage needs at least one flow'),
-    bake: durationWithin(0, 24 * 3_600_000, 'bake').optional(),
-    'check-interval': durationWithin(1000, 24 * 3_600_000, 'check-interval').optional(),
-    checks: array(schema_name).optional()
-});
-// 16 flows at once keeps a 50-flow release within 10% of the platform floor (npm run bench); requests are paced
-// below the 300/min per-token limit whatever the concurrency, so a higher value never trips it.
-const DEFAULT_CONCURRENCY = 16;
-const MIN_CONCURRENCY = 1;
-const MAX_CONCURRENCY = 32;
-const jsonObject = record(schemas_string(), unknown());
-const executionCheckSchema = strictObject({
-    kind: literal('execution'),
-    flow: schema_name,
-    input: jsonObject.optional(),
-    expect: strictObject({
-        status: schemas_enum(['COMPLETED', 'FAILED', 'ERROR', 'TERMINATED']).optional(),
-        output: jsonObject.optional()
-    })
-        .optional(),
-    timeout: durationWithin(1000, 3_600_000, 'timeout').optional()
-});
-const ratio = schemas_number().min(0, 'must be between 0 and 1').max(1, 'must be between 0 and 1');
-const analyticsCheckSchema = strictObject({
-    kind: literal('analytics'),
-    metric: schemas_enum(['outcome-failure-rate']),
-    flows: array(schema_name).min(1, 'list at least one flow, or omit flows to measure every flow of the stage').optional(),
-    max: ratio,
-    'min-samples': schemas_number().int('must be a whole number').min(1, 'must be at least 1').max(1_000_000_000).optional(),
-    'on-insufficient-data': schemas_enum(['fail', 'pass-with-warning']).optional(),
-    'compare-to-previous': strictObject({ 'max-increase': ratio }).optional()
-});
-const httpCheckSchema = strictObject({
-    kind: literal('http'),
-    url: schemas_string()
-        .max(2000)
-        .refine((u) => {
-        try {
-            const p = new URL(u).protocol;
-            return p === 'https:' || p === 'http:';
-        }
-        catch {
-            return false;
-        }
-    }, 'must be an absolute http(s) URL'),
-    'expect-status': schemas_number().int('must be a whole number').min(100).max(599).optional(),
-    'expect-body': schemas_string().optional(),
-    timeout: durationWithin(1000, 600_000, 'timeout').optional()
-});
-const CHECK_KINDS = ['execution', 'analytics', 'http'];
-const CHECK_SCHEMAS = {
-    execution: executionCheckSchema,
-    analytics: analyticsCheckSchema,
-    http: httpCheckSchema
-};
-const manifestSchema = strictObject({
-    version: literal(1),
-    flows: array(unknown()).min(1, 'list at least one flow'),
-    stages: array(unknown())
-        .min(1, 'list at least one stage, or omit stages to release every flow at once')
-        .optional(),
-    checks: record(schema_name, unknown()).optional(),
-    rollback: strictObject({ automatic: schemas_boolean().optional(), 'new-flows': schemas_enum(['delete', 'keep']).optional() })
-        .optional(),
-    artifacts: strictObject({
-        dir: schemas_string().min(1, 'must not be empty').optional(),
-        message: schemas_string()
-            .max(500)
-            .superRefine((s, ctx) => {
-            if (s.trim() === '')
-                schema_custom(ctx, 'must not be empty or blank', 'write a commit message such as "release: {{release}}", or omit it');
-        })
-            .optional()
-    })
-        .optional(),
-    concurrency: schemas_number()
-        .superRefine((n, ctx) => {
-        if (!Number.isInteger(n) || n < MIN_CONCURRENCY || n > MAX_CONCURRENCY) {
-            schema_custom(ctx, `must be a whole number from ${MIN_CONCURRENCY} to ${MAX_CONCURRENCY} (got ${n}); the default is ${DEFAULT_CONCURRENCY}`, `set concurrency to ${MIN_CONCURRENCY}..${MAX_CONCURRENCY} (flows published at once within a stage; requests are paced below the API rate limit at any value), or omit it`);
-        }
-    })
-        .optional(),
-    'job-timeout': durationWithin(10_000, 6 * 3_600_000, 'job-timeout').optional()
-});
-
-;// CONCATENATED MODULE: ./src/manifest/suggest.ts
-// "Did you mean ...?" for typos in keys, enum values and names.
-/** Levenshtein distance, bounded: strings longer than 64 chars are never suggested (keeps work O(64²)). */
-function editDistance(a, b) {
-    if (a.length > 64 || b.length > 64)
-        return Number.POSITIVE_INFINITY;
-    let prev = Array.from({ length: b.length + 1 }, (_, i) => i);
-    for (let i = 1; i <= a.length; i++) {
-        const cur = [i];
-        for (let j = 1; j <= b.length; j++) {
-            const cost = a[i - 1] === b[j - 1] ? 0 : 1;
-            cur[j] = Math.min((prev[j] ?? 0) + 1, (cur[j - 1] ?? 0) + 1, (prev[j - 1] ?? 0) + cost);
-        }
-        prev = cur;
-    }
-    return prev[b.length] ?? Number.POSITIVE_INFINITY;
-}
-/** The candidate closest to `input` (case-insensitive), if close enough to be a plausible typo. */
-function closest(input, candidates) {
-    const lower = input.toLowerCase();
-    let best;
-    let bestDistance = Number.POSITIVE_INFINITY;
-    for (const c of candidates) {
-        const d = editDistance(lower, c.toLowerCase());
-        if (d < bestDistance) {
-            best = c;
-            bestDistance = d;
-        }
-    }
-    const allowed = Math.max(2, Math.floor(input.length / 3));
-    return bestDistance <= allowed ? best : undefined;
-}
-
-;// CONCATENATED MODULE: ./src/manifest/loader.ts
-// Loads and validates the release manifest and every flow file it references, before anything touches the org.
-// Every problem becomes a ValidationIssue with file, line, column, field path, message and fix; all of them are
-// reported at once. Hostile input (alias bombs, huge or deeply nested files, traversal, symlinks) is refused in
-// bounded time and memory, and no exception escapes: anything unexpected is itself reported as an issue.
-
-
-
-
-
-
-
-
-const MAX_MANIFEST_BYTES = 1024 * 1024;
-const DEFAULT_COMMIT_MESSAGE = 'release: {{release}} [skip ci]';
-const DEFAULT_ARTIFACTS_DIR = 'genesys/published';
-const DEFAULT_STAGE_NAME = 'release';
-const DEFAULT_CHECK_INTERVAL_MS = 30_000;
-const DEFAULT_EXECUTION_TIMEOUT_MS = 60_000;
-const DEFAULT_HTTP_TIMEOUT_MS = 10_000;
-const DEFAULT_MIN_SAMPLES = 20;
-const DEFAULT_JOB_TIMEOUT_MS = 16 * 60_000;
 /** `file:line:col: path: message (fix: ...)` — the form editors and GitHub problem matchers understand. */
 function formatIssue(issue) {
     const where = `${issue.file}:${issue.line}:${issue.column}`;
     const field = issue.path ? `${issue.path}: ` : '';
     return `${where}: ${field}${issue.message}${issue.fix ? ` (fix: ${issue.fix})` : ''}`;
-}
-async function loadManifest(opts) {
-    try {
-        return await load(opts);
-    }
-    catch (e) {
-        // A bug or an environment failure must still read as a validation result, never as a stack trace.
-        const message = e instanceof Error ? e.message : String(e);
-        return {
-            ok: false,
-            issues: [
-                {
-                    file: String(opts?.manifestPath ?? 'manifest'),
-                    line: 1,
-                    column: 1,
-                    path: '',
-                    message: `could not validate the manifest: ${truncate(message, 200)}`,
-                    fix: 'check that the manifest and its flow files are readable; report a bug if this persists'
-                }
-            ]
-        };
-    }
-}
-function isRecord(v) {
-    return v !== null && typeof v === 'object' && !Array.isArray(v);
-}
-function toPosix(p) {
-    return p.split((external_node_path_default()).sep).join('/');
-}
-async function load(opts) {
-    const workspace = external_node_path_default().resolve(opts.workspace);
-    const manifestAbs = external_node_path_default().resolve(workspace, opts.manifestPath);
-    const relManifest = external_node_path_default().relative(workspace, manifestAbs);
-    const display = relManifest && !relManifest.startsWith('..') && !external_node_path_default().isAbsolute(relManifest)
-        ? toPosix(relManifest)
-        : opts.manifestPath;
-    const fail = (message, fix) => ({
-        ok: false,
-        issues: [{ file: display, line: 1, column: 1, path: '', message, fix }]
-    });
-    const resolved = await resolveInside(workspace, opts.manifestPath);
-    if (!resolved.ok)
-        return fail(`manifest: ${resolved.message}`, resolved.fix.replace('reference a file', 'keep the manifest'));
-    const stat = await external_node_fs_.promises.stat(resolved.absolute);
-    if (!stat.isFile())
-        return fail('the manifest is not a regular file', 'point the manifest input at a YAML file');
-    if (stat.size > MAX_MANIFEST_BYTES) {
-        return fail(`the manifest is ${stat.size} bytes; the limit is ${MAX_MANIFEST_BYTES}`, 'a release manifest is a few kilobytes: check you referenced the right file');
-    }
-    const text = await external_node_fs_.promises.readFile(resolved.absolute, 'utf8');
-    const parsed = parseYaml(text, 'manifest');
-    const issues = [];
-    const add = (p, message, fix, o) => {
-        const pos = locate(parsed, p, o?.key);
-        issues.push({ file: display, ...pos, path: formatPath(p), message, fix });
-    };
-    for (const i of parsed.issues)
-        issues.push({
-            file: display,
-            line: i.line,
-            column: i.column,
-            path: documentPath(i.path),
-            message: i.message,
-            fix: i.fix
-        });
-    if (issues.length > 0)
-        return { ok: false, issues };
-    const root = parsed.value;
-    if (!isRecord(root)) {
-        add([], root === null || root === undefined
-            ? 'the manifest is empty'
-            : `the manifest must be a mapping, got ${duration_describe(root)}`, 'start from the example in the README: version: 1, flows: [...], stages: [...]');
-        return { ok: false, issues };
-    }
-    // 1. Shape. The top level and each list item are parsed separately so one broken flow doesn't hide the others.
-    const top = manifestSchema.safeParse(root, { reportInput: true });
-    if (!top.success)
-        reportZod(top.error, [], manifestSchema, add);
-    const flows = [];
-    const flowIndex = new Map();
-    const brokenFlowNames = new Set();
-    const flowItems = Array.isArray(root.flows) ? root.flows : [];
-    flowItems.forEach((item, i) => {
-        const r = flowSchema.safeParse(item, { reportInput: true });
-        if (!r.success) {
-            reportZod(r.error, ['flows', i], flowSchema, add);
-            if (isRecord(item) && typeof item.name === 'string')
-                brokenFlowNames.add(item.name.trim());
-            return;
-        }
-        const f = r.data;
-        let ok = true;
-        if (f.file !== undefined && f.source === 'draft') {
-            add(['flows', i, 'source'], `flow '${f.name}' has both file: and source: draft`, 'use file: to publish a YAML file, or source: draft (without file:) to promote the checked-in draft');
-            ok = false;
-        }
-        else if (f.file === undefined && f.source !== 'draft') {
-            add(['flows', i], `flow '${f.name}' needs either file: <path> or source: draft`, 'add file: flows/<name>.yaml (Archy YAML in this repository), or source: draft');
-            ok = false;
-        }
-        if (f.substitutions && f.file === undefined) {
-            add(['flows', i, 'substitutions'], `flow '${f.name}': substitutions only apply to file flows`, 'remove substitutions, or publish from a file');
-            ok = false;
-        }
-        for (const [k, v] of Object.entries(f.substitutions ?? {})) {
-            if (/[\r\n]/.test(v)) {
-                add(['flows', i, 'substitutions', k], `substitution '${k}' contains a line break`, 'substitution values are single-line (a line break would change the YAML structure of the flow file)');
-                ok = false;
-            }
-        }
-        if (flowIndex.has(f.name)) {
-            add(['flows', i, 'name'], `duplicate flow name '${f.name}' (also flows[${flowIndex.get(f.name)}])`, 'each flow appears once; stages refer to flows by name');
-            return;
-        }
-        flowIndex.set(f.name, flows.length);
-        if (ok)
-            flows.push(f);
-        else
-            brokenFlowNames.add(f.name);
-    });
-    const knownFlowNames = [...flowIndex.keys()];
-    const flowByName = new Map(flows.map((f) => [f.name, f]));
-    // 2. Checks, per kind.
-    const checks = {};
-    const checkNames = isRecord(root.checks) ? Object.keys(root.checks) : [];
-    if (isRecord(root.checks)) {
-        for (const [name, item] of Object.entries(root.checks)) {
-            const base = ['checks', name];
-            if (!isRecord(item)) {
-                add(base, `check '${name}' must be a mapping, got ${duration_describe(item)}`, `give it a kind: ${CHECK_KINDS.join(' | ')} and its settings`);
-                continue;
-            }
-            const kind = item.kind;
-            if (typeof kind !== 'string' || !CHECK_KINDS.includes(kind)) {
-                const hint = typeof kind === 'string' ? closest(kind, CHECK_KINDS) : undefined;
-                add(kind === undefined ? base : [...base, 'kind'], kind === undefined ? `check '${name}' has no kind` : `unknown check kind ${duration_describe(kind)}`, `${hint ? `did you mean '${hint}'? ` : ''}kind is one of ${CHECK_KINDS.join(', ')}`);
-                continue;
-            }
-            const schema = CHECK_SCHEMAS[kind];
-            const r = schema.safeParse(item, { reportInput: true });
-            if (!r.success) {
-                reportZod(r.error, base, schema, add);
-                continue;
-            }
-            const spec = toCheck(name, r.data);
-            if (spec.kind === 'execution') {
-                const target = flowByName.get(spec.flow);
-                if (!target) {
-                    if (!brokenFlowNames.has(spec.flow))
-                        unknownName(add, [...base, 'flow'], 'flow', spec.flow, knownFlowNames);
-                }
-                else if (target.type !== 'workflow') {
-                    add([...base, 'flow'], `execution checks launch workflows, but '${spec.flow}' has type ${target.type}`, 'target a flow of type workflow, or use an analytics check for this flow');
-                }
-                substituteInput(spec, base, opts.builtins, add);
-            }
-            else if (spec.kind === 'analytics') {
-                spec.flows?.forEach((f, j) => {
-                    if (!flowIndex.has(f) && !brokenFlowNames.has(f))
-                        unknownName(add, [...base, 'flows', j], 'flow', f, knownFlowNames);
-                });
-            }
-            checks[name] = spec;
-        }
-    }
-    // 3. Stages: every flow in exactly one stage, every referenced check defined.
-    const stages = [];
-    if (root.stages === undefined) {
-        stages.push({
-            name: DEFAULT_STAGE_NAME,
-            flows: flows.map((f) => f.name),
-            bakeMs: 0,
-            checkIntervalMs: 0,
-            checks: []
-        });
-    }
-    else if (Array.isArray(root.stages)) {
-        const placed = new Map();
-        const stageNames = new Map();
-        // References are checked even in a stage whose shape is broken, so one bad `bake:` doesn't hide a bad name.
-        const checkRefs = (i, stageName, stageFlows, stageChecks) => {
-            if (Array.isArray(stageFlows)) {
-                stageFlows.forEach((raw, j) => {
-                    if (typeof raw !== 'string')
-                        return;
-                    const f = raw.trim();
-                    if (!flowIndex.has(f)) {
-                        if (!brokenFlowNames.has(f))
-                            unknownName(add, ['stages', i, 'flows', j], 'flow', f, knownFlowNames);
-                        return;
-                    }
-                    const prev = placed.get(f);
-                    if (prev !== undefined) {
-                        add(['stages', i, 'flows', j], `flow '${f}' is already in ${prev}`, 'list every flow in exactly one stage');
-                        return;
-                    }
-                    placed.set(f, `stages[${i}]${stageName ? ` '${stageName}'` : ''}`);
-                });
-            }
-            if (Array.isArray(stageChecks)) {
-                stageChecks.forEach((c, j) => {
-                    if (typeof c === 'string' && !checkNames.includes(c.trim())) {
-                        unknownName(add, ['stages', i, 'checks', j], 'check', c.trim(), checkNames, 'define it under checks:');
-                    }
-                });
-            }
-        };
-        root.stages.forEach((item, i) => {
-            const r = stageSchema.safeParse(item, { reportInput: true });
-            if (!r.success) {
-                reportZod(r.error, ['stages', i], stageSchema, add);
-                if (isRecord(item))
-                    checkRefs(i, typeof item.name === 'string' ? item.name : '', item.flows, item.checks);
-                return;
-            }
-            const s = r.data;
-            if (stageNames.has(s.name)) {
-                add(['stages', i, 'name'], `duplicate stage name '${s.name}' (also stages[${stageNames.get(s.name)}])`, 'give every stage a distinct name');
-            }
-            else
-                stageNames.set(s.name, i);
-            checkRefs(i, s.name, s.flows, s.checks);
-            const bakeMs = s.bake ?? 0;
-            stages.push({
-                name: s.name,
-                flows: s.flows,
-                bakeMs,
-                checkIntervalMs: s['check-interval'] ?? Math.min(bakeMs, DEFAULT_CHECK_INTERVAL_MS),
-                checks: s.checks ?? []
-            });
-        });
-        flowItems.forEach((item, i) => {
-            if (!isRecord(item) || typeof item.name !== 'string')
-                return;
-            const n = item.name.trim();
-            if (flowIndex.get(n) !== undefined &&
-                !placed.has(n) &&
-                flowItems.findIndex((x) => isRecord(x) && typeof x.name === 'string' && x.name.trim() === n) === i) {
-                add(['flows', i, 'name'], `flow '${n}' is not in any stage`, `add '${n}' to the flows of one stage`);
-            }
-        });
-    }
-    // 4. Artifacts directory: the committer writes there and hands it to git, so it must stay inside the working tree,
-    // outside .git, and never read as an option. Refused here, before anything touches the org.
-    if (isRecord(root.artifacts) && typeof root.artifacts.dir === 'string' && root.artifacts.dir !== '') {
-        const problem = checkArtifactsDir(root.artifacts.dir, workspace);
-        if (problem)
-            add(['artifacts', 'dir'], problem.message, problem.fix);
-    }
-    // 5. Flow files: existence, confinement, placeholders, size, Archy type key and name.
-    const specs = [];
-    for (const f of flows) {
-        const i = flowItems.findIndex((x) => isRecord(x) && typeof x.name === 'string' && x.name.trim() === f.name);
-        const forceUnlock = f['force-unlock'] ?? false;
-        if (f.file === undefined) {
-            specs.push({ name: f.name, type: f.type, source: 'draft', forceUnlock });
-            continue;
-        }
-        const refPath = ['flows', i, 'file'];
-        const ref = locate(parsed, refPath);
-        const fileAbs = external_node_path_default().resolve(workspace, f.file);
-        const rel = external_node_path_default().relative(workspace, fileAbs);
-        const r = await loadFlowFile({
-            workspace,
-            file: f.file,
-            displayFile: rel.startsWith('..') || external_node_path_default().isAbsolute(rel) ? f.file : toPosix(rel),
-            flowName: f.name,
-            flowType: f.type,
-            substitutions: f.substitutions ?? {},
-            builtins: opts.builtins,
-            manifestFile: display,
-            manifestRef: { ...ref, path: formatPath(refPath) }
-        });
-        issues.push(...r.issues);
-        if (r.content !== undefined && r.contentHash !== undefined) {
-            specs.push({
-                name: f.name,
-                type: f.type,
-                source: 'file',
-                file: f.file,
-                content: r.content,
-                contentHash: r.contentHash,
-                substitutions: f.substitutions ?? {},
-                forceUnlock
-            });
-        }
-    }
-    if (issues.length > 0 || !top.success)
-        return { ok: false, issues: sortIssues(issues) };
-    const t = top.data;
-    const manifest = {
-        version: 1,
-        path: resolved.absolute,
-        flows: specs,
-        stages,
-        checks,
-        rollback: { automatic: t.rollback?.automatic ?? true, newFlows: t.rollback?.['new-flows'] ?? 'delete' },
-        artifacts: {
-            dir: t.artifacts?.dir ?? DEFAULT_ARTIFACTS_DIR,
-            message: t.artifacts?.message ?? DEFAULT_COMMIT_MESSAGE
-        },
-        jobTimeoutMs: t['job-timeout'] ?? DEFAULT_JOB_TIMEOUT_MS,
-        concurrency: t.concurrency ?? DEFAULT_CONCURRENCY
-    };
-    return { ok: true, manifest };
-}
-function toCheck(name, d) {
-    switch (d.kind) {
-        case 'execution':
-            return {
-                kind: 'execution',
-                name,
-                flow: d.flow,
-                input: d.input ?? {},
-                expect: { status: d.expect?.status ?? 'COMPLETED', ...(d.expect?.output ? { output: d.expect.output } : {}) },
-                timeoutMs: d.timeout ?? DEFAULT_EXECUTION_TIMEOUT_MS
-            };
-        case 'analytics':
-            return {
-                kind: 'analytics',
-                name,
-                metric: d.metric,
-                ...(d.flows ? { flows: d.flows } : {}),
-                max: d.max,
-                minSamples: d['min-samples'] ?? DEFAULT_MIN_SAMPLES,
-                onInsufficientData: d['on-insufficient-data'] ?? 'fail',
-                ...(d['compare-to-previous']
-                    ? { compareToPrevious: { maxIncrease: d['compare-to-previous']['max-increase'] } }
-                    : {})
-            };
-        case 'http':
-            return {
-                kind: 'http',
-                name,
-                url: d.url,
-                expectStatus: d['expect-status'] ?? 200,
-                ...(d['expect-body'] !== undefined ? { expectBody: d['expect-body'] } : {}),
-                timeoutMs: d.timeout ?? DEFAULT_HTTP_TIMEOUT_MS
-            };
-    }
-}
-/**
- * Replaces builtins such as `{{run}}` in every string of an execution check's input (so synthetic runs are
- * distinguishable) and refuses values that do not survive JSON (non-finite numbers): the input is sent as JSON.
- */
-function substituteInput(spec, base, builtins, add) {
-    const walk = (v, p) => {
-        if (typeof v === 'string') {
-            return v.replace(PLACEHOLDER, (whole, key) => {
-                if (Object.hasOwn(builtins, key))
-                    return builtins[key] ?? whole;
-                add(p, `placeholder {{${key}}} is not a built-in`, `use one of ${Object.keys(builtins)
-                    .map((k) => `{{${k}}}`)
-                    .join(', ') || '(none)'} or a literal value`);
-                return whole;
-            });
-        }
-        if (typeof v === 'number') {
-            if (!Number.isFinite(v))
-                add(p, `${String(v)} cannot be sent as JSON`, 'use a finite number or a string');
-            return v;
-        }
-        if (v === null || typeof v === 'boolean')
-            return v;
-        if (Array.isArray(v))
-            return v.map((x, i) => walk(x, [...p, i]));
-        if (isRecord(v))
-            return Object.fromEntries(Object.entries(v).map(([k, x]) => [k, walk(x, [...p, k])]));
-        add(p, `${duration_describe(v)} cannot be sent as JSON`, 'use strings, numbers, booleans, lists and mappings');
-        return v;
-    };
-    spec.input = walk(spec.input, [...base, 'input']);
-    if (spec.expect.output)
-        walk(spec.expect.output, [...base, 'expect', 'output']);
 }
 function unknownName(add, p, what, name, known, extraFix = '') {
     const hint = closest(name, known);
@@ -93777,6 +93656,924 @@ function reportZod(error, base, schema, add) {
     }
 }
 
+;// CONCATENATED MODULE: ./src/manifest/checks.ts
+// The `checks:` of the manifest, each validated by its kind (src/checks/registry.ts): the kind's schema, its spec
+// with its defaults, and its references to the rest of the manifest.
+
+
+
+
+
+function validateChecks(m, flows) {
+    const t = { names: [], specs: {} };
+    if (!isRecord(m.root.checks))
+        return t;
+    t.names = Object.keys(m.root.checks);
+    for (const [name, item] of Object.entries(m.root.checks)) {
+        const spec = validateCheck(m, flows, name, item);
+        if (spec)
+            t.specs[name] = spec;
+    }
+    return t;
+}
+function validateCheck(m, flows, name, item) {
+    const base = ['checks', name];
+    const kinds = checkKindNames();
+    if (!isRecord(item)) {
+        m.add(base, `check '${name}' must be a mapping, got ${duration_describe(item)}`, `give it a kind: ${kinds.join(' | ')} and its settings`);
+        return undefined;
+    }
+    const kind = typeof item.kind === 'string' ? findCheckKind(item.kind) : undefined;
+    if (!kind) {
+        const hint = typeof item.kind === 'string' ? closest(item.kind, kinds) : undefined;
+        m.add(item.kind === undefined ? base : [...base, 'kind'], item.kind === undefined ? `check '${name}' has no kind` : `unknown check kind ${duration_describe(item.kind)}`, `${hint ? `did you mean '${hint}'? ` : ''}kind is one of ${kinds.join(', ')}`);
+        return undefined;
+    }
+    const r = kind.schema.safeParse(item, { reportInput: true });
+    if (!r.success) {
+        reportZod(r.error, base, kind.schema, m.add);
+        return undefined;
+    }
+    const spec = kind.toSpec(name, r.data);
+    return kind.validate ? kind.validate(spec, view(m, flows, base)) : spec;
+}
+/** The rest of the manifest as a check kind sees it while it validates one check. */
+function view(m, flows, base) {
+    const valid = new Map(flows.valid.map((f) => [f.name, f]));
+    return {
+        path: base,
+        builtins: m.opts.builtins,
+        report: (field, message, fix) => m.add([...base, ...field], message, fix),
+        flow: (field, flowName) => {
+            const f = valid.get(flowName);
+            if (f)
+                return { name: f.name, type: f.type };
+            if (!flows.index.has(flowName) && !flows.broken.has(flowName))
+                unknownName(m.add, [...base, ...field], 'flow', flowName, [...flows.index.keys()]);
+            return undefined;
+        }
+    };
+}
+
+;// CONCATENATED MODULE: ./src/manifest/defaults.ts
+const defaults_DEFAULTS = {
+    /** The one stage of a manifest without `stages:`, holding every flow. */
+    stageName: 'release',
+    bakeMs: 0,
+    /** Check rounds come every min(bake, this) when `check-interval` is omitted. */
+    checkIntervalMs: 30_000,
+    /** Check rounds never come more often than this (also the floor of `check-interval`). */
+    minCheckIntervalMs: 1000,
+    // 16 flows at once keeps a 50-flow release within 10% of the platform floor (npm run bench); requests are paced
+    // below the 300/min per-token limit whatever the concurrency, so a higher value never trips it.
+    concurrency: 16,
+    jobTimeoutMs: 16 * 60_000,
+    forceUnlock: false,
+    rollback: { automatic: true, newFlows: 'delete' },
+    artifacts: { dir: 'genesys/published', message: 'release: {{release}} [skip ci]' }
+};
+/**
+ * The interval the bake runs its checks at: `check-interval`, else min(bake, 30 s); never beyond the bake (the last
+ * round comes at its end) and never below 1 s (a bake of 0 runs its checks once).
+ */
+function checkIntervalMs(bakeMs, configuredMs) {
+    const interval = configuredMs ?? (Math.min(bakeMs, defaults_DEFAULTS.checkIntervalMs) || defaults_DEFAULTS.minCheckIntervalMs);
+    return Math.max(defaults_DEFAULTS.minCheckIntervalMs, bakeMs > 0 ? Math.min(interval, bakeMs) : interval);
+}
+function stageWithDefaults(s) {
+    const bakeMs = s.bake ?? defaults_DEFAULTS.bakeMs;
+    return {
+        name: s.name,
+        flows: s.flows,
+        bakeMs,
+        checkIntervalMs: checkIntervalMs(bakeMs, s['check-interval']),
+        checks: s.checks ?? []
+    };
+}
+/** A manifest without `stages:` releases every flow in one stage, without bake or checks. */
+function defaultStage(flows) {
+    return stageWithDefaults({ name: defaults_DEFAULTS.stageName, flows: flows.map((f) => f.name) });
+}
+function manifestWithDefaults(path, t, parts) {
+    return {
+        version: 1,
+        path,
+        ...parts,
+        rollback: {
+            automatic: t.rollback?.automatic ?? defaults_DEFAULTS.rollback.automatic,
+            newFlows: t.rollback?.['new-flows'] ?? defaults_DEFAULTS.rollback.newFlows
+        },
+        artifacts: {
+            dir: t.artifacts?.dir ?? defaults_DEFAULTS.artifacts.dir,
+            message: t.artifacts?.message ?? defaults_DEFAULTS.artifacts.message
+        },
+        jobTimeoutMs: t['job-timeout'] ?? defaults_DEFAULTS.jobTimeoutMs,
+        concurrency: t.concurrency ?? defaults_DEFAULTS.concurrency
+    };
+}
+
+;// CONCATENATED MODULE: ./src/manifest/flow-file.ts
+// Reading one flow file referenced by the manifest: confinement to the workspace, size limits, `{{placeholder}}`
+// substitution and the Archy checks (one top-level key naming the flow type, a `name` equal to the manifest's).
+
+
+
+
+
+
+
+/** The platform's maximum request size; the upload is exactly the substituted bytes. */
+const MAX_FLOW_BYTES = 512_000;
+/** Refuse to even read files far beyond any plausible flow (bounded memory). */
+const MAX_RAW_FLOW_BYTES = 2 * 1024 * 1024;
+/** Archy top-level keys whose lowercase form differs from the API's type filter. */
+const ARCHY_KEY_ALIASES = { inqueueemail: 'inqueueemailflow' };
+function archyKeyToType(key) {
+    const lower = key.toLowerCase();
+    if (FLOW_TYPES.includes(lower))
+        return lower;
+    return ARCHY_KEY_ALIASES[lower];
+}
+/**
+ * Resolves `ref` inside `workspace`, refusing traversal, absolute paths elsewhere and symlinks that lead out.
+ * Returns a message + fix on refusal.
+ */
+async function resolveInside(workspace, ref) {
+    if (ref.includes('\0'))
+        return { ok: false, message: 'the path contains a NUL byte', fix: 'remove it' };
+    const ws = external_node_path_default().resolve(workspace);
+    const absolute = external_node_path_default().resolve(ws, ref);
+    const outside = (root, p) => {
+        const rel = external_node_path_default().relative(root, p);
+        return rel === '' ? false : rel.startsWith('..') || external_node_path_default().isAbsolute(rel);
+    };
+    if (outside(ws, absolute)) {
+        return {
+            ok: false,
+            message: `'${truncate(ref)}' is outside the workspace`,
+            fix: 'reference a file inside the repository with a relative path such as flows/my-flow.yaml'
+        };
+    }
+    let real;
+    let realWs;
+    try {
+        realWs = await external_node_fs_.promises.realpath(ws);
+        real = await external_node_fs_.promises.realpath(absolute);
+    }
+    catch (e) {
+        const code = e.code;
+        if (code === 'ENOENT' || code === 'ENOTDIR') {
+            return {
+                ok: false,
+                message: `file '${truncate(ref)}' does not exist`,
+                fix: 'check the path (relative to the repository root) and that the file is committed'
+            };
+        }
+        if (code === 'ELOOP')
+            return { ok: false, message: `'${truncate(ref)}' is a symlink loop`, fix: 'point it at a real file' };
+        return {
+            ok: false,
+            message: `cannot access '${truncate(ref)}' (${code ?? 'error'})`,
+            fix: 'check the file permissions'
+        };
+    }
+    if (outside(realWs, real)) {
+        return {
+            ok: false,
+            message: `'${truncate(ref)}' is a symlink that resolves outside the workspace`,
+            fix: 'replace the symlink with the file itself, inside the repository'
+        };
+    }
+    return { ok: true, absolute: real };
+}
+async function loadFlowFile(req) {
+    const raw = await readFlowFile(req);
+    if (typeof raw !== 'string')
+        return raw;
+    const at = issueAt(req);
+    const content = substitute(req, raw, at);
+    if (typeof content !== 'string')
+        return content;
+    const parsed = parseYaml(content, 'flow file');
+    const issues = parsed.issues.map((i) => at(i.line, i.column, documentPath(i.path), i.message, i.fix));
+    if (issues.length === 0)
+        issues.push(...archyIssues(req, parsed, at));
+    if (issues.length > 0)
+        return { issues };
+    return { content, contentHash: (0,external_node_crypto_.createHash)('sha256').update(content, 'utf8').digest('hex'), issues };
+}
+function label(req) {
+    return `flow '${truncate(req.flowName, 80)}'`;
+}
+/** An issue inside the flow file. */
+function issueAt(req) {
+    return (line, column, p, message, fix) => ({
+        file: req.displayFile,
+        line,
+        column,
+        path: p,
+        message: `${label(req)}: ${message}`,
+        fix
+    });
+}
+/** The file's text, or an issue about the manifest's reference to it (missing, outside, not a file, too big). */
+async function readFlowFile(req) {
+    const refIssue = (message, fix) => ({
+        issues: [{ file: req.manifestFile, ...req.manifestRef, message: `${label(req)}: ${message}`, fix }]
+    });
+    const resolved = await resolveInside(req.workspace, req.file);
+    if (!resolved.ok)
+        return refIssue(resolved.message, resolved.fix);
+    const stat = await external_node_fs_.promises.stat(resolved.absolute);
+    if (!stat.isFile())
+        return refIssue(`'${truncate(req.file)}' is not a regular file`, 'reference an Archy YAML file');
+    if (stat.size > MAX_RAW_FLOW_BYTES) {
+        return refIssue(`'${truncate(req.file)}' is ${stat.size} bytes; the platform accepts at most ${MAX_FLOW_BYTES}`, 'split the flow (e.g. move shared logic into a common module)');
+    }
+    return external_node_fs_.promises.readFile(resolved.absolute, 'utf8');
+}
+/** The text with every placeholder replaced, or an issue per undefined placeholder (or for the size after). */
+function substitute(req, raw, at) {
+    const issues = [];
+    // Placeholders are located in the raw file so each issue points at the line the user wrote.
+    const rawParsed = parseYaml(raw, 'flow file');
+    const values = { ...req.builtins, ...req.substitutions };
+    for (const m of raw.matchAll(PLACEHOLDER)) {
+        const key = m[1] ?? '';
+        if (Object.hasOwn(values, key))
+            continue;
+        const pos = positionOf(rawParsed, m.index);
+        const fieldPath = rawParsed.doc && rawParsed.issues.length === 0 ? formatPath(pathAt(rawParsed.doc, m.index)) : '';
+        const known = Object.keys(values);
+        issues.push(at(pos.line, pos.column, fieldPath, `placeholder {{${key}}} is not defined`, `add '${key}: <value>' to this flow's substitutions in ${req.manifestFile}` +
+            (known.length ? ` (defined: ${known.slice(0, 20).join(', ')})` : '')));
+    }
+    if (issues.length > 0)
+        return { issues };
+    const content = raw.replace(PLACEHOLDER, (whole, key) => Object.hasOwn(values, key) ? (values[key] ?? whole) : whole);
+    const bytes = Buffer.byteLength(content, 'utf8');
+    if (bytes > MAX_FLOW_BYTES) {
+        return {
+            issues: [
+                at(1, 1, '', `is ${bytes} bytes after substitution; the platform accepts at most ${MAX_FLOW_BYTES}`, 'split the flow (e.g. move shared logic into a common module) or shorten substituted values')
+            ]
+        };
+    }
+    return content;
+}
+/** Archy: one top-level key naming the manifest's flow type, holding a mapping whose name is the manifest's. */
+function archyIssues(req, parsed, at) {
+    const value = parsed.value;
+    if (value === null || typeof value !== 'object' || Array.isArray(value)) {
+        return [
+            at(1, 1, '', 'is not an Archy flow: expected a mapping with one top-level key naming the flow type', `start the file with the flow type key for type ${req.flowType}, e.g. '${exampleKey(req.flowType)}:'`)
+        ];
+    }
+    const keys = Object.keys(value);
+    if (keys.length !== 1) {
+        const pos = locate(parsed, [keys[1] ?? ''], true);
+        return [
+            at(keys.length ? pos.line : 1, keys.length ? pos.column : 1, keys[1] ?? '', `has ${keys.length} top-level keys (${keys.slice(0, 5).join(', ')}); an Archy flow file has exactly one, naming the flow type`, 'keep one flow per file under a single key such as inboundCall: or workflow:')
+        ];
+    }
+    const key = keys[0] ?? '';
+    const issues = typeKeyIssues(req, parsed, key, at);
+    const body = value[key];
+    const keyPos = locate(parsed, [key], true);
+    if (body === null || typeof body !== 'object' || Array.isArray(body)) {
+        issues.push(at(keyPos.line, keyPos.column, key, `'${truncate(key)}' must be a mapping with the flow's name and settings`, 'add the flow body (name, division, startUpRef, ...) under the key'));
+        return issues;
+    }
+    return [...issues, ...nameIssues(req, parsed, key, body.name, at)];
+}
+function typeKeyIssues(req, parsed, key, at) {
+    const fileType = archyKeyToType(key);
+    if (fileType === req.flowType)
+        return [];
+    const keyPos = locate(parsed, [key], true);
+    return [
+        at(keyPos.line, keyPos.column, key, fileType
+            ? `the file holds a flow of type ${fileType} (top-level key '${key}') but the manifest says type: ${req.flowType}`
+            : `top-level key '${truncate(key)}' is not an Archy flow type`, fileType
+            ? `set type: ${fileType} in the manifest, or reference the ${req.flowType} flow's file`
+            : `use the Archy key for type ${req.flowType}, e.g. '${exampleKey(req.flowType)}:'`)
+    ];
+}
+function nameIssues(req, parsed, key, fileName, at) {
+    if (typeof fileName !== 'string' || fileName.trim() === '') {
+        const keyPos = locate(parsed, [key], true);
+        return [
+            at(keyPos.line, keyPos.column, `${key}.name`, 'has no name', `add 'name: ${truncate(req.flowName)}' under '${key}:'`)
+        ];
+    }
+    if (fileName === req.flowName)
+        return [];
+    const pos = locate(parsed, [key, 'name']);
+    return [
+        at(pos.line, pos.column, `${key}.name`, `the file's name '${truncate(fileName)}' differs from the manifest's name '${truncate(req.flowName)}'`, 'make the two names identical (the manifest name is the exact Genesys flow name)')
+    ];
+}
+function exampleKey(type) {
+    const known = {
+        inboundcall: 'inboundCall',
+        inboundchat: 'inboundChat',
+        inboundemail: 'inboundEmail',
+        inboundshortmessage: 'inboundShortMessage',
+        inqueuecall: 'inQueueCall',
+        inqueueemailflow: 'inQueueEmail',
+        inqueueshortmessage: 'inQueueShortMessage',
+        outboundcall: 'outboundCall',
+        securecall: 'secureCall',
+        commonmodule: 'commonModule',
+        digitalbot: 'digitalBot',
+        surveyinvite: 'surveyInvite',
+        voicesurvey: 'voiceSurvey'
+    };
+    return known[type] ?? type;
+}
+
+;// CONCATENATED MODULE: ./src/manifest/paths.ts
+// Checks on the paths a manifest gives (the artifacts directory, flow file references). They run in the loader, so a
+// path that git would read as an option (`--upload-pack=…`, `-rf`), that points into `.git` or that carries control
+// characters is refused before anything touches the org. The artifacts directory rules are at least as strict as
+// the committer's (src/git/committer.ts validateRelativePath): a manifest that validates can always be committed.
+
+
+
+/** C0 control characters and DEL (written as a loop: eslint forbids control characters in regexes). */
+function paths_hasControlChars(s) {
+    for (let i = 0; i < s.length; i++) {
+        const c = s.charCodeAt(i);
+        if (c < 32 || c === 127)
+            return true;
+    }
+    return false;
+}
+/** A user value inside a message: quoted, one line, short, control characters escaped (never raw in a log line). */
+function show(value) {
+    const escaped = JSON.stringify(value).slice(1, -1);
+    return `'${truncate(escaped, 80)}'`;
+}
+/** `.git`, and the forms Windows and macOS file systems treat as the same name (`.GIT`, `.git.`, `.git `). */
+function isGitSegment(seg) {
+    return /^\.git[. ]*$/i.test(seg);
+}
+function segments(p) {
+    return p.split(/[\\/]/);
+}
+/** `(…)` naming the segment that starts with `-`, or undefined when none does. */
+function dashSegment(p) {
+    const seg = segments(p).find((s) => s.startsWith('-'));
+    if (seg === undefined)
+        return undefined;
+    return seg === p ? '' : ` (${show(seg)})`;
+}
+/** Problems with `artifacts.dir`, or undefined when the committer can use it. */
+function checkArtifactsDir(dir, workspace) {
+    const what = `artifacts directory ${show(dir)}`;
+    const example = `use a relative path such as ${defaults_DEFAULTS.artifacts.dir}`;
+    if (paths_hasControlChars(dir)) {
+        return {
+            message: `${what} contains a control character (newline, tab, NUL, ...)`,
+            fix: `remove it; ${example}`
+        };
+    }
+    const dash = dashSegment(dir);
+    if (dash !== undefined) {
+        return {
+            message: `${what} has a path segment starting with '-'${dash}, which git would read as an option`,
+            fix: `rename the directory so that no segment starts with '-'; ${example}`
+        };
+    }
+    if (dir.includes('\\')) {
+        return { message: `${what} contains a backslash`, fix: `separate directories with '/'; ${example}` };
+    }
+    const trimmed = dir.replace(/\/+$/, '');
+    const rel = external_node_path_default().relative(workspace, external_node_path_default().resolve(workspace, trimmed));
+    if (external_node_path_default().isAbsolute(dir) ||
+        /^[A-Za-z]:/.test(dir) ||
+        segments(trimmed).includes('..') ||
+        rel === '' ||
+        rel.startsWith('..') ||
+        external_node_path_default().isAbsolute(rel)) {
+        return { message: `${what} is not a subdirectory of the repository`, fix: example };
+    }
+    if (dir.includes('..')) {
+        return { message: `${what} contains '..'`, fix: `rename the directory; ${example}` };
+    }
+    if (segments(trimmed).some((s) => s === '' || s === '.')) {
+        return {
+            message: `${what} has an empty or '.' path segment`,
+            fix: `write it without './' or '//', e.g. ${defaults_DEFAULTS.artifacts.dir}`
+        };
+    }
+    if (segments(trimmed).some(isGitSegment)) {
+        return {
+            message: `${what} points into a .git directory`,
+            fix: `keep the exports in the working tree; ${example}`
+        };
+    }
+    return undefined;
+}
+/** Problems with a flow's `file:` that are about the text of the path (existence and confinement come later). */
+function checkFlowFilePath(file) {
+    const what = `file path ${show(file)}`;
+    if (paths_hasControlChars(file)) {
+        return {
+            message: `${what} contains a control character (newline, tab, NUL, ...)`,
+            fix: 'reference the file with a plain relative path such as flows/my-flow.yaml'
+        };
+    }
+    const dash = dashSegment(file);
+    if (dash !== undefined) {
+        return {
+            message: `${what} has a path segment starting with '-'${dash}, which git and other tools read as an option`,
+            fix: "rename the file or directory so that no segment starts with '-', e.g. flows/my-flow.yaml"
+        };
+    }
+    if (segments(file).some(isGitSegment)) {
+        return {
+            message: `${what} points into a .git directory`,
+            fix: 'reference a flow file of the working tree, e.g. flows/my-flow.yaml'
+        };
+    }
+    return undefined;
+}
+/** Genesys Cloud flow names: no path separators or control characters, at most 200 characters. */
+const MAX_FLOW_NAME_LENGTH = 200;
+function checkFlowName(name) {
+    const fix = 'use the exact Genesys Cloud flow name, e.g. Support IVR - EU';
+    if (paths_hasControlChars(name)) {
+        return {
+            message: `flow name ${show(name)} contains a control character (newline, tab, ...); Genesys Cloud flow names cannot`,
+            fix
+        };
+    }
+    const sep = ['/', '\\'].find((c) => name.includes(c));
+    if (sep !== undefined) {
+        return {
+            message: `flow name ${show(name)} contains '${sep}'; Genesys Cloud flow names cannot contain / or \\`,
+            fix: `rename the flow here and in Genesys Cloud, e.g. ${show(name.split(sep).join(' - '))}`
+        };
+    }
+    if (name.length > MAX_FLOW_NAME_LENGTH) {
+        return {
+            message: `flow name ${show(name)} is ${name.length} characters; Genesys Cloud flow names have at most ${MAX_FLOW_NAME_LENGTH}`,
+            fix: 'shorten the name (here and in Architect)'
+        };
+    }
+    return undefined;
+}
+
+;// CONCATENATED MODULE: ./src/manifest/schema.ts
+// The manifest's YAML shape in zod (kebab-case keys, exactly as users write them). Objects are strict: an unknown key
+// is an error that names the key, so a typo such as `bake-time:` never silently falls back to a default.
+// Checks are validated per kind, each by its own schema (src/checks/kinds/), so a wrong `kind` gets one clear issue
+// instead of a union dump; here a check is only a named mapping.
+
+
+
+
+
+/** A flow's own name: the exact Genesys Cloud name, which also becomes the exported file's name. */
+const flowName = schemas_string()
+    .trim()
+    .min(1, 'must not be empty')
+    .superRefine((s, ctx) => {
+    const problem = checkFlowName(s);
+    if (problem)
+        schema_custom(ctx, problem.message, problem.fix);
+});
+const scalarValue = union([schemas_string(), schemas_number(), schemas_boolean()]).transform((v) => String(v));
+const flowSchema = strictObject({
+    name: flowName,
+    type: schemas_enum(FLOW_TYPES),
+    file: schemas_string()
+        .min(1, 'must not be empty')
+        .superRefine((s, ctx) => {
+        const problem = checkFlowFilePath(s);
+        if (problem)
+            schema_custom(ctx, problem.message, problem.fix);
+    })
+        .optional(),
+    source: schemas_enum(['draft', 'file']).optional(),
+    substitutions: record(schemas_string()
+        .regex(/^[A-Za-z_][A-Za-z0-9_.-]*$/, 'substitution keys are letters, digits, _ . - (start with a letter)'), scalarValue)
+        .optional(),
+    'force-unlock': schemas_boolean().optional()
+});
+const stageSchema = strictObject({
+    name: schema_name,
+    flows: array(schema_name).min(1, 'a stage needs at least one flow'),
+    bake: durationWithin(0, 24 * 3_600_000, 'bake').optional(),
+    'check-interval': durationWithin(defaults_DEFAULTS.minCheckIntervalMs, 24 * 3_600_000, 'check-interval').optional(),
+    checks: array(schema_name).optional()
+});
+const MIN_CONCURRENCY = 1;
+const MAX_CONCURRENCY = 32;
+const manifestSchema = strictObject({
+    version: literal(1),
+    flows: array(unknown()).min(1, 'list at least one flow'),
+    stages: array(unknown())
+        .min(1, 'list at least one stage, or omit stages to release every flow at once')
+        .optional(),
+    checks: record(schema_name, unknown()).optional(),
+    rollback: strictObject({ automatic: schemas_boolean().optional(), 'new-flows': schemas_enum(['delete', 'keep']).optional() })
+        .optional(),
+    artifacts: strictObject({
+        dir: schemas_string().min(1, 'must not be empty').optional(),
+        message: schemas_string()
+            .max(500)
+            .superRefine((s, ctx) => {
+            if (s.trim() === '')
+                schema_custom(ctx, 'must not be empty or blank', 'write a commit message such as "release: {{release}}", or omit it');
+        })
+            .optional()
+    })
+        .optional(),
+    concurrency: schemas_number()
+        .superRefine((n, ctx) => {
+        if (!Number.isInteger(n) || n < MIN_CONCURRENCY || n > MAX_CONCURRENCY) {
+            schema_custom(ctx, `must be a whole number from ${MIN_CONCURRENCY} to ${MAX_CONCURRENCY} (got ${n}); the default is ${defaults_DEFAULTS.concurrency}`, `set concurrency to ${MIN_CONCURRENCY}..${MAX_CONCURRENCY} (flows published at once within a stage; requests are paced below the API rate limit at any value), or omit it`);
+        }
+    })
+        .optional(),
+    'job-timeout': durationWithin(10_000, 6 * 3_600_000, 'job-timeout').optional()
+});
+
+;// CONCATENATED MODULE: ./src/manifest/flows.ts
+// The `flows:` of the manifest: each item's shape and rules (file xor draft, substitutions), names unique; then each
+// file flow's file read, substituted and checked as Archy (flow-file.ts).
+
+
+
+
+
+
+
+function validateFlows(m) {
+    const items = Array.isArray(m.root.flows) ? m.root.flows : [];
+    const t = { items, valid: [], index: new Map(), broken: new Set() };
+    items.forEach((item, i) => {
+        const r = flowSchema.safeParse(item, { reportInput: true });
+        if (!r.success) {
+            reportZod(r.error, ['flows', i], flowSchema, m.add);
+            if (isRecord(item) && typeof item.name === 'string')
+                t.broken.add(item.name.trim());
+            return;
+        }
+        const f = r.data;
+        const ok = flowRules(m, f, i);
+        if (t.index.has(f.name)) {
+            m.add(['flows', i, 'name'], `duplicate flow name '${f.name}' (also flows[${t.index.get(f.name)}])`, 'each flow appears once; stages refer to flows by name');
+            return;
+        }
+        t.index.set(f.name, t.valid.length);
+        if (ok)
+            t.valid.push(f);
+        else
+            t.broken.add(f.name);
+    });
+    return t;
+}
+/** The rules zod cannot express for one flow; false when one is broken. */
+function flowRules(m, f, i) {
+    let ok = true;
+    if (f.file !== undefined && f.source === 'draft') {
+        m.add(['flows', i, 'source'], `flow '${f.name}' has both file: and source: draft`, 'use file: to publish a YAML file, or source: draft (without file:) to promote the checked-in draft');
+        ok = false;
+    }
+    else if (f.file === undefined && f.source !== 'draft') {
+        m.add(['flows', i], `flow '${f.name}' needs either file: <path> or source: draft`, 'add file: flows/<name>.yaml (Archy YAML in this repository), or source: draft');
+        ok = false;
+    }
+    if (f.substitutions && f.file === undefined) {
+        m.add(['flows', i, 'substitutions'], `flow '${f.name}': substitutions only apply to file flows`, 'remove substitutions, or publish from a file');
+        ok = false;
+    }
+    for (const [k, v] of Object.entries(f.substitutions ?? {})) {
+        if (/[\r\n]/.test(v)) {
+            m.add(['flows', i, 'substitutions', k], `substitution '${k}' contains a line break`, 'substitution values are single-line (a line break would change the YAML structure of the flow file)');
+            ok = false;
+        }
+    }
+    return ok;
+}
+/** The position of the first item named `name` (for issues about a flow found by name). */
+function itemIndex(t, name) {
+    return t.items.findIndex((x) => isRecord(x) && typeof x.name === 'string' && x.name.trim() === name);
+}
+/** Flow files: existence, confinement, placeholders, size, Archy type key and name. */
+async function resolveFlows(m, t) {
+    const specs = [];
+    for (const f of t.valid) {
+        const forceUnlock = f['force-unlock'] ?? defaults_DEFAULTS.forceUnlock;
+        if (f.file === undefined) {
+            specs.push({ name: f.name, type: f.type, source: 'draft', forceUnlock });
+            continue;
+        }
+        const refPath = ['flows', itemIndex(t, f.name), 'file'];
+        const fileAbs = external_node_path_default().resolve(m.workspace, f.file);
+        const rel = external_node_path_default().relative(m.workspace, fileAbs);
+        const substitutions = f.substitutions ?? {};
+        const r = await loadFlowFile({
+            workspace: m.workspace,
+            file: f.file,
+            displayFile: rel.startsWith('..') || external_node_path_default().isAbsolute(rel) ? f.file : toPosix(rel),
+            flowName: f.name,
+            flowType: f.type,
+            substitutions,
+            builtins: m.opts.builtins,
+            manifestFile: m.display,
+            manifestRef: { ...locate(m.parsed, refPath), path: formatPath(refPath) }
+        });
+        m.issues.push(...r.issues);
+        if (r.content !== undefined && r.contentHash !== undefined) {
+            const { content, contentHash } = r;
+            specs.push({
+                name: f.name,
+                type: f.type,
+                source: 'file',
+                file: f.file,
+                content,
+                contentHash,
+                substitutions,
+                forceUnlock
+            });
+        }
+    }
+    return specs;
+}
+
+;// CONCATENATED MODULE: ./src/manifest/stages.ts
+
+
+
+
+/** The stages that validated; undefined when the manifest has no `stages:` (one stage with every flow). */
+function validateStages(m, flows, checkNames) {
+    if (m.root.stages === undefined)
+        return undefined;
+    const stages = [];
+    if (!Array.isArray(m.root.stages))
+        return stages;
+    const placed = new Map();
+    const stageNames = new Map();
+    const refs = (i, stageName, stageFlows, stageChecks) => {
+        flowRefs(m, flows, placed, i, stageName, stageFlows);
+        checkRefs(m, checkNames, i, stageChecks);
+    };
+    m.root.stages.forEach((item, i) => {
+        const r = stageSchema.safeParse(item, { reportInput: true });
+        if (!r.success) {
+            reportZod(r.error, ['stages', i], stageSchema, m.add);
+            // References are checked even in a stage whose shape is broken, so one bad `bake:` doesn't hide a bad name.
+            if (isRecord(item))
+                refs(i, typeof item.name === 'string' ? item.name : '', item.flows, item.checks);
+            return;
+        }
+        const s = r.data;
+        if (stageNames.has(s.name)) {
+            m.add(['stages', i, 'name'], `duplicate stage name '${s.name}' (also stages[${stageNames.get(s.name)}])`, 'give every stage a distinct name');
+        }
+        else
+            stageNames.set(s.name, i);
+        refs(i, s.name, s.flows, s.checks);
+        stages.push(s);
+    });
+    unplacedFlows(m, flows, placed);
+    return stages;
+}
+/** Every flow name of stage `i` names a flow of the manifest that no earlier stage holds. */
+function flowRefs(m, flows, placed, i, stageName, stageFlows) {
+    if (!Array.isArray(stageFlows))
+        return;
+    stageFlows.forEach((raw, j) => {
+        if (typeof raw !== 'string')
+            return;
+        const f = raw.trim();
+        if (!flows.index.has(f)) {
+            if (!flows.broken.has(f))
+                unknownName(m.add, ['stages', i, 'flows', j], 'flow', f, [...flows.index.keys()]);
+            return;
+        }
+        const prev = placed.get(f);
+        if (prev !== undefined) {
+            m.add(['stages', i, 'flows', j], `flow '${f}' is already in ${prev}`, 'list every flow in exactly one stage');
+            return;
+        }
+        placed.set(f, `stages[${i}]${stageName ? ` '${stageName}'` : ''}`);
+    });
+}
+function checkRefs(m, checkNames, i, stageChecks) {
+    if (!Array.isArray(stageChecks))
+        return;
+    stageChecks.forEach((c, j) => {
+        if (typeof c === 'string' && !checkNames.includes(c.trim())) {
+            unknownName(m.add, ['stages', i, 'checks', j], 'check', c.trim(), checkNames, 'define it under checks:');
+        }
+    });
+}
+/** A flow that parsed but is in no stage (reported once, at its first item). */
+function unplacedFlows(m, flows, placed) {
+    flows.items.forEach((item, i) => {
+        if (!isRecord(item) || typeof item.name !== 'string')
+            return;
+        const n = item.name.trim();
+        if (flows.index.get(n) !== undefined && !placed.has(n) && itemIndex(flows, n) === i) {
+            m.add(['flows', i, 'name'], `flow '${n}' is not in any stage`, `add '${n}' to the flows of one stage`);
+        }
+    });
+}
+
+;// CONCATENATED MODULE: ./src/manifest/loader.ts
+// Loads and validates the release manifest and every flow file it references, before anything touches the org.
+// Every problem becomes a ValidationIssue with file, line, column, field path, message and fix; all of them are
+// reported at once. Hostile input (alias bombs, huge or deeply nested files, traversal, symlinks) is refused in
+// bounded time and memory, and no exception escapes: anything unexpected is itself reported as an issue.
+
+
+
+
+
+
+
+
+
+
+
+
+
+
+const MAX_MANIFEST_BYTES = 1024 * 1024;
+async function loadManifest(opts) {
+    try {
+        return await load(opts);
+    }
+    catch (e) {
+        // A bug or an environment failure must still read as a validation result, never as a stack trace.
+        const message = e instanceof Error ? e.message : String(e);
+        return {
+            ok: false,
+            issues: [
+                {
+                    file: String(opts?.manifestPath ?? 'manifest'),
+                    line: 1,
+                    column: 1,
+                    path: '',
+                    message: `could not validate the manifest: ${truncate(message, 200)}`,
+                    fix: 'check that the manifest and its flow files are readable; report a bug if this persists'
+                }
+            ]
+        };
+    }
+}
+/** The phases, in order. Each reports its issues to the manifest being loaded; all of them are reported at once. */
+async function load(opts) {
+    const read = await readManifest(opts);
+    if (!read.ok)
+        return read;
+    const m = parseManifest(read);
+    if (!m.ok)
+        return m;
+    const top = manifestSchema.safeParse(m.root, { reportInput: true });
+    if (!top.success)
+        reportZod(top.error, [], manifestSchema, m.add);
+    const flows = validateFlows(m);
+    const checks = validateChecks(m, flows);
+    const stages = validateStages(m, flows, checks.names);
+    validateArtifactsDir(m);
+    const flowSpecs = await resolveFlows(m, flows);
+    if (m.issues.length > 0 || !top.success)
+        return { ok: false, issues: sortIssues(m.issues) };
+    return {
+        ok: true,
+        manifest: manifestWithDefaults(read.absolute, top.data, {
+            flows: flowSpecs,
+            stages: stages ? stages.map(stageWithDefaults) : [defaultStage(flows.valid)],
+            checks: checks.specs
+        })
+    };
+}
+/** Phase 1: find the manifest inside the workspace and read it (bounded size). */
+async function readManifest(opts) {
+    const workspace = external_node_path_default().resolve(opts.workspace);
+    const manifestAbs = external_node_path_default().resolve(workspace, opts.manifestPath);
+    const relManifest = external_node_path_default().relative(workspace, manifestAbs);
+    const display = relManifest && !relManifest.startsWith('..') && !external_node_path_default().isAbsolute(relManifest)
+        ? toPosix(relManifest)
+        : opts.manifestPath;
+    const fail = (message, fix) => ({
+        ok: false,
+        issues: [{ file: display, line: 1, column: 1, path: '', message, fix }]
+    });
+    const resolved = await resolveInside(workspace, opts.manifestPath);
+    if (!resolved.ok)
+        return fail(`manifest: ${resolved.message}`, resolved.fix.replace('reference a file', 'keep the manifest'));
+    const stat = await external_node_fs_.promises.stat(resolved.absolute);
+    if (!stat.isFile())
+        return fail('the manifest is not a regular file', 'point the manifest input at a YAML file');
+    if (stat.size > MAX_MANIFEST_BYTES) {
+        return fail(`the manifest is ${stat.size} bytes; the limit is ${MAX_MANIFEST_BYTES}`, 'a release manifest is a few kilobytes: check you referenced the right file');
+    }
+    const text = await external_node_fs_.promises.readFile(resolved.absolute, 'utf8');
+    return { ok: true, workspace, display, absolute: resolved.absolute, text, opts };
+}
+/** Phase 2: parse the YAML (with positions) and require a mapping at the top. */
+function parseManifest(read) {
+    const parsed = parseYaml(read.text, 'manifest');
+    const issues = parsed.issues.map((i) => ({
+        file: read.display,
+        line: i.line,
+        column: i.column,
+        path: documentPath(i.path),
+        message: i.message,
+        fix: i.fix
+    }));
+    if (issues.length > 0)
+        return { ok: false, issues };
+    const add = (p, message, fix, o) => {
+        const pos = locate(parsed, p, o?.key);
+        issues.push({ file: read.display, ...pos, path: formatPath(p), message, fix });
+    };
+    const root = parsed.value;
+    if (!isRecord(root)) {
+        add([], root === null || root === undefined
+            ? 'the manifest is empty'
+            : `the manifest must be a mapping, got ${duration_describe(root)}`, 'start from the example in the README: version: 1, flows: [...], stages: [...]');
+        return { ok: false, issues };
+    }
+    return { ok: true, opts: read.opts, workspace: read.workspace, display: read.display, parsed, root, issues, add };
+}
+/**
+ * The committer writes the artifacts directory and hands it to git, so it must stay inside the working tree,
+ * outside .git, and never read as an option. Refused here, before anything touches the org.
+ */
+function validateArtifactsDir(m) {
+    const artifacts = m.root.artifacts;
+    if (isRecord(artifacts) && typeof artifacts.dir === 'string' && artifacts.dir !== '') {
+        const problem = checkArtifactsDir(artifacts.dir, m.workspace);
+        if (problem)
+            m.add(['artifacts', 'dir'], problem.message, problem.fix);
+    }
+}
+
+;// CONCATENATED MODULE: ./src/checks/run.ts
+// One bake round of a stage: every check of the stage, through its kind, each measurement journaled as a
+// `check-result` event with its measured and expected values.
+
+
+const defaultHttpGet = async (url, timeoutMs) => {
+    const res = await fetch(url, { signal: AbortSignal.timeout(timeoutMs), redirect: 'follow' });
+    return { status: res.status, body: await res.text() };
+};
+/** Run every check of a stage once and journal each measurement. */
+async function runStageChecks(ctx, stage, round, live, stageStartedAt) {
+    const measurements = [];
+    for (const name of stage.checks) {
+        // A cancelled run launches no further execution (a check is a call that starts something in the org).
+        throwIfCancelled(ctx);
+        measurements.push(...(await runCheck(ctx, name, { round, stage, live, stageStartedAt })));
+    }
+    for (const m of measurements) {
+        const { flow, ...details } = m;
+        const status = m.result === 'pass' ? 'ok' : m.result === 'pass-with-warning' ? 'warning' : 'error';
+        ctx.journal.append('check-result', { stage: stage.name, flow, status, details });
+        const line = `Check ${m.check} (round ${round}): ${m.result} — ${m.message}`;
+        if (status === 'ok')
+            ctx.log.info(line);
+        else
+            ctx.log.warning(line);
+    }
+    return { ok: measurements.every((m) => m.result === 'pass' || m.result === 'pass-with-warning'), measurements };
+}
+async function runCheck(ctx, name, round) {
+    const check = ctx.manifest.checks[name];
+    const kind = check && findCheckKind(check.kind);
+    // A kind reports failed measurements itself; anything it throws reaches the engine ("checks could not run").
+    if (check && kind)
+        return kind.run(ctx, check, round);
+    const message = check
+        ? `Check "${name}" has kind ${check.kind}, which is not registered.`
+        : `Check "${name}" is not defined in the manifest's checks.`;
+    return [{ ...notRun(name, check?.kind ?? 'http', round.round), message }];
+}
+function notRun(check, kind, round) {
+    return { check, kind, round, result: 'fail', measured: {}, expected: {} };
+}
+
+;// CONCATENATED MODULE: ./src/checks/index.ts
+// The checks module's public face: the bake's round runner and the check-kind registry.
+
+
+
+
+
+;// CONCATENATED MODULE: ./src/release/checks.ts
+// Moved to src/checks/ (the check-kind registry and the round runner). This re-export keeps the engine's import
+// working until its import path points at ../checks/index.ts; then delete this file.
+
+
 ;// CONCATENATED MODULE: ./src/release/context.ts
 
 /** Thrown (internally) when the run was cancelled; never escapes runRelease. */
@@ -93793,11 +94590,11 @@ function abortReason(signal) {
     return typeof r === 'string' ? r : 'aborted';
 }
 /** Call before every mutation: a cancelled run starts nothing new. */
-function throwIfCancelled(ctx) {
+function context_throwIfCancelled(ctx) {
     if (ctx.signal?.aborted)
         throw new CancelledError(abortReason(ctx.signal));
 }
-function isCancellation(ctx, e) {
+function context_isCancellation(ctx, e) {
     return e instanceof CancelledError || (ctx.signal?.aborted === true && e === ctx.signal.reason);
 }
 /** One line that says what went wrong, with the Genesys code/details that a bare 400 message omits. */
@@ -93846,485 +94643,6 @@ function compareVersions(a, b) {
 /** Flow.type comes back UPPERCASE, the manifest spells it lowercase. */
 function sameType(flowType, type) {
     return (flowType ?? '').toLowerCase() === type.toLowerCase();
-}
-
-;// CONCATENATED MODULE: ./src/release/wait.ts
-
-const MIN_DELAY_MS = 250;
-const MAX_DELAY_MS = 5000;
-class WaitTimeoutError extends Error {
-    what;
-    id;
-    lastState;
-    elapsedMs;
-    constructor(what, id, lastState, elapsedMs) {
-        super(`Gave up waiting for ${what} ${id} after ${Math.round(elapsedMs / 1000)} s (last state: ${lastState}). ` +
-            'It may still finish in Genesys Cloud; raise the job timeout in the manifest if this job is legitimately slow.');
-        this.name = 'WaitTimeoutError';
-        this.what = what;
-        this.id = id;
-        this.lastState = lastState;
-        this.elapsedMs = elapsedMs;
-    }
-}
-/** Errors worth polling again: the connection or the server failed, not our request. */
-function isTransientError(e) {
-    if (!isGenesysError(e))
-        return false;
-    if (e.kind === 'network' || e.kind === 'timeout')
-        return true;
-    return e.kind === 'http' && e.status !== undefined && (e.status >= 500 || e.status === 429);
-}
-function backoffDelay(attempt, expectedLatencyMs) {
-    const first = expectedLatencyMs === undefined
-        ? MIN_DELAY_MS
-        : Math.min(MAX_DELAY_MS, Math.max(MIN_DELAY_MS, Math.round(expectedLatencyMs / 4)));
-    return Math.min(MAX_DELAY_MS, Math.round(first * 1.5 ** Math.max(0, attempt - 1)));
-}
-/** The first poll of an adaptive wait never comes later than this. */
-const MAX_FIRST_DELAY_MS = 60_000;
-const HISTORY = 20;
-/**
- * Completion times of finished waits, per clock and per `what`: a release's 50 publish jobs behave alike, so the 2nd
- * to 50th are polled when the 1st ones actually finished rather than when a constant guessed they would. Keyed by the
- * clock so that each test's FakeClock starts afresh.
- */
-const wait_history = new WeakMap();
-/** The latency to plan the first poll on: the median of what was observed, else the caller's expectation. */
-function expectedLatency(clock, what, fallbackMs) {
-    const seen = wait_history.get(clock)?.get(what);
-    if (!seen || seen.length === 0)
-        return fallbackMs;
-    const sorted = [...seen].sort((a, b) => a - b);
-    return sorted[Math.floor((sorted.length - 1) / 2)];
-}
-/** Records how long a wait of `what` took (an estimate when it was done at the first poll: see waitFor). */
-function recordLatency(clock, what, ms) {
-    let byWhat = wait_history.get(clock);
-    if (!byWhat)
-        wait_history.set(clock, (byWhat = new Map()));
-    const seen = byWhat.get(what) ?? [];
-    seen.push(Math.max(0, Math.round(ms)));
-    if (seen.length > HISTORY)
-        seen.shift();
-    byWhat.set(what, seen);
-}
-/** Delay before poll `attempt` (1-based) of an adaptive wait planned on latency `expected`. */
-function adaptiveDelay(attempt, expected) {
-    if (attempt <= 1)
-        return Math.min(MAX_FIRST_DELAY_MS, Math.max(MIN_DELAY_MS, Math.round(expected)));
-    const step = Math.min(MAX_DELAY_MS, Math.max(MIN_DELAY_MS, Math.round(expected / 4)));
-    return Math.min(MAX_DELAY_MS, Math.round(step * 1.5 ** (attempt - 2)));
-}
-async function waitFor(o) {
-    const start = o.clock.now();
-    const adaptive = !o.schedule && o.expectedLatencyMs !== undefined;
-    const expected = adaptive ? (expectedLatency(o.clock, o.what, o.expectedLatencyMs) ?? 0) : 0;
-    const deadline = Math.min(start + o.deadlineMs, o.deadlineAt ?? Number.POSITIVE_INFINITY);
-    // When the work's latency is known, polling at once only costs a call: the first poll waits for it.
-    if (adaptive) {
-        if (o.signal?.aborted)
-            throw o.signal.reason;
-        await o.clock.sleep(Math.max(0, Math.min(adaptiveDelay(1, expected), deadline - start)), o.signal);
-    }
-    let previousPollAt = start;
-    const logEvery = o.progressLogMs ?? 10_000;
-    const eventEvery = o.progressEventMs ?? 60_000;
-    let lastLog = start;
-    let lastEvent = start;
-    let lastState = 'not polled yet';
-    let attempt = 0;
-    for (;;) {
-        if (o.signal?.aborted)
-            throw o.signal.reason;
-        attempt++;
-        const pollAt = o.clock.now();
-        try {
-            const value = await o.poll();
-            if (o.state)
-                lastState = o.state(value);
-            if (o.done(value)) {
-                if (adaptive) {
-                    // Done at the first poll: it may have finished well before, so nudge the estimate down (×0.75); done
-                    // later: it finished between the last two polls.
-                    const took = attempt === 1 ? (pollAt - start) * 0.75 : (previousPollAt + pollAt) / 2 - start;
-                    recordLatency(o.clock, o.what, took);
-                }
-                return value;
-            }
-        }
-        catch (e) {
-            if (!isTransientError(e))
-                throw e;
-            lastState = `transient error: ${e.message}`;
-            o.log.debug(`Polling ${o.what} ${o.id} failed transiently, will poll again: ${e.message}`);
-        }
-        previousPollAt = pollAt;
-        const now = o.clock.now();
-        const elapsed = now - start;
-        if (now >= deadline)
-            throw new WaitTimeoutError(o.what, o.id, lastState, elapsed);
-        if (now - lastLog >= logEvery) {
-            lastLog = now;
-            o.log.info(`Waiting for ${o.what} ${o.id} (${lastState}, ${Math.round(elapsed / 1000)} s)`);
-        }
-        if (o.onProgress && now - lastEvent >= eventEvery) {
-            lastEvent = now;
-            o.onProgress(lastState, elapsed);
-        }
-        const delay = o.schedule
-            ? o.schedule(attempt)
-            : adaptive
-                ? adaptiveDelay(attempt + 1, expected)
-                : backoffDelay(attempt, o.expectedLatencyMs);
-        // Never sleep past the deadline: the last poll happens at the deadline itself.
-        await o.clock.sleep(Math.max(0, Math.min(delay, deadline - now)), o.signal);
-    }
-}
-/**
- * Waits for an Architect, export or validate job (Registered → Started → Success | Failure) with the manifest's job
- * deadline, journaling its progress as `wait-progress` events of the stage.
- */
-function waitForPlatformJob(ctx, job, c) {
-    return waitFor({
-        what: job.what,
-        id: job.id,
-        poll: job.poll,
-        done: (j) => j.status === 'Success' || j.status === 'Failure',
-        state: (j) => j.status,
-        clock: ctx.clock,
-        log: ctx.log,
-        deadlineMs: ctx.manifest.jobTimeoutMs,
-        deadlineAt: c.deadlineAt,
-        signal: c.signal,
-        expectedLatencyMs: job.expectedLatencyMs,
-        onProgress: (state, elapsedMs) => ctx.journal.append('wait-progress', {
-            stage: c.stage,
-            status: 'info',
-            details: { what: job.what, id: job.id, state, elapsedMs }
-        })
-    });
-}
-
-;// CONCATENATED MODULE: ./src/release/checks.ts
-
-
-const TERMINAL = new Set(['COMPLETED', 'FAILED', 'ERROR', 'TERMINATED']);
-/** Does `actual` contain every key of `expected` with an equal (recursively subset-equal) value? */
-function isSubset(expected, actual) {
-    if (expected === null || typeof expected !== 'object')
-        return Object.is(expected, actual) || expected === actual;
-    if (actual === null || typeof actual !== 'object')
-        return false;
-    if (Array.isArray(expected)) {
-        return (Array.isArray(actual) && expected.length === actual.length && expected.every((v, i) => isSubset(v, actual[i])));
-    }
-    return Object.entries(expected).every(([k, v]) => isSubset(v, actual[k]));
-}
-const defaultHttpGet = async (url, timeoutMs) => {
-    const res = await fetch(url, { signal: AbortSignal.timeout(timeoutMs), redirect: 'follow' });
-    return { status: res.status, body: await res.text() };
-};
-async function executionCheck(ctx, check, round, live) {
-    const expected = { status: check.expect.status };
-    if (check.expect.output)
-        expected.output = check.expect.output;
-    const base = { check: check.name, kind: 'execution', round, expected, flow: check.flow };
-    const flow = live.get(check.flow);
-    if (!flow) {
-        return [
-            {
-                ...base,
-                result: 'inconclusive',
-                measured: {},
-                message: `Flow "${check.flow}" is not live (not released or removed), so it cannot be executed.`
-            }
-        ];
-    }
-    const started = ctx.clock.now();
-    let executionId;
-    try {
-        const launched = await ctx.api.launchExecution({
-            flowId: flow.flowId,
-            flowVersion: flow.version,
-            inputData: check.input,
-            name: `flow-release ${ctx.releaseId} ${check.name} round ${round}`.slice(0, 200)
-        });
-        executionId = launched.id;
-        const exec = await waitFor({
-            what: 'execution',
-            id: launched.id,
-            poll: () => ctx.api.getExecution(launched.id),
-            done: (x) => TERMINAL.has(x.status),
-            state: (x) => x.status,
-            clock: ctx.clock,
-            log: ctx.log,
-            deadlineMs: check.timeoutMs,
-            signal: ctx.signal,
-            expectedLatencyMs: 1000
-        });
-        const measured = {
-            executionId: exec.id,
-            flowId: flow.flowId,
-            flowVersion: exec.flowVersion?.id ?? launched.flowVersion?.id ?? flow.version,
-            status: exec.status,
-            durationMs: ctx.clock.now() - started
-        };
-        if (exec.outputData)
-            measured.output = exec.outputData;
-        if (exec.completionReason)
-            measured.completionReason = exec.completionReason;
-        if (exec.flowErrorInfo?.message)
-            measured.error = exec.flowErrorInfo.message;
-        const statusOk = exec.status === check.expect.status;
-        const outputOk = !check.expect.output || isSubset(check.expect.output, exec.outputData ?? {});
-        const ok = statusOk && outputOk;
-        const why = !statusOk
-            ? `ended ${exec.status}, expected ${check.expect.status}${exec.flowErrorInfo?.message ? ` (${exec.flowErrorInfo.message})` : ''}`
-            : !outputOk
-                ? `output ${JSON.stringify(exec.outputData ?? {})} does not contain ${JSON.stringify(check.expect.output)}`
-                : `ended ${exec.status} with the expected output`;
-        return [
-            {
-                ...base,
-                result: ok ? 'pass' : 'fail',
-                measured,
-                message: `Execution ${exec.id} of "${flow.name}" v${flow.version} ${why}.`
-            }
-        ];
-    }
-    catch (e) {
-        if (isCancellation(ctx, e))
-            throw e;
-        const timedOut = e instanceof WaitTimeoutError;
-        return [
-            {
-                ...base,
-                result: 'fail',
-                measured: {
-                    executionId,
-                    flowId: flow.flowId,
-                    flowVersion: flow.version,
-                    status: timedOut ? e.lastState : 'not launched',
-                    durationMs: ctx.clock.now() - started,
-                    timedOut: timedOut || undefined
-                },
-                message: timedOut
-                    ? `Execution ${executionId} of "${flow.name}" did not finish within ${check.timeoutMs / 1000} s (last status ${e.lastState}).`
-                    : `Execution check on "${flow.name}" failed: ${context_errorText(e)}`
-            }
-        ];
-    }
-}
-function sumMetric(res, flowId, version, metric, single) {
-    let total;
-    for (const r of res.results ?? []) {
-        if (r.group?.flowVersion !== version)
-            continue;
-        // Grouped by flowId too; a response without the flowId group can only be attributed when one flow was asked.
-        if (r.group?.flowId !== undefined ? r.group.flowId !== flowId : !single)
-            continue;
-        for (const d of r.data ?? []) {
-            for (const m of d.metrics) {
-                if (m.metric !== metric)
-                    continue;
-                total = (total ?? 0) + (m.stats.count ?? m.stats.sum ?? 0);
-            }
-        }
-    }
-    return total;
-}
-/** Flows per aggregates query: one query per check round for a stage, split only for very large stages. */
-const ANALYTICS_FLOWS_PER_QUERY = 50;
-/** The aggregates query for several flows: `or` over their ids inside the `and`, grouped by flow and version. */
-function aggregatesQuery(flowIds, interval) {
-    // The `and` holds only the `or` clause (an empty predicates list is left out, as the API's own examples do).
-    const filter = {
-        type: 'and',
-        clauses: [{ type: 'or', predicates: flowIds.map((value) => ({ dimension: 'flowId', value })) }]
-    };
-    return { interval, groupBy: ['flowId', 'flowVersion'], filter, metrics: ['nFlowOutcome', 'nFlowOutcomeFailed'] };
-}
-async function analyticsCheck(ctx, check, round, stage, live, stageStartedAt) {
-    const expected = {
-        metric: check.metric,
-        max: check.max,
-        minSamples: check.minSamples,
-        onInsufficientData: check.onInsufficientData
-    };
-    if (check.compareToPrevious)
-        expected.compareToPrevious = check.compareToPrevious;
-    const names = check.flows ?? stage.flows;
-    const byName = new Map();
-    const liveFlows = [];
-    for (const name of names) {
-        const flow = live.get(name);
-        if (flow)
-            liveFlows.push(flow);
-        else
-            byName.set(name, {
-                check: check.name,
-                kind: 'analytics',
-                round,
-                expected,
-                flow: name,
-                result: 'inconclusive',
-                measured: {},
-                message: `Flow "${name}" is not live; no analytics.`
-            });
-    }
-    // The platform publishes before we observe it, and analytics intervals are minute-aligned: start a minute early.
-    // Grouping by flowVersion keeps the older version's traffic out of the new version's figures, so one interval from
-    // the earliest publish of the batch measures every new version exactly as a query of its own would.
-    const sinceOf = (f) => Math.floor(((f.publishedAt ?? stageStartedAt) - 60_000) / 60_000) * 60_000;
-    for (let i = 0; i < liveFlows.length; i += ANALYTICS_FLOWS_PER_QUERY) {
-        const batch = liveFlows.slice(i, i + ANALYTICS_FLOWS_PER_QUERY);
-        const since = Math.min(...batch.map(sinceOf));
-        const end = Math.max(ctx.clock.now(), since + 1000);
-        const interval = `${new Date(since).toISOString()}/${new Date(end).toISOString()}`;
-        let res;
-        let error;
-        try {
-            res = await ctx.api.queryFlowAggregates(aggregatesQuery([...new Set(batch.map((f) => f.flowId))], interval));
-        }
-        catch (e) {
-            if (isCancellation(ctx, e))
-                throw e;
-            error = context_errorText(e);
-        }
-        for (const flow of batch) {
-            byName.set(flow.name, measureFlow(check, round, expected, flow, interval, res, error, batch.length === 1));
-        }
-    }
-    return names.map((n) => byName.get(n)).filter(Boolean);
-}
-function measureFlow(check, round, expected, flow, interval, res, error, single) {
-    const name = flow.name;
-    const base = { check: check.name, kind: 'analytics', round, expected, flow: name };
-    if (!res) {
-        return {
-            ...base,
-            result: 'fail',
-            measured: { interval, flowId: flow.flowId, flowVersion: flow.version },
-            message: `Analytics query for "${name}" failed: ${error ?? 'no response'}`
-        };
-    }
-    const samples = sumMetric(res, flow.flowId, flow.version, 'nFlowOutcome', single) ?? 0;
-    const failed = sumMetric(res, flow.flowId, flow.version, 'nFlowOutcomeFailed', single) ?? 0;
-    const measured = {
-        interval,
-        flowId: flow.flowId,
-        flowVersion: flow.version,
-        samples,
-        failed,
-        failureRate: samples > 0 ? failed / samples : null
-    };
-    if (samples < check.minSamples || samples === 0) {
-        const warn = check.onInsufficientData === 'pass-with-warning';
-        return {
-            ...base,
-            result: warn ? 'pass-with-warning' : 'inconclusive',
-            measured,
-            message: `Insufficient data for "${name}" v${flow.version}: ${samples} flow outcome(s), at least ${check.minSamples} needed` +
-                (warn ? ' — passing with a warning as configured.' : ' — treated as a failure (on-insufficient-data: fail).')
-        };
-    }
-    const rate = failed / samples;
-    let ok = rate <= check.max;
-    let message = `"${name}" v${flow.version}: outcome failure rate ${rate.toFixed(4)} (${failed}/${samples}), max ${check.max}`;
-    if (check.compareToPrevious && flow.previousVersion) {
-        const prevSamples = sumMetric(res, flow.flowId, flow.previousVersion, 'nFlowOutcome', single) ?? 0;
-        const prevFailed = sumMetric(res, flow.flowId, flow.previousVersion, 'nFlowOutcomeFailed', single) ?? 0;
-        measured.previousVersion = flow.previousVersion;
-        measured.previousSamples = prevSamples;
-        if (prevSamples > 0) {
-            const prevRate = prevFailed / prevSamples;
-            measured.previousFailureRate = prevRate;
-            const limit = prevRate + check.compareToPrevious.maxIncrease;
-            if (rate > limit)
-                ok = false;
-            message += `; previous v${flow.previousVersion} ${prevRate.toFixed(4)} (allowed up to ${limit.toFixed(4)})`;
-        }
-        else {
-            message += `; previous v${flow.previousVersion} had no outcomes in the window (comparison skipped)`;
-        }
-    }
-    return { ...base, result: ok ? 'pass' : 'fail', measured, message: `${message}.` };
-}
-async function httpCheck(ctx, check, round) {
-    const expected = { status: check.expectStatus };
-    if (check.expectBody !== undefined)
-        expected.bodyContains = check.expectBody;
-    const base = { check: check.name, kind: 'http', round, expected };
-    const started = ctx.clock.now();
-    try {
-        const res = await ctx.httpGet(check.url, check.timeoutMs);
-        const bodyOk = check.expectBody === undefined || res.body.includes(check.expectBody);
-        const ok = res.status === check.expectStatus && bodyOk;
-        const measured = {
-            url: check.url,
-            status: res.status,
-            durationMs: ctx.clock.now() - started
-        };
-        if (check.expectBody !== undefined)
-            measured.bodyContains = bodyOk;
-        return [
-            {
-                ...base,
-                result: ok ? 'pass' : 'fail',
-                measured,
-                message: `GET ${check.url} → ${res.status}${check.expectBody !== undefined ? `, body ${bodyOk ? 'contains' : 'lacks'} "${check.expectBody}"` : ''}.`
-            }
-        ];
-    }
-    catch (e) {
-        return [
-            {
-                ...base,
-                result: 'fail',
-                measured: { url: check.url, error: context_errorText(e) },
-                message: `GET ${check.url} failed: ${context_errorText(e)}`
-            }
-        ];
-    }
-}
-/** Run every check of a stage once and journal each measurement. */
-async function runStageChecks(ctx, stage, round, live, stageStartedAt) {
-    const measurements = [];
-    for (const name of stage.checks) {
-        // A cancelled run launches no further execution (a check is a call that starts something in the org).
-        throwIfCancelled(ctx);
-        const check = ctx.manifest.checks[name];
-        if (!check) {
-            measurements.push({
-                check: name,
-                kind: 'http',
-                round,
-                result: 'fail',
-                measured: {},
-                expected: {},
-                message: `Check "${name}" is not defined in the manifest's checks.`
-            });
-            continue;
-        }
-        if (check.kind === 'execution')
-            measurements.push(...(await executionCheck(ctx, check, round, live)));
-        else if (check.kind === 'analytics')
-            measurements.push(...(await analyticsCheck(ctx, check, round, stage, live, stageStartedAt)));
-        else
-            measurements.push(...(await httpCheck(ctx, check, round)));
-    }
-    for (const m of measurements) {
-        const { flow, ...details } = m;
-        const status = m.result === 'pass' ? 'ok' : m.result === 'pass-with-warning' ? 'warning' : 'error';
-        ctx.journal.append('check-result', { stage: stage.name, flow, status, details });
-        const line = `Check ${m.check} (round ${round}): ${m.result} — ${m.message}`;
-        if (status === 'ok')
-            ctx.log.info(line);
-        else
-            ctx.log.warning(line);
-    }
-    return { ok: measurements.every((m) => m.result === 'pass' || m.result === 'pass-with-warning'), measurements };
 }
 
 ;// CONCATENATED MODULE: ./src/git/normalize.ts
@@ -94434,6 +94752,164 @@ function sameContent(a, b) {
 /** sha256 of the normalised export: the identity of a flow's published content. */
 function exportHash(content) {
     return contentHash(normalizeExport(content));
+}
+
+;// CONCATENATED MODULE: ./src/release/wait.ts
+
+const wait_MIN_DELAY_MS = 250;
+const wait_MAX_DELAY_MS = 5000;
+class wait_WaitTimeoutError extends Error {
+    what;
+    id;
+    lastState;
+    elapsedMs;
+    constructor(what, id, lastState, elapsedMs) {
+        super(`Gave up waiting for ${what} ${id} after ${Math.round(elapsedMs / 1000)} s (last state: ${lastState}). ` +
+            'It may still finish in Genesys Cloud; raise the job timeout in the manifest if this job is legitimately slow.');
+        this.name = 'WaitTimeoutError';
+        this.what = what;
+        this.id = id;
+        this.lastState = lastState;
+        this.elapsedMs = elapsedMs;
+    }
+}
+/** Errors worth polling again: the connection or the server failed, not our request. */
+function wait_isTransientError(e) {
+    if (!isGenesysError(e))
+        return false;
+    if (e.kind === 'network' || e.kind === 'timeout')
+        return true;
+    return e.kind === 'http' && e.status !== undefined && (e.status >= 500 || e.status === 429);
+}
+function wait_backoffDelay(attempt, expectedLatencyMs) {
+    const first = expectedLatencyMs === undefined
+        ? wait_MIN_DELAY_MS
+        : Math.min(wait_MAX_DELAY_MS, Math.max(wait_MIN_DELAY_MS, Math.round(expectedLatencyMs / 4)));
+    return Math.min(wait_MAX_DELAY_MS, Math.round(first * 1.5 ** Math.max(0, attempt - 1)));
+}
+/** The first poll of an adaptive wait never comes later than this. */
+const wait_MAX_FIRST_DELAY_MS = 60_000;
+const wait_HISTORY = 20;
+/**
+ * Completion times of finished waits, per clock and per `what`: a release's 50 publish jobs behave alike, so the 2nd
+ * to 50th are polled when the 1st ones actually finished rather than when a constant guessed they would. Keyed by the
+ * clock so that each test's FakeClock starts afresh.
+ */
+const release_wait_history = new WeakMap();
+/** The latency to plan the first poll on: the median of what was observed, else the caller's expectation. */
+function wait_expectedLatency(clock, what, fallbackMs) {
+    const seen = release_wait_history.get(clock)?.get(what);
+    if (!seen || seen.length === 0)
+        return fallbackMs;
+    const sorted = [...seen].sort((a, b) => a - b);
+    return sorted[Math.floor((sorted.length - 1) / 2)];
+}
+/** Records how long a wait of `what` took (an estimate when it was done at the first poll: see waitFor). */
+function wait_recordLatency(clock, what, ms) {
+    let byWhat = release_wait_history.get(clock);
+    if (!byWhat)
+        release_wait_history.set(clock, (byWhat = new Map()));
+    const seen = byWhat.get(what) ?? [];
+    seen.push(Math.max(0, Math.round(ms)));
+    if (seen.length > wait_HISTORY)
+        seen.shift();
+    byWhat.set(what, seen);
+}
+/** Delay before poll `attempt` (1-based) of an adaptive wait planned on latency `expected`. */
+function wait_adaptiveDelay(attempt, expected) {
+    if (attempt <= 1)
+        return Math.min(wait_MAX_FIRST_DELAY_MS, Math.max(wait_MIN_DELAY_MS, Math.round(expected)));
+    const step = Math.min(wait_MAX_DELAY_MS, Math.max(wait_MIN_DELAY_MS, Math.round(expected / 4)));
+    return Math.min(wait_MAX_DELAY_MS, Math.round(step * 1.5 ** (attempt - 2)));
+}
+async function wait_waitFor(o) {
+    const start = o.clock.now();
+    const adaptive = !o.schedule && o.expectedLatencyMs !== undefined;
+    const expected = adaptive ? (wait_expectedLatency(o.clock, o.what, o.expectedLatencyMs) ?? 0) : 0;
+    const deadline = Math.min(start + o.deadlineMs, o.deadlineAt ?? Number.POSITIVE_INFINITY);
+    // When the work's latency is known, polling at once only costs a call: the first poll waits for it.
+    if (adaptive) {
+        if (o.signal?.aborted)
+            throw o.signal.reason;
+        await o.clock.sleep(Math.max(0, Math.min(wait_adaptiveDelay(1, expected), deadline - start)), o.signal);
+    }
+    let previousPollAt = start;
+    const logEvery = o.progressLogMs ?? 10_000;
+    const eventEvery = o.progressEventMs ?? 60_000;
+    let lastLog = start;
+    let lastEvent = start;
+    let lastState = 'not polled yet';
+    let attempt = 0;
+    for (;;) {
+        if (o.signal?.aborted)
+            throw o.signal.reason;
+        attempt++;
+        const pollAt = o.clock.now();
+        try {
+            const value = await o.poll();
+            if (o.state)
+                lastState = o.state(value);
+            if (o.done(value)) {
+                if (adaptive) {
+                    // Done at the first poll: it may have finished well before, so nudge the estimate down (×0.75); done
+                    // later: it finished between the last two polls.
+                    const took = attempt === 1 ? (pollAt - start) * 0.75 : (previousPollAt + pollAt) / 2 - start;
+                    wait_recordLatency(o.clock, o.what, took);
+                }
+                return value;
+            }
+        }
+        catch (e) {
+            if (!wait_isTransientError(e))
+                throw e;
+            lastState = `transient error: ${e.message}`;
+            o.log.debug(`Polling ${o.what} ${o.id} failed transiently, will poll again: ${e.message}`);
+        }
+        previousPollAt = pollAt;
+        const now = o.clock.now();
+        const elapsed = now - start;
+        if (now >= deadline)
+            throw new wait_WaitTimeoutError(o.what, o.id, lastState, elapsed);
+        if (now - lastLog >= logEvery) {
+            lastLog = now;
+            o.log.info(`Waiting for ${o.what} ${o.id} (${lastState}, ${Math.round(elapsed / 1000)} s)`);
+        }
+        if (o.onProgress && now - lastEvent >= eventEvery) {
+            lastEvent = now;
+            o.onProgress(lastState, elapsed);
+        }
+        const delay = o.schedule
+            ? o.schedule(attempt)
+            : adaptive
+                ? wait_adaptiveDelay(attempt + 1, expected)
+                : wait_backoffDelay(attempt, o.expectedLatencyMs);
+        // Never sleep past the deadline: the last poll happens at the deadline itself.
+        await o.clock.sleep(Math.max(0, Math.min(delay, deadline - now)), o.signal);
+    }
+}
+/**
+ * Waits for an Architect, export or validate job (Registered → Started → Success | Failure) with the manifest's job
+ * deadline, journaling its progress as `wait-progress` events of the stage.
+ */
+function waitForPlatformJob(ctx, job, c) {
+    return wait_waitFor({
+        what: job.what,
+        id: job.id,
+        poll: job.poll,
+        done: (j) => j.status === 'Success' || j.status === 'Failure',
+        state: (j) => j.status,
+        clock: ctx.clock,
+        log: ctx.log,
+        deadlineMs: ctx.manifest.jobTimeoutMs,
+        deadlineAt: c.deadlineAt,
+        signal: c.signal,
+        expectedLatencyMs: job.expectedLatencyMs,
+        onProgress: (state, elapsedMs) => ctx.journal.append('wait-progress', {
+            stage: c.stage,
+            status: 'info',
+            details: { what: job.what, id: job.id, state, elapsedMs }
+        })
+    });
 }
 
 ;// CONCATENATED MODULE: ./src/release/exports.ts
@@ -94699,7 +95175,7 @@ async function validateDrafts(ctx, drafts, errors) {
         }
     }
     catch (e) {
-        if (isCancellation(ctx, e))
+        if (context_isCancellation(ctx, e))
             throw e;
         errors.push(`Could not validate the drafts to promote: ${context_errorText(e)}`);
     }
@@ -94819,7 +95295,7 @@ async function publishYaml(ctx, t, yaml, c = {}) {
                 await awaitArchitectJob(ctx, jobId, { deadlineAt }).catch(() => undefined);
             }
             : undefined;
-        if (e instanceof CancelledError || isCancellation(ctx, e) || (c.signal?.aborted && e === c.signal.reason))
+        if (e instanceof CancelledError || context_isCancellation(ctx, e) || (c.signal?.aborted && e === c.signal.reason))
             return {
                 ok: false,
                 jobId,
@@ -94830,7 +95306,7 @@ async function publishYaml(ctx, t, yaml, c = {}) {
                 error: 'cancelled',
                 settle: uploaded ? settle : undefined
             };
-        const timedOut = e instanceof WaitTimeoutError;
+        const timedOut = e instanceof wait_WaitTimeoutError;
         const back = await readBack(ctx, t);
         return {
             ok: false,
@@ -94863,7 +95339,7 @@ async function publishDraft(ctx, t, version, c = {}) {
     }
     const ourOp = (f) => f.currentOperation?.actionName === 'PUBLISH' &&
         (opId !== undefined ? f.currentOperation.id === opId : f.currentOperation.id !== beforeOpId);
-    const opWait = (deadlineAt, signal) => waitFor({
+    const opWait = (deadlineAt, signal) => wait_waitFor({
         what: 'publish operation',
         id: opId ?? t.flowId,
         poll: () => ctx.api.getFlow(t.flowId),
@@ -94906,17 +95382,17 @@ async function publishDraft(ctx, t, version, c = {}) {
         const settle = async (deadlineAt) => {
             await opWait(deadlineAt, undefined).catch(() => undefined);
         };
-        if (isCancellation(ctx, e) || (c.signal?.aborted && e === c.signal.reason))
+        if (context_isCancellation(ctx, e) || (c.signal?.aborted && e === c.signal.reason))
             return { ok: false, flowId: t.flowId, cancelled: true, inFlight: true, error: 'cancelled', settle };
         const back = await readBack(ctx, t);
         return {
             ok: false,
             flowId: t.flowId,
-            timedOut: e instanceof WaitTimeoutError,
+            timedOut: e instanceof wait_WaitTimeoutError,
             toVersion: back.version,
             changed: back.changed,
             error: `Publishing draft version ${version}: ${context_errorText(e)}`,
-            settle: e instanceof WaitTimeoutError ? settle : undefined
+            settle: e instanceof wait_WaitTimeoutError ? settle : undefined
         };
     }
 }
@@ -95317,7 +95793,7 @@ async function runRelease(deps, opts) {
     }
     catch (e) {
         // Cancellation outside a stage (plan) or a bug: nothing of ours may be left half-done.
-        if (isCancellation(ctx, e) || ctx.signal?.aborted) {
+        if (context_isCancellation(ctx, e) || ctx.signal?.aborted) {
             ctx.journal.append('cancelled', { status: 'warning', details: { signal: abortReason(ctx.signal) } });
             return cancelledFinish(ctx, state, undefined, finish);
         }
@@ -95354,11 +95830,11 @@ async function runStage(ctx, stage, state, plan) {
         //    taken earlier is still the live version.
         let snapshots;
         try {
-            throwIfCancelled(ctx);
+            context_throwIfCancelled(ctx);
             snapshots = state.snapshots ??= await snapshotAll(ctx, plan, stage.index);
         }
         catch (e) {
-            if (isCancellation(ctx, e))
+            if (context_isCancellation(ctx, e))
                 return fail(ctx, stage, 'cancelled', true);
             return fail(ctx, stage, `Snapshot before publishing failed, nothing in this stage was changed: ${context_errorText(e)}`);
         }
@@ -95446,7 +95922,7 @@ async function verifyStage(ctx, stage, flows, state) {
         got = await exportVersions(ctx, items.map((i) => i.req), { signal: ctx.signal, stage: stageName });
     }
     catch (e) {
-        if (isCancellation(ctx, e) || ctx.signal?.aborted)
+        if (context_isCancellation(ctx, e) || ctx.signal?.aborted)
             return undefined;
         return `Could not verify the published content (export of the new versions failed): ${context_errorText(e)}`;
     }
@@ -95536,7 +96012,7 @@ async function publishOne(ctx, stage, p, snapshot, state) {
     const target = { name: p.name, type: p.type, flowId: p.flowId, fromVersion };
     let current;
     try {
-        throwIfCancelled(ctx);
+        context_throwIfCancelled(ctx);
         const guard = await guardPublish(ctx, p);
         if (guard.refused) {
             ctx.journal.append('flow-refused', {
@@ -95550,7 +96026,7 @@ async function publishOne(ctx, stage, p, snapshot, state) {
             return guard.refused;
         }
         current = guard.flow;
-        throwIfCancelled(ctx);
+        context_throwIfCancelled(ctx);
         // Unlock only what is still checked out (the plan saw the lock; it may have been checked in since).
         if (p.unlock && p.flowId && (current === undefined || current.lockedUser)) {
             await ctx.api.unlockFlow(p.flowId);
@@ -95562,10 +96038,10 @@ async function publishOne(ctx, stage, p, snapshot, state) {
             });
             ctx.log.warning(`Force-unlocked "${p.name}" (was checked out by ${p.lockedBy}).`);
         }
-        throwIfCancelled(ctx);
+        context_throwIfCancelled(ctx);
     }
     catch (e) {
-        if (isCancellation(ctx, e))
+        if (context_isCancellation(ctx, e))
             return 'cancelled';
         const error = `Could not ${p.unlock ? 'read or unlock' : 'read'} "${p.name}" before publishing: ${context_errorText(e)}`;
         ctx.journal.append('publish-failed', {
@@ -95705,7 +96181,7 @@ async function bakeStage(ctx, stage, state, stageStartedAt, stop) {
                 await ctx.clock.sleep(wait, sleepSignal);
             if (stopped())
                 return undefined;
-            throwIfCancelled(ctx);
+            context_throwIfCancelled(ctx);
             const run = await runStageChecks(ctx, runSpec(stage), round, state.live, stageStartedAt);
             if (!run.ok) {
                 const failed = run.measurements.filter((m) => m.result === 'fail' || m.result === 'inconclusive');
@@ -95718,7 +96194,7 @@ async function bakeStage(ctx, stage, state, stageStartedAt, stop) {
         }
     }
     catch (e) {
-        if (isCancellation(ctx, e) || ctx.signal?.aborted)
+        if (context_isCancellation(ctx, e) || ctx.signal?.aborted)
             return { reason: 'cancelled', cancelled: true };
         if (stopped())
             return undefined;
@@ -95878,7 +96354,7 @@ async function rollbackAndFinish(ctx, opts, state, failedStage, reason, finish) 
             await runStageChecks(ctx, runSpec(failedStage), 0, state.live, ctx.clock.now());
         }
         catch (e) {
-            if (!isCancellation(ctx, e)) {
+            if (!context_isCancellation(ctx, e)) {
                 ctx.journal.append('warning', {
                     status: 'warning',
                     details: { message: `Post-rollback checks could not run: ${context_errorText(e)}` }
