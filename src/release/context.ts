@@ -67,19 +67,6 @@ export function logByStatus(ctx: EngineContext, status: EventStatus, message: st
   else ctx.log.info(message);
 }
 
-/** Numeric comparison of Genesys version ids such as "14.0" (a string compare would put "9.0" after "10.0"). */
-export function compareVersions(a: string, b: string): number {
-  const pa = a.split('.').map((x) => Number.parseInt(x, 10));
-  const pb = b.split('.').map((x) => Number.parseInt(x, 10));
-  for (let i = 0; i < Math.max(pa.length, pb.length); i++) {
-    const x = pa[i] ?? 0;
-    const y = pb[i] ?? 0;
-    if (Number.isNaN(x) || Number.isNaN(y)) return a.localeCompare(b);
-    if (x !== y) return x - y;
-  }
-  return 0;
-}
-
 /** Flow.type comes back UPPERCASE, the manifest spells it lowercase. */
 export function sameType(flowType: string | undefined, type: string): boolean {
   return (flowType ?? '').toLowerCase() === type.toLowerCase();
