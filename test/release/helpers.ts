@@ -12,6 +12,7 @@ import type {
   ReleaseManifest,
   StageSpec
 } from '../../src/manifest/types.ts';
+import { deriveRelease, type DerivedFlow } from '../../src/journal/derive.ts';
 import { runRelease } from '../../src/release/release.ts';
 import type { ReleaseOptions, ReleaseResult } from '../../src/release/types.ts';
 import { FakeGenesys } from './fake-genesys.ts';
@@ -105,6 +106,9 @@ export interface Harness {
   journal: MemoryJournal;
   log: MemoryLogger;
   run: (opts: Partial<ReleaseOptions> & { manifest: ReleaseManifest }, signal?: AbortSignal) => Promise<ReleaseResult>;
+  /** Every flow of the last run as the journal tells it (the reading the audit and the summary use). */
+  flows: () => DerivedFlow[];
+  flow: (name: string) => DerivedFlow | undefined;
 }
 
 export function harness(): Harness {
@@ -112,15 +116,21 @@ export function harness(): Harness {
   const clock = new FakeClock();
   const journal = new MemoryJournal(clock);
   const log = new MemoryLogger();
+  let lastRun = 0;
+  const flows = () => deriveRelease(journal.events.slice(lastRun)).flows;
   return {
     api,
     clock,
     journal,
     log,
-    run: (opts, signal) =>
-      runRelease(
+    run: (opts, signal) => {
+      lastRun = journal.events.length;
+      return runRelease(
         { api, journal, clock, log, signal, httpGet: async () => ({ status: 200, body: 'ok' }) },
         { command: 'deploy', releaseId: 'rel-1', ...opts }
-      )
+      );
+    },
+    flows,
+    flow: (name) => flows().find((f) => f.name === name)
   };
 }
