@@ -26,8 +26,7 @@ export async function bakeStage(
   stop?: AbortSignal
 ): Promise<BakeFailure | undefined> {
   const { ctx } = run;
-  const { bakeMs, checks } = stage.spec;
-  const intervalMs = Math.max(1000, Math.min(stage.spec.checkIntervalMs || bakeMs || 1000, bakeMs || Infinity));
+  const { bakeMs, checks, checkIntervalMs: intervalMs } = stage.spec;
   ctx.journal.append('bake-started', { stage: stage.spec.name, status: 'info', details: { bakeMs, intervalMs } });
   ctx.log.info(
     `Baking ${stage.spec.name} for ${Math.round(bakeMs / 1000)} s${checks.length ? `, checks every ${Math.round(intervalMs / 1000)} s` : ''}.`

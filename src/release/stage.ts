@@ -60,7 +60,7 @@ async function publishAll(
   let cancelled = false;
   await runBounded(
     toChange,
-    ctx.manifest.concurrency > 0 ? ctx.manifest.concurrency : 4,
+    ctx.manifest.concurrency,
     async (p) => {
       const r = await publishFlow(run, stage.spec.name, p);
       if (r.kind === 'cancelled') cancelled = true;

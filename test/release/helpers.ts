@@ -70,12 +70,16 @@ export function draftFlow(name: string, type: FlowType = 'inboundcall', forceUnl
   return { name, type, source: 'draft', forceUnlock };
 }
 
+/**
+ * A stage as the manifest loader delivers it: final values, no engine-side defaults. The check interval defaults as
+ * the loader's does: min(bake, 30 s), at least 1 s.
+ */
 export function stage(
   name: string,
   flows: string[],
   checks: string[] = [],
   bakeMs = 0,
-  checkIntervalMs = 30_000
+  checkIntervalMs = Math.max(1000, Math.min(bakeMs, 30_000))
 ): StageSpec {
   return { name, flows, checks, bakeMs, checkIntervalMs };
 }
