@@ -13,6 +13,7 @@ import { systemClock, type Clock } from './clock.ts';
 import type { RunEnd } from './domain/types.ts';
 import type { JournalEvent } from './journal/events.ts';
 import { Journal } from './journal/journal.ts';
+import { cancelledVerdict } from './journal/outcome.ts';
 import type { Logger } from './log.ts';
 import { runPipeline } from './pipeline.ts';
 import { redactor } from './redact.ts';
@@ -148,31 +149,10 @@ function onCancel(
 
 /**
  * The outcome when the evidence must be written while the release is still running (cancelled, the engine did not
- * finish within CANCEL_FLUSH_MS): the worst thing the journal proves. A rollback that started and has not finished
- * left the org unverified; flows published and not rolled back are named.
+ * finish within CANCEL_FLUSH_MS). journal/outcome.ts owns the rule, shared with the engine and with the post step's
+ * rebuild of the audit, so the three always agree.
  */
 export function cancelledFinish(events: readonly JournalEvent[], signal: NodeJS.Signals): RunEnd {
-  const started = events.filter((e) => e.type === 'rollback-started').length;
-  const finished = events.filter((e): e is JournalEvent<'rollback-finished'> => e.type === 'rollback-finished');
-  if (started > finished.length) {
-    return {
-      outcome: 'rollback-failed',
-      stepError: `Cancelled by ${signal}: the rollback did not finish before the evidence had to be written, so the flows it was restoring are unverified and need manual attention.`
-    };
-  }
-  if (finished.some((e) => !e.details.ok)) {
-    return { outcome: 'rollback-failed', stepError: `Cancelled by ${signal}: the rollback failed.` };
-  }
-  if (finished.length) return { outcome: 'rolled-back', stepError: `Cancelled by ${signal}` };
-  const published = new Map<string, string>();
-  for (const e of events) {
-    if (e.type === 'publish-succeeded' && e.flow) published.set(e.flow, e.details.toVersion);
-  }
-  const left = [...published].map(([name, v]) => `${name} ${v}`);
-  return {
-    outcome: 'failed',
-    stepError: left.length
-      ? `Cancelled by ${signal}: nothing was rolled back; left at their new versions: ${left.join(', ')}. Re-run the release, or run it with command: rollback.`
-      : `Cancelled by ${signal}`
-  };
+  const { outcome, message } = cancelledVerdict(events, signal);
+  return { outcome, stepError: message };
 }

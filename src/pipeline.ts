@@ -16,7 +16,7 @@ import { formatIssue, loadManifest } from './manifest/loader.ts';
 import type { ReleaseManifest } from './manifest/types.ts';
 import { redactor } from './redact.ts';
 import { runRelease } from './release/release.ts';
-import type { HttpGet } from './release/types.ts';
+import type { HttpGet } from './checks/types.ts';
 import { TOOL_VERSION } from './version.ts';
 import type { Inputs } from './action/inputs.ts';
 

@@ -1,155 +1,20 @@
-// One reading of the journal shared by the audit document, the step summary and the outputs, so the three can never
-// disagree about what happened. Pure: events in, plain data out.
-import type { ApiStats } from '../genesys/api.ts';
-import type {
-  CheckMeasurement,
-  Command,
-  Outcome,
-  PlanAction,
-  PlannedFlow,
-  PublishedFlow,
-  RollbackFlowResult,
-  ValidationIssue
-} from '../domain/types.ts';
+// One reading of the journal shared by the audit document, the step summary, the outputs and the engine's view of
+// its own run (view.ts), so they can never disagree about what happened. Pure: events in, plain data out. The
+// per-event reading is in derive-events.ts; the outcome of an unfinished journal is outcome.ts's rule.
+import type { PlanAction } from '../domain/types.ts';
+import { readEvent, flowOf, type Reading } from './derive-events.ts';
+import type { DerivedRelease } from './derived.ts';
 import type { EventDetails, JournalEvent } from './events.ts';
+import { unfinishedOutcome } from './outcome.ts';
 
-export type FlowStatus =
-  | 'planned'
-  | 'unchanged'
-  | 'skipped'
-  | 'refused'
-  | 'not-started'
-  | 'publishing'
-  | 'published'
-  | 'publish-failed'
-  | 'rolled-back'
-  | 'rollback-failed';
-
-export interface DerivedFlow {
-  name: string;
-  type: string | null;
-  flowId: string | null;
-  stage: string | null;
-  action: PlanAction | null;
-  source: 'file' | 'draft' | null;
-  reason: string | null;
-  /** Published version before this release (null: the flow did not exist). */
-  fromVersion: string | null;
-  /** Version this release published, if it did. */
-  toVersion: string | null;
-  /** What is live at the end: toVersion, or what the rollback restored (null when deleted or unknown). */
-  finalVersion: string | null;
-  contentHash: string | null;
-  snapshot: { version: string; contentHash: string } | null;
-  created: boolean;
-  status: FlowStatus;
-  error: string | null;
-  rollback: RollbackFlowResult | null;
-  export: { version: string; contentHash: string; path: string } | null;
-  drift: { recordedVersion: string; actualVersion?: string } | null;
-  lockedBy: string | null;
-}
-
-export interface DerivedStage {
-  index: number;
-  name: string;
-  flows: string[];
-  bakeMs: number | null;
-  checks: string[];
-  startedAt: string | null;
-  finishedAt: string | null;
-  status: 'pending' | 'running' | 'succeeded' | 'failed';
-  reason: string | null;
-}
-
-export interface DerivedCheck extends CheckMeasurement {
-  stage: string | null;
-  flow: string | null;
-  at: string;
-  seq: number;
-}
-
-export interface DerivedRollback {
-  reason: string;
-  startedAt: string;
-  finishedAt: string | null;
-  ok: boolean | null;
-  flows: RollbackFlowResult[];
-}
-
-export interface DerivedRelease {
-  started: EventDetails['release-started'] | null;
-  releaseId: string | null;
-  command: Command | null;
-  outcome: Outcome;
-  /** True when the journal ends without `release-finished` (cancelled or crashed run). */
-  incomplete: boolean;
-  reason: string;
-  notes: string[];
-  startedAt: string | null;
-  finishedAt: string | null;
-  durationMs: number;
-  stages: DerivedStage[];
-  flows: DerivedFlow[];
-  checks: DerivedCheck[];
-  rollbacks: DerivedRollback[];
-  validationIssues: ValidationIssue[];
-  /** Items validated (manifest flows), when known. */
-  validated: number | null;
-  published: PublishedFlow[];
-  api: ApiStats | null;
-  warnings: string[];
-  errors: string[];
-  cancelled: string | null;
-  commit: EventDetails['commit'] | null;
-  artifact: EventDetails['artifact'] | null;
-}
-
-function emptyFlow(name: string): DerivedFlow {
-  return {
-    name,
-    type: null,
-    flowId: null,
-    stage: null,
-    action: null,
-    source: null,
-    reason: null,
-    fromVersion: null,
-    toVersion: null,
-    finalVersion: null,
-    contentHash: null,
-    snapshot: null,
-    created: false,
-    status: 'not-started',
-    error: null,
-    rollback: null,
-    export: null,
-    drift: null,
-    lockedBy: null
-  };
-}
-
-function applyPlan(f: DerivedFlow, p: PlannedFlow, command: Command | null): void {
-  f.type = p.type;
-  f.flowId = p.flowId ?? f.flowId;
-  f.stage = p.stage;
-  f.action = p.action;
-  f.source = p.source;
-  f.reason = p.reason;
-  f.fromVersion = p.publishedVersion ?? null;
-  f.finalVersion = p.publishedVersion ?? null;
-  f.contentHash = p.contentHash ?? null;
-  f.drift = p.drift ?? f.drift;
-  f.lockedBy = p.lockedBy ?? f.lockedBy;
-  f.status =
-    p.action === 'unchanged'
-      ? 'unchanged'
-      : p.action === 'skipped'
-        ? 'skipped'
-        : command === 'plan'
-          ? 'planned'
-          : 'not-started';
-}
+export type {
+  DerivedCheck,
+  DerivedFlow,
+  DerivedRelease,
+  DerivedRollback,
+  DerivedStage,
+  FlowStatus
+} from './derived.ts';
 
 export function formatDuration(ms: number): string {
   if (!Number.isFinite(ms) || ms < 0) return '0s';
@@ -161,35 +26,8 @@ export function formatDuration(ms: number): string {
   return h > 0 ? `${h}h ${m}m` : sec ? `${m}m ${sec}s` : `${m}m`;
 }
 
-export function deriveRelease(events: readonly JournalEvent[]): DerivedRelease {
-  const flows = new Map<string, DerivedFlow>();
-  const flow = (name: string): DerivedFlow => {
-    let f = flows.get(name);
-    if (!f) flows.set(name, (f = emptyFlow(name)));
-    return f;
-  };
-  const stages = new Map<string, DerivedStage>();
-  const stage = (name: string): DerivedStage => {
-    let s = stages.get(name);
-    if (!s) {
-      stages.set(
-        name,
-        (s = {
-          index: stages.size,
-          name,
-          flows: [],
-          bakeMs: null,
-          checks: [],
-          startedAt: null,
-          finishedAt: null,
-          status: 'pending',
-          reason: null
-        })
-      );
-    }
-    return s;
-  };
-  const d: DerivedRelease = {
+function emptyRelease(events: readonly JournalEvent[]): DerivedRelease {
+  return {
     started: null,
     releaseId: null,
     command: null,
@@ -214,224 +52,81 @@ export function deriveRelease(events: readonly JournalEvent[]): DerivedRelease {
     commit: null,
     artifact: null
   };
-  let finished: EventDetails['release-finished'] | null = null;
-  let rollback: DerivedRollback | null = null;
-  const stageFailures: string[] = [];
-  const publishFailures: string[] = [];
+}
 
-  for (const e of events) {
-    switch (e.type) {
-      case 'release-started':
-        d.started = e.details;
-        d.releaseId = e.details.releaseId;
-        d.command = e.details.command;
-        d.startedAt = e.at;
-        break;
-      case 'validation-failed':
-        d.validationIssues.push(...e.details.issues);
-        if (typeof e.details.checked === 'number') d.validated = e.details.checked;
-        break;
-      case 'plan':
-        for (const s of e.details.stages) {
-          const st = stage(s.name);
-          st.flows = [...s.flows];
-          st.bakeMs = s.bakeMs;
-          st.checks = [...s.checks];
-        }
-        for (const p of e.details.flows) {
-          applyPlan(flow(p.name), p, d.command);
-          const st = stage(p.stage);
-          if (!st.flows.includes(p.name)) st.flows.push(p.name);
-        }
-        d.validated ??= e.details.flows.length;
-        break;
-      case 'flow-refused':
-        if (e.flow) {
-          const f = flow(e.flow);
-          f.status = 'refused';
-          f.error = e.details.reason;
-          f.flowId = e.details.flowId ?? f.flowId;
-          f.lockedBy = e.details.lockedBy ?? f.lockedBy;
-        }
-        break;
-      case 'drift-detected':
-        if (e.flow) {
-          flow(e.flow).drift = { recordedVersion: e.details.recordedVersion, actualVersion: e.details.actualVersion };
-        }
-        break;
-      case 'flow-unlocked':
-        if (e.flow) flow(e.flow).lockedBy = e.details.lockedBy;
-        break;
-      case 'stage-started': {
-        const st = stage(e.details.name);
-        st.index = e.details.index;
-        st.startedAt = e.at;
-        st.status = 'running';
-        for (const n of e.details.flows) if (!st.flows.includes(n)) st.flows.push(n);
-        break;
-      }
-      case 'snapshot':
-        if (e.flow) {
-          const f = flow(e.flow);
-          f.flowId = e.details.flowId;
-          f.snapshot = { version: e.details.version, contentHash: e.details.contentHash };
-          f.fromVersion ??= e.details.version;
-          if (e.stage && !f.stage) f.stage = e.stage;
-        }
-        break;
-      case 'publish-started':
-        if (e.flow) {
-          const f = flow(e.flow);
-          f.status = 'publishing';
-          if (e.details.flowId) f.flowId = e.details.flowId;
-          if (e.details.fromVersion !== undefined) f.fromVersion = e.details.fromVersion;
-          if (e.stage && !f.stage) f.stage = e.stage;
-        }
-        break;
-      case 'publish-succeeded':
-        if (e.flow) {
-          const f = flow(e.flow);
-          f.status = 'published';
-          f.flowId = e.details.flowId;
-          f.fromVersion = e.details.fromVersion;
-          f.toVersion = e.details.toVersion;
-          f.finalVersion = e.details.toVersion;
-          f.created = e.details.created;
-          if (e.details.contentHash) f.contentHash = e.details.contentHash;
-          if (e.stage && !f.stage) f.stage = e.stage;
-        }
-        break;
-      case 'publish-failed':
-        if (e.flow) {
-          const f = flow(e.flow);
-          f.status = 'publish-failed';
-          f.error = [e.details.error, ...(e.details.messages ?? [])].join('; ');
-          if (e.details.flowId) f.flowId = e.details.flowId;
-          publishFailures.push(`${e.flow}: ${e.details.error}`);
-        } else publishFailures.push(e.details.error);
-        break;
-      case 'check-result':
-        d.checks.push({ ...e.details, stage: e.stage ?? null, flow: e.flow ?? null, at: e.at, seq: e.seq });
-        break;
-      case 'stage-succeeded': {
-        const st = stage(e.details.name);
-        st.status = 'succeeded';
-        st.finishedAt = e.at;
-        break;
-      }
-      case 'stage-failed': {
-        const st = stage(e.details.name);
-        st.status = 'failed';
-        st.finishedAt = e.at;
-        st.reason = e.details.reason;
-        stageFailures.push(`stage ${e.details.name}: ${e.details.reason}`);
-        break;
-      }
-      case 'rollback-started':
-        rollback = { reason: e.details.reason, startedAt: e.at, finishedAt: null, ok: null, flows: [] };
-        d.rollbacks.push(rollback);
-        break;
-      case 'rollback-flow': {
-        if (!rollback) {
-          rollback = { reason: 'unknown', startedAt: e.at, finishedAt: null, ok: null, flows: [] };
-          d.rollbacks.push(rollback);
-        }
-        rollback.flows = rollback.flows.filter((r) => r.name !== e.details.name).concat(e.details);
-        break;
-      }
-      case 'rollback-finished':
-        if (!rollback) {
-          rollback = { reason: 'unknown', startedAt: e.at, finishedAt: null, ok: null, flows: [] };
-          d.rollbacks.push(rollback);
-        }
-        rollback.finishedAt = e.at;
-        rollback.ok = e.details.ok;
-        if (e.details.flows.length) rollback.flows = [...e.details.flows];
-        rollback = null;
-        break;
-      case 'export':
-        if (e.flow) {
-          flow(e.flow).export = {
-            version: e.details.version,
-            contentHash: e.details.contentHash,
-            path: e.details.path
-          };
-        }
-        break;
-      case 'commit':
-        d.commit = e.details;
-        break;
-      case 'artifact':
-        d.artifact = e.details;
-        break;
-      case 'warning':
-        d.warnings.push(e.details.message);
-        break;
-      case 'error':
-        d.errors.push(e.details.message);
-        break;
-      case 'cancelled':
-        // The first one is the signal itself (main.ts); later ones are the engine's, carrying the abort message.
-        d.cancelled ??= e.details.signal;
-        break;
-      case 'release-finished':
-        finished = e.details;
-        d.finishedAt = e.at;
-        break;
-      default:
-        break;
-    }
-  }
-
-  // Rollback results override the publish state: what is live at the end is what the rollback left.
-  for (const rb of d.rollbacks) {
-    for (const r of rb.flows) {
-      const f = flow(r.name);
-      f.rollback = r;
-      f.type ??= r.type;
-      f.flowId ??= r.flowId;
-      f.status = r.ok ? 'rolled-back' : 'rollback-failed';
-      if (r.ok) f.finalVersion = r.actual.deleted ? null : (r.actual.version ?? r.expected.version ?? null);
-      else {
-        f.finalVersion = r.actual.version ?? null;
-        f.error = r.error ?? f.error;
+/** Rollback results override the publish state: what is live at the end is what the rollback left. */
+function applyRollbacks(r: Reading): void {
+  for (const rb of r.d.rollbacks) {
+    for (const x of rb.flows) {
+      const f = flowOf(r, x.name);
+      f.rollback = x;
+      f.type ??= x.type;
+      f.flowId ??= x.flowId;
+      f.status = x.ok ? 'rolled-back' : 'rollback-failed';
+      if (x.ok) {
+        f.finalVersion = x.actual.deleted ? null : (x.actual.version ?? x.expected.version ?? null);
+        f.liveSince = x.action === 'republish' ? rb.finishedAt : null;
+      } else {
+        f.finalVersion = x.actual.version ?? null;
+        f.error = x.error ?? f.error;
       }
     }
   }
+}
 
-  d.flows = [...flows.values()];
-  d.stages = [...stages.values()].sort((a, b) => a.index - b.index);
+/** A cancelled or crashed run: outcome.ts's rule, and what the journal proves was published. */
+function concludeUnfinished(d: DerivedRelease, events: readonly JournalEvent[]): void {
+  d.outcome = unfinishedOutcome(events);
+  d.durationMs = d.startedAt && d.finishedAt ? Math.max(0, Date.parse(d.finishedAt) - Date.parse(d.startedAt)) : 0;
+  d.notes.push(
+    d.cancelled
+      ? `The run was cancelled (${d.cancelled}) before the release finished; the journal ends at event ${events.at(-1)?.seq ?? 0}.`
+      : `The journal ends without a release-finished event (the run crashed or was killed); last event ${events.at(-1)?.seq ?? 0}.`
+  );
+  d.published = d.flows
+    .filter((f) => f.status === 'published' && f.flowId && f.toVersion)
+    .map((f) => ({
+      name: f.name,
+      type: f.type ?? 'unknown',
+      flowId: f.flowId as string,
+      fromVersion: f.fromVersion,
+      toVersion: f.toVersion as string
+    }));
+}
+
+function conclude(
+  d: DerivedRelease,
+  finished: EventDetails['release-finished'] | null,
+  events: readonly JournalEvent[]
+) {
   d.incomplete = finished === null;
-  const rollbackBroken = d.rollbacks.some((r) => r.ok === false || r.flows.some((f) => !f.ok));
-
   if (finished) {
     d.outcome = finished.outcome;
     d.durationMs = finished.durationMs;
     d.api = finished.api;
     d.published = finished.published;
-  } else {
-    // A cancelled or crashed run: report the worst thing the journal proves.
-    d.outcome = rollbackBroken ? 'rollback-failed' : 'failed';
-    d.durationMs = d.startedAt && d.finishedAt ? Math.max(0, Date.parse(d.finishedAt) - Date.parse(d.startedAt)) : 0;
-    d.notes.push(
-      d.cancelled
-        ? `The run was cancelled (${d.cancelled}) before the release finished; the journal ends at event ${events.at(-1)?.seq ?? 0}.`
-        : `The journal ends without a release-finished event (the run crashed or was killed); last event ${events.at(-1)?.seq ?? 0}.`
-    );
-    d.published = d.flows
-      .filter((f) => f.status === 'published' && f.flowId && f.toVersion)
-      .map((f) => ({
-        name: f.name,
-        type: f.type ?? 'unknown',
-        flowId: f.flowId as string,
-        fromVersion: f.fromVersion,
-        toVersion: f.toVersion as string
-      }));
-  }
+  } else concludeUnfinished(d, events);
   if (d.cancelled && finished) d.notes.push(`The run was cancelled (${d.cancelled}).`);
   if (!d.started) d.notes.push('The journal has no release-started event: release id, command and target are unknown.');
+}
 
-  d.reason = reasonFor(d, finished?.message, stageFailures, publishFailures);
+export function deriveRelease(events: readonly JournalEvent[]): DerivedRelease {
+  const r: Reading = {
+    d: emptyRelease(events),
+    flows: new Map(),
+    stages: new Map(),
+    finished: null,
+    rollback: null,
+    stageFailures: [],
+    publishFailures: []
+  };
+  for (const e of events) readEvent(r, e);
+  applyRollbacks(r);
+  const d = r.d;
+  d.flows = [...r.flows.values()];
+  d.stages = [...r.stages.values()].sort((a, b) => a.index - b.index);
+  conclude(d, r.finished, events);
+  d.reason = reasonFor(d, r.finished?.message, r.stageFailures, r.publishFailures);
   return d;
 }
 

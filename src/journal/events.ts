@@ -51,18 +51,46 @@ export interface EventDetails {
     contentHash?: string;
     created: boolean;
   };
-  'publish-failed': { flowId?: string; jobId?: string; error: string; messages?: string[]; timedOut?: boolean };
+  'publish-failed': {
+    flowId?: string;
+    jobId?: string;
+    error: string;
+    messages?: string[];
+    timedOut?: boolean;
+    /**
+     * Whether the org changed (read back after the failure): true, false, or null when it could not be determined
+     * (the rollback then restores the flow anyway). Absent: not changed (the publish never started).
+     */
+    changed?: boolean | null;
+    /** The published version read back after the failure, when known. */
+    toVersion?: string;
+    /**
+     * Set when the version this release published holds another publisher's content (content hashes, sha256 hex):
+     * the flow is not this release's to roll back.
+     */
+    conflict?: { version: string; expected: string; actual: string };
+  };
   'bake-started': { bakeMs: number; intervalMs: number };
   'check-result': CheckMeasurement;
   'stage-succeeded': { name: string };
   'stage-failed': { name: string; reason: string };
-  'rollback-started': { reason: string; flows: string[] };
+  'rollback-started': {
+    reason: string;
+    /** The flows to restore, in rollback order. */
+    flows: string[];
+    /** `command: rollback`: the version each flow published when the restore started (null: none), by flow name. */
+    fromVersions?: Record<string, string | null>;
+  };
   'rollback-flow': RollbackFlowResult;
   'rollback-finished': { ok: boolean; flows: RollbackFlowResult[] };
   export: { flowId: string; version: string; contentHash: string; path: string };
   commit: { sha?: string; files: string[]; pushed: boolean; attempts: number; error?: string; skipped?: string };
   artifact: { name: string; id?: number | string; localPath?: string; error?: string };
-  warning: { message: string };
+  warning: {
+    message: string;
+    /** Cancelled while a change for the event's flow was with the platform: it may still land (state unknown). */
+    inFlight?: { what: string; flowId?: string };
+  };
   error: { message: string; error?: unknown };
   cancelled: { signal: string };
   'release-finished': {

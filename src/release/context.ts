@@ -1,23 +1,64 @@
-// What every part of the engine shares during one run: collaborators, the manifest, and small helpers for
-// cancellation and error text.
+// What every part of the engine shares during one run, and small helpers for cancellation and error text.
+//
+// The engine's phases (release.ts lists them) each live in a file of their own — plan.ts, stage.ts (snapshot →
+// publish → verify + bake), publish-flow.ts, verify.ts, bake.ts, auto-rollback.ts, finish.ts, rollback-command.ts —
+// and receive one of the two contexts below:
+// - EngineContext: the collaborators (Genesys API, journal, clock, logger, cancellation signal, HTTP for checks) and
+//   the validated manifest with its final values (defaults are set once, by the manifest loader). The lower layers
+//   (publish, wait, exports, checks, rollback mechanics) need nothing more.
+// - RunContext: one run of a command: the EngineContext, the command's options, the run's working set, and view(),
+//   the run's facts as the journal tells them.
+//
+// Fact or working data: every fact about the org (what was snapshotted, published, changed, refused, in flight,
+// in conflict, restored) is appended to the journal when it happens and read back through view() — the same reading
+// (journal/derive.ts) that builds the audit document and the summary. WorkingSet holds only what is not a fact:
+// downloaded export contents and the callbacks that wait for a job cut short.
 import type { Clock } from '../clock.ts';
 import type { EventStatus } from '../domain/types.ts';
-import type { JournalSink } from '../journal/events.ts';
+import type { JournalEvent, JournalSink } from '../journal/events.ts';
+import type { RunView } from '../journal/view.ts';
 import type { GenesysApi } from '../genesys/api.ts';
 import { isGenesysError } from '../genesys/errors.ts';
 import type { Logger } from '../log.ts';
 import type { ReleaseManifest } from '../manifest/types.ts';
-import type { HttpGet } from './types.ts';
+import type { ExportedVersion } from './exports.ts';
+import type { HttpGet } from '../checks/types.ts';
+import type { ReleaseOptions } from './types.ts';
 
 export interface EngineContext {
   api: GenesysApi;
+  /** Where every fact goes; the engine's own view of the run is derived from it. */
   journal: JournalSink;
+  /** All waiting goes through it (tests inject a FakeClock). */
   clock: Clock;
   log: Logger;
+  /** Aborted on SIGTERM/SIGINT: nothing new is started (not even a rollback publish), waits end. */
   signal?: AbortSignal;
+  /** For `http` checks. */
   httpGet: HttpGet;
+  /** Validated, with final values (concurrency ≥ 1, check intervals clamped): the engine applies no defaults. */
   manifest: ReleaseManifest;
   releaseId: string;
+}
+
+/** Working data of one run — not facts about the org (those are in the journal). */
+export interface WorkingSet {
+  /** The snapshot exports (content to restore), by flow id: taken once, before the first publish of the run. */
+  snapshots?: Map<string, ExportedVersion>;
+  /** Exports of the versions this run published and verified, by flow id: reused for the commit. */
+  readonly verified: Map<string, ExportedVersion>;
+  /** Waits for a publish job or operation cut short to end, by flow name: the rollback lets it land first. */
+  readonly settle: Map<string, (deadlineAt: number) => Promise<void>>;
+}
+
+export interface RunContext {
+  ctx: EngineContext;
+  opts: ReleaseOptions;
+  work: WorkingSet;
+  /** The journal's events since this run started (a test harness may run several releases into one journal). */
+  events(): readonly JournalEvent[];
+  /** The run's facts, derived from events() afresh on each call; lists are in manifest order. */
+  view(): RunView;
 }
 
 /** Thrown (internally) when the run was cancelled; never escapes runRelease. */
@@ -43,20 +84,6 @@ export function isCancellation(ctx: EngineContext, e: unknown): boolean {
   return e instanceof CancelledError || (ctx.signal?.aborted === true && e === ctx.signal.reason);
 }
 
-/** One line that says what went wrong, with the Genesys code/details that a bare 400 message omits. */
-export function errorText(e: unknown): string {
-  if (isGenesysError(e)) {
-    const parts = [e.message];
-    if (e.method && e.path && !e.message.includes(e.path)) parts.push(`(${e.method} ${e.path})`);
-    if (e.code && !e.message.includes(e.code)) parts.push(`code ${e.code}`);
-    if (e.details?.length) parts.push(`details ${JSON.stringify(e.details)}`);
-    if (e.errors?.length) parts.push(`errors ${JSON.stringify(e.errors)}`);
-    if (e.correlationId) parts.push(`correlation id ${e.correlationId}`);
-    return parts.join('; ');
-  }
-  return e instanceof Error ? e.message : String(e);
-}
-
 export function isNotFound(e: unknown): boolean {
   return isGenesysError(e) && e.kind === 'http' && e.status === 404;
 }
@@ -65,19 +92,6 @@ export function logByStatus(ctx: EngineContext, status: EventStatus, message: st
   if (status === 'error') ctx.log.error(message);
   else if (status === 'warning') ctx.log.warning(message);
   else ctx.log.info(message);
-}
-
-/** Numeric comparison of Genesys version ids such as "14.0" (a string compare would put "9.0" after "10.0"). */
-export function compareVersions(a: string, b: string): number {
-  const pa = a.split('.').map((x) => Number.parseInt(x, 10));
-  const pb = b.split('.').map((x) => Number.parseInt(x, 10));
-  for (let i = 0; i < Math.max(pa.length, pb.length); i++) {
-    const x = pa[i] ?? 0;
-    const y = pb[i] ?? 0;
-    if (Number.isNaN(x) || Number.isNaN(y)) return a.localeCompare(b);
-    if (x !== y) return x - y;
-  }
-  return 0;
 }
 
 /** Flow.type comes back UPPERCASE, the manifest spells it lowercase. */

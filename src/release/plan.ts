@@ -5,7 +5,10 @@ import type { Flow, FlowType } from '../genesys/models.ts';
 import type { ReleaseRecord } from '../git/types.ts';
 import type { FlowSpec, StageSpec } from '../manifest/types.ts';
 import type { EngineContext } from './context.ts';
-import { compareVersions, errorText, isCancellation, sameType } from './context.ts';
+import { sourceOf, UnknownFlowSourceError } from '../sources/registry.ts';
+import type { SourcePlan } from '../sources/source.ts';
+import { isCancellation, sameType } from './context.ts';
+import { errorText } from '../common/error-text.ts';
 import { waitForPlatformJob } from './wait.ts';
 
 export interface FlowPlan extends PlannedFlow {
@@ -37,6 +40,95 @@ export function filterFlows(all: FlowSpec[], filter: string[] | undefined): { ke
   return { keep: new Set(wanted.filter((n) => names.has(n))), unknown: wanted.filter((n) => !names.has(n)) };
 }
 
+/** What the planner looks up once for all flows. */
+interface PlanLookup {
+  /** The org's flows of each type (one listing per type, not one lookup per flow). */
+  byType: Map<FlowType, Flow[]>;
+  /** The last release record's flows, by type and name. */
+  recorded: Map<string, ReleaseRecord['flows'][number]>;
+  lastReleaseId?: string;
+}
+
+const recordKey = (type: string, name: string) => `${type.toLowerCase()}\u0000${name}`;
+
+/** One selected flow: find it in the org, ask its source, then refuse a lock (or plan a force-unlock). */
+function planFlow(ctx: EngineContext, spec: FlowSpec, stage: string, look: PlanLookup, errors: string[]): FlowPlan {
+  const matches = (look.byType.get(spec.type) ?? []).filter(
+    (f) => f.name === spec.name && sameType(f.type, spec.type) && !f.deleted
+  );
+  const p: FlowPlan = {
+    name: spec.name,
+    type: spec.type,
+    stage,
+    action: 'update',
+    source: spec.source,
+    reason: '',
+    spec,
+    unlock: false
+  };
+  if (matches.length > 1) {
+    errors.push(
+      `${matches.length} ${spec.type} flows are named "${spec.name}" (${matches.map((m) => m.id).join(', ')}); rename or delete the extra ones so the name is unique.`
+    );
+    p.reason = 'ambiguous name';
+    return p;
+  }
+  const org = matches[0];
+  p.org = org;
+  p.flowId = org?.id;
+  p.publishedVersion = org?.publishedVersion?.id;
+  let decided: SourcePlan;
+  try {
+    decided = sourceOf(spec).plan({
+      spec,
+      org,
+      recorded: look.recorded.get(recordKey(spec.type, spec.name)),
+      lastReleaseId: look.lastReleaseId
+    });
+  } catch (e) {
+    if (!(e instanceof UnknownFlowSourceError)) throw e;
+    errors.push(e.message);
+    p.reason = 'unknown flow source';
+    return p;
+  }
+  const { error, ...decision } = decided;
+  Object.assign(p, decision);
+  if (error) errors.push(error);
+  checkLockAndDrift(ctx, p, errors);
+  return p;
+}
+
+function checkLockAndDrift(ctx: EngineContext, p: FlowPlan, errors: string[]): void {
+  const { spec, org, stage } = p;
+  if (org?.lockedUser && p.action !== 'unchanged') {
+    const who = org.lockedUser.name ?? org.lockedUser.id;
+    p.lockedBy = who;
+    if (spec.forceUnlock) {
+      p.unlock = true;
+      p.reason += `; locked by ${who}, will be force-unlocked (force-unlock: true)`;
+    } else {
+      const reason = `Flow "${spec.name}" is checked out in Architect by ${who}. Ask them to check it in or discard their changes, or set force-unlock: true on this flow in the manifest to unlock it (their unsaved work is lost).`;
+      errors.push(reason);
+      ctx.journal.append('flow-refused', {
+        flow: spec.name,
+        stage,
+        status: 'error',
+        details: { flowId: org.id, reason, lockedBy: who }
+      });
+      ctx.log.error(reason);
+    }
+  }
+  if (p.drift) {
+    ctx.journal.append('drift-detected', {
+      flow: spec.name,
+      stage,
+      status: 'warning',
+      details: { flowId: org!.id, recordedVersion: p.drift.recordedVersion, actualVersion: p.drift.actualVersion }
+    });
+    ctx.log.warning(`Drift on "${spec.name}": ${p.reason}; it will be republished.`);
+  }
+}
+
 export async function buildPlan(
   ctx: EngineContext,
   opts: { flowsFilter?: string[]; lastRecord?: ReleaseRecord }
@@ -48,132 +140,33 @@ export async function buildPlan(
   for (const s of manifest.stages) for (const f of s.flows) stageOf.set(f, s.name);
   const selected = manifest.flows.filter((f) => keep.has(f.name));
 
-  // One listing per flow type, not one lookup per flow.
-  const byType = new Map<FlowType, Flow[]>();
+  const look: PlanLookup = {
+    byType: new Map(),
+    recorded: new Map((opts.lastRecord?.flows ?? []).map((r) => [recordKey(r.type, r.name), r])),
+    lastReleaseId: opts.lastRecord?.releaseId
+  };
   for (const type of new Set(selected.map((f) => f.type))) {
-    byType.set(type, await ctx.api.listFlows(type));
+    look.byType.set(type, await ctx.api.listFlows(type));
   }
-  const recorded = new Map((opts.lastRecord?.flows ?? []).map((r) => [`${r.type.toLowerCase()}\u0000${r.name}`, r]));
 
-  const flows: FlowPlan[] = [];
-  for (const spec of manifest.flows) {
+  const flows: FlowPlan[] = manifest.flows.map((spec) => {
     const stage = stageOf.get(spec.name) ?? '';
-    if (!keep.has(spec.name)) {
-      flows.push({
-        name: spec.name,
-        type: spec.type,
-        stage,
-        action: 'skipped',
-        source: spec.source,
-        reason: 'not in the flows input',
-        spec,
-        unlock: false
-      });
-      continue;
-    }
-    const matches = (byType.get(spec.type) ?? []).filter(
-      (f) => f.name === spec.name && sameType(f.type, spec.type) && !f.deleted
-    );
-    const p: FlowPlan = {
+    if (keep.has(spec.name)) return planFlow(ctx, spec, stage, look, errors);
+    return {
       name: spec.name,
       type: spec.type,
       stage,
-      action: 'update',
+      action: 'skipped',
       source: spec.source,
-      reason: '',
+      reason: 'not in the flows input',
       spec,
       unlock: false
     };
-    flows.push(p);
-    if (matches.length > 1) {
-      errors.push(
-        `${matches.length} ${spec.type} flows are named "${spec.name}" (${matches.map((m) => m.id).join(', ')}); rename or delete the extra ones so the name is unique.`
-      );
-      p.reason = 'ambiguous name';
-      continue;
-    }
-    const org = matches[0];
-    p.org = org;
-    p.flowId = org?.id;
-    p.publishedVersion = org?.publishedVersion?.id;
-    const rec = recorded.get(`${spec.type}\u0000${spec.name}`);
-
-    if (spec.source === 'file') {
-      p.contentHash = spec.contentHash;
-      if (!org) {
-        p.action = 'create';
-        p.reason = 'does not exist in the org';
-      } else if (rec && rec.contentHash === spec.contentHash) {
-        if (rec.id === org.id && rec.version === org.publishedVersion?.id) {
-          p.action = 'unchanged';
-          p.reason = `same content as release ${opts.lastRecord?.releaseId}, still published as version ${rec.version}`;
-        } else {
-          p.action = 'update';
-          p.drift = { recordedVersion: rec.version, actualVersion: org.publishedVersion?.id };
-          p.reason = `drift: release ${opts.lastRecord?.releaseId} left version ${rec.version}, the org publishes ${org.publishedVersion?.id ?? 'nothing'}`;
-        }
-      } else {
-        p.action = 'update';
-        p.reason = rec ? 'content changed since the last release' : 'no record of a previous release of this content';
-      }
-    } else {
-      // Draft promotion: publish the checked-in version.
-      const published = org?.publishedVersion?.id;
-      const checkedIn = org?.checkedInVersion?.id;
-      if (!org) {
-        errors.push(
-          `Flow "${spec.name}" (${spec.type}) has source: draft but does not exist in the org. Create and check it in with Architect first, or give it a file: in the manifest.`
-        );
-        p.action = 'create';
-        p.reason = 'missing in the org';
-      } else if (checkedIn && (!published || compareVersions(checkedIn, published) > 0)) {
-        p.action = 'update';
-        p.draftVersion = checkedIn;
-        p.reason = `promote checked-in version ${checkedIn} over published ${published ?? 'none'}`;
-      } else if (rec && rec.id === org.id && rec.version === published) {
-        p.action = 'unchanged';
-        p.reason = `no checked-in version newer than published ${published}, as recorded by release ${opts.lastRecord?.releaseId}`;
-      } else {
-        errors.push(
-          `Flow "${spec.name}" has source: draft but no checked-in version newer than the published one ` +
-            `(checked in ${checkedIn ?? 'none'}, published ${published ?? 'none'}). Check in the draft in Architect, or remove the flow from this release.`
-        );
-        p.reason = 'nothing to promote';
-      }
-    }
-
-    if (org?.lockedUser && p.action !== 'unchanged') {
-      const who = org.lockedUser.name ?? org.lockedUser.id;
-      p.lockedBy = who;
-      if (spec.forceUnlock) {
-        p.unlock = true;
-        p.reason += `; locked by ${who}, will be force-unlocked (force-unlock: true)`;
-      } else {
-        const reason = `Flow "${spec.name}" is checked out in Architect by ${who}. Ask them to check it in or discard their changes, or set force-unlock: true on this flow in the manifest to unlock it (their unsaved work is lost).`;
-        errors.push(reason);
-        ctx.journal.append('flow-refused', {
-          flow: spec.name,
-          stage,
-          status: 'error',
-          details: { flowId: org.id, reason, lockedBy: who }
-        });
-        ctx.log.error(reason);
-      }
-    }
-    if (p.drift) {
-      ctx.journal.append('drift-detected', {
-        flow: spec.name,
-        stage,
-        status: 'warning',
-        details: { flowId: org!.id, recordedVersion: p.drift.recordedVersion, actualVersion: p.drift.actualVersion }
-      });
-      ctx.log.warning(`Drift on "${spec.name}": ${p.reason}; it will be republished.`);
-    }
-  }
+  });
 
   await validateDrafts(
     ctx,
-    flows.filter((f) => f.source === 'draft' && f.action === 'update' && f.flowId && f.draftVersion),
+    flows.filter((f) => f.action === 'update' && f.flowId && f.draftVersion && sourceOf(f.spec).validatedBeforeRelease),
     errors
   );
 

@@ -4,8 +4,10 @@
 // back instead.
 import type { Flow, FlowType } from '../genesys/models.ts';
 import type { EngineContext } from './context.ts';
-import { CancelledError, abortReason, errorText, isCancellation, isNotFound, sameType } from './context.ts';
-import { WaitTimeoutError, waitFor, waitForPlatformJob } from './wait.ts';
+import { CancelledError, abortReason, isCancellation, isNotFound, sameType } from './context.ts';
+import { errorText } from '../common/error-text.ts';
+import { waitForPlatformJob } from './wait.ts';
+import { WaitTimeoutError, waitFor } from '../common/wait.ts';
 
 export interface PublishOutcome {
   ok: boolean;
@@ -81,6 +83,43 @@ function awaitArchitectJob(ctx: EngineContext, jobId: string, c: WaitControl) {
   return waitForPlatformJob(ctx, job, c);
 }
 
+/** What a finished Architect job did: never trust its status, read the published version back. */
+async function jobResult(
+  ctx: EngineContext,
+  t: PublishTarget,
+  jobId: string,
+  job: Awaited<ReturnType<typeof awaitArchitectJob>>
+): Promise<PublishOutcome> {
+  if (job.status === 'Failure') {
+    const messages = jobMessages(job);
+    const back = await readBack(ctx, t);
+    return {
+      ok: false,
+      jobId,
+      messages,
+      error: `Architect job ${jobId} failed${messages.length ? `: ${messages.join('; ')}` : ' without messages'}`,
+      changed: back.changed,
+      flowId: back.flowId ?? t.flowId,
+      toVersion: back.version
+    };
+  }
+  const back = await readBack(ctx, t, job.flow?.id ?? t.flowId);
+  if (!back.flowId || !back.version || back.version === t.fromVersion) {
+    return {
+      ok: false,
+      jobId,
+      flowId: back.flowId ?? job.flow?.id ?? t.flowId,
+      toVersion: back.version,
+      changed: back.changed,
+      error:
+        `Architect job ${jobId} reported Success but the flow's published version ` +
+        (back.version ? `is still ${back.version}` : 'could not be read') +
+        '; nothing is considered published.'
+    };
+  }
+  return { ok: true, jobId, flowId: back.flowId, toVersion: back.version, changed: true };
+}
+
 /** Publish Archy YAML through an Architect job and verify the published version changed. */
 export async function publishYaml(
   ctx: EngineContext,
@@ -109,34 +148,7 @@ export async function publishYaml(
       ctx.log.warning(`Upload for job ${jobId} had an unknown outcome; polling the job instead of re-sending.`);
     }
     const job = await awaitArchitectJob(ctx, reg.id, c);
-    if (job.status === 'Failure') {
-      const messages = jobMessages(job);
-      const back = await readBack(ctx, t);
-      return {
-        ok: false,
-        jobId,
-        messages,
-        error: `Architect job ${jobId} failed${messages.length ? `: ${messages.join('; ')}` : ' without messages'}`,
-        changed: back.changed,
-        flowId: back.flowId ?? t.flowId,
-        toVersion: back.version
-      };
-    }
-    const back = await readBack(ctx, t, job.flow?.id ?? t.flowId);
-    if (!back.flowId || !back.version || back.version === t.fromVersion) {
-      return {
-        ok: false,
-        jobId,
-        flowId: back.flowId ?? job.flow?.id ?? t.flowId,
-        toVersion: back.version,
-        changed: back.changed,
-        error:
-          `Architect job ${jobId} reported Success but the flow's published version ` +
-          (back.version ? `is still ${back.version}` : 'could not be read') +
-          '; nothing is considered published.'
-      };
-    }
-    return { ok: true, jobId, flowId: back.flowId, toVersion: back.version, changed: true };
+    return await jobResult(ctx, t, jobId, job);
   } catch (e) {
     const settle = jobId
       ? async (deadlineAt: number) => {

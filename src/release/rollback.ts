@@ -5,14 +5,15 @@
 import type { RollbackFlowResult } from '../domain/types.ts';
 import type { FlowType } from '../genesys/models.ts';
 import type { EngineContext } from './context.ts';
-import { errorText, isNotFound, sameType } from './context.ts';
+import { isNotFound, sameType } from './context.ts';
+import { errorText } from '../common/error-text.ts';
 import { exportVersions } from './exports.ts';
 import { exportHash } from './normalize.ts';
 import { publishYaml } from './publish.ts';
 
 export const ROLLBACK_ATTEMPTS = 3;
 
-/** A flow this release changed (or may have changed), in the order the changes happened. */
+/** A flow this release changed (or may have changed): the journal's fact plus the working data to restore it. */
 export interface ChangedFlow {
   name: string;
   type: FlowType;
@@ -25,6 +26,16 @@ export interface ChangedFlow {
   publishedVersion?: string;
   /** Wait for an in-flight job/operation to end before restoring, so it cannot land after the rollback. */
   settle?: (deadlineAt: number) => Promise<void>;
+  /** Seq of the journal event that recorded the change: the order the changes happened in. */
+  seq: number;
+}
+
+/**
+ * The rollback order: newest change first, so every flow is restored while what it may call is still at the version
+ * it was published against (a later stage's flow comes off before an earlier stage's).
+ */
+export function rollbackOrder<T extends { seq: number }>(changed: readonly T[]): T[] {
+  return [...changed].sort((a, b) => b.seq - a.seq);
 }
 
 export interface RollbackRunOptions {
@@ -105,14 +116,107 @@ async function deleteCreated(ctx: EngineContext, f: ChangedFlow): Promise<Rollba
   return r;
 }
 
+type RestoreTarget = { version?: string; content: string; hash: string };
+type RestoreFlow = { name: string; type: FlowType; flowId: string; stage: string };
+
+function verified(r: RollbackFlowResult, version: string, hash: string): true {
+  r.actual = { version, contentHash: hash };
+  r.ok = true;
+  r.error = undefined;
+  return true;
+}
+
+/** Publish the target content through an Architect job and verify its export; true when verified. */
+async function republish(
+  ctx: EngineContext,
+  f: RestoreFlow,
+  target: RestoreTarget,
+  current: string | undefined,
+  r: RollbackFlowResult,
+  deadlineAt?: number
+): Promise<boolean> {
+  const pub = await publishYaml(
+    ctx,
+    { name: f.name, type: f.type, flowId: current === undefined ? undefined : f.flowId, fromVersion: current ?? null },
+    target.content,
+    {
+      deadlineAt,
+      signal: ctx.signal,
+      stage: f.stage,
+      // Every Architect job this release registers is in the journal, the rollback's included.
+      onJob: (jobId) =>
+        ctx.journal.append('wait-progress', {
+          stage: f.stage,
+          flow: f.name,
+          status: 'info',
+          details: { what: 'rollback publish job', id: jobId, state: 'Registered', elapsedMs: 0 }
+        })
+    }
+  );
+  r.actual = { version: pub.toVersion ?? current };
+  if (!pub.ok || !pub.toVersion || !pub.flowId) {
+    r.error = pub.error ?? 'the republish did not change the published version';
+    return false;
+  }
+  const exported = await exportVersions(
+    ctx,
+    [{ name: f.name, type: f.type, flowId: pub.flowId, version: pub.toVersion }],
+    { deadlineAt, signal: ctx.signal, stage: f.stage }
+  );
+  const hash = exported.get(pub.flowId)?.hash;
+  r.actual = { version: pub.toVersion, contentHash: hash };
+  if (pub.flowId !== f.flowId) r.flowId = pub.flowId;
+  if (hash === target.hash) return verified(r, pub.toVersion, hash);
+  r.error = `published version ${pub.toVersion} exports content ${hash?.slice(0, 12)}, expected ${target.hash.slice(0, 12)}`;
+  return false;
+}
+
+/** One restore attempt; true when it ends the restore (verified, or refused over someone else's change). */
+async function restoreAttempt(
+  ctx: EngineContext,
+  f: RestoreFlow,
+  target: RestoreTarget,
+  r: RollbackFlowResult,
+  attempt: number,
+  deadlineAt?: number,
+  expectCurrent?: string
+): Promise<boolean> {
+  let current: string | undefined;
+  try {
+    current = (await ctx.api.getFlow(f.flowId)).publishedVersion?.id;
+  } catch (e) {
+    // A deleted flow is restored by the job, which recreates it by name.
+    if (!isNotFound(e)) throw e;
+  }
+  r.actual = { version: current };
+  // The failed publish never took effect: the snapshot version is still live.
+  if (current !== undefined && current === target.version) return verified(r, current, target.hash);
+  if (attempt === 1 && expectCurrent !== undefined && current !== undefined && current !== expectCurrent) {
+    // Another release or a person published since this release did: restoring would overwrite their change.
+    r.error = `published version changed from ${expectCurrent} to ${current} since this release published it — another release or a person published it; refusing to overwrite`;
+    return true;
+  }
+  if (attempt > 1 && current !== undefined) {
+    // An earlier attempt may have landed although its result was never seen (a lost or garbled poll): read the
+    // live content back instead of publishing the same content twice.
+    const live = await exportVersions(ctx, [{ name: f.name, type: f.type, flowId: f.flowId, version: current }], {
+      deadlineAt,
+      signal: ctx.signal,
+      stage: f.stage
+    });
+    if (live.get(f.flowId)?.hash === target.hash) return verified(r, current, target.hash);
+  }
+  return republish(ctx, f, target, current, r, deadlineAt);
+}
+
 /**
  * Make `content` the published content of the flow again and verify it. Shared by the automatic rollback (snapshot
  * content) and `command: rollback` (the recorded export).
  */
 export async function restoreContent(
   ctx: EngineContext,
-  f: { name: string; type: FlowType; flowId: string; stage: string },
-  target: { version?: string; content: string; hash: string },
+  f: RestoreFlow,
+  target: RestoreTarget,
   deadlineAt?: number,
   /** The version this release left published: any other version (not the target) is someone else's change. */
   expectCurrent?: string
@@ -139,83 +243,7 @@ export async function restoreContent(
     }
     r.attempts = attempt;
     try {
-      let current: string | undefined;
-      try {
-        current = (await ctx.api.getFlow(f.flowId)).publishedVersion?.id;
-      } catch (e) {
-        // A deleted flow is restored by the job, which recreates it by name.
-        if (!isNotFound(e)) throw e;
-      }
-      r.actual = { version: current };
-      if (current !== undefined && current === target.version) {
-        // The failed publish never took effect: the snapshot version is still live.
-        r.actual = { version: current, contentHash: target.hash };
-        r.ok = true;
-        r.error = undefined;
-        return r;
-      }
-      if (attempt === 1 && expectCurrent !== undefined && current !== undefined && current !== expectCurrent) {
-        // Another release or a person published since this release did: restoring would overwrite their change.
-        r.error = `published version changed from ${expectCurrent} to ${current} since this release published it — another release or a person published it; refusing to overwrite`;
-        return r;
-      }
-      if (attempt > 1 && current !== undefined) {
-        // An earlier attempt may have landed although its result was never seen (a lost or garbled poll): read the
-        // live content back instead of publishing the same content twice.
-        const live = await exportVersions(ctx, [{ name: f.name, type: f.type, flowId: f.flowId, version: current }], {
-          deadlineAt,
-          signal: ctx.signal,
-          stage: f.stage
-        });
-        if (live.get(f.flowId)?.hash === target.hash) {
-          r.actual = { version: current, contentHash: target.hash };
-          r.ok = true;
-          r.error = undefined;
-          return r;
-        }
-      }
-      const pub = await publishYaml(
-        ctx,
-        {
-          name: f.name,
-          type: f.type,
-          flowId: current === undefined ? undefined : f.flowId,
-          fromVersion: current ?? null
-        },
-        target.content,
-        {
-          deadlineAt,
-          signal: ctx.signal,
-          stage: f.stage,
-          // Every Architect job this release registers is in the journal, the rollback's included.
-          onJob: (jobId) =>
-            ctx.journal.append('wait-progress', {
-              stage: f.stage,
-              flow: f.name,
-              status: 'info',
-              details: { what: 'rollback publish job', id: jobId, state: 'Registered', elapsedMs: 0 }
-            })
-        }
-      );
-      r.actual = { version: pub.toVersion ?? current };
-      if (!pub.ok || !pub.toVersion || !pub.flowId) {
-        r.error = pub.error ?? 'the republish did not change the published version';
-      } else {
-        const exported = await exportVersions(
-          ctx,
-          [{ name: f.name, type: f.type, flowId: pub.flowId, version: pub.toVersion }],
-          { deadlineAt, signal: ctx.signal, stage: f.stage }
-        );
-        const hash = exported.get(pub.flowId)?.hash;
-        r.actual = { version: pub.toVersion, contentHash: hash };
-        if (pub.flowId !== f.flowId) r.flowId = pub.flowId;
-        if (hash === target.hash) {
-          r.ok = true;
-          r.error = undefined;
-          return r;
-        }
-        r.error = `published version ${pub.toVersion} exports content ${hash?.slice(0, 12)}, expected ${target.hash.slice(0, 12)}`;
-      }
+      if (await restoreAttempt(ctx, f, target, r, attempt, deadlineAt, expectCurrent)) return r;
     } catch (e) {
       r.error = errorText(e);
     }
@@ -226,7 +254,7 @@ export async function restoreContent(
 }
 
 /**
- * Roll back every changed flow, newest first. A cancellation starts no further restore: the flows not reached are
+ * Roll back every changed flow in rollbackOrder (newest first). A cancellation starts no further restore: the flows not reached are
  * not in `results` (they stay at the version this release published).
  */
 export async function rollbackFlows(
@@ -236,7 +264,7 @@ export async function rollbackFlows(
 ): Promise<{ ok: boolean; results: RollbackFlowResult[]; kept: ChangedFlow[] }> {
   const results: RollbackFlowResult[] = [];
   const kept: ChangedFlow[] = [];
-  for (const f of [...changed].reverse()) {
+  for (const f of rollbackOrder(changed)) {
     if (ctx.signal?.aborted) break;
     if (f.settle) {
       // A job cut short may still publish: let it end (bounded) so it cannot overwrite the restored content.

@@ -1,5 +1,6 @@
 // Inputs and results of the release engine. The engine never throws for an expected failure: it journals what
-// happened and returns an outcome; these types are what main.ts, the git committer and the reporter consume.
+// happened and returns an outcome; these types are what main.ts and the git committer consume. What happened to each
+// flow is in the journal (journal/view.ts and journal/derive.ts read it), not in the result.
 import type { Clock } from '../clock.ts';
 import type { JournalSink } from '../journal/events.ts';
 import type { ExportedFlow, Outcome, PublishedFlow } from '../domain/types.ts';
@@ -8,7 +9,7 @@ import type { ReleaseRecord } from '../git/types.ts';
 import type { Logger } from '../log.ts';
 import type { ReleaseManifest } from '../manifest/types.ts';
 
-export type HttpGet = (url: string, timeoutMs: number) => Promise<{ status: number; body: string }>;
+import type { HttpGet } from '../checks/types.ts';
 
 export interface ReleaseDeps {
   api: GenesysApi;
@@ -34,24 +35,6 @@ export interface ReleaseOptions {
   exportAfter?: boolean;
 }
 
-export type FlowFinalState =
-  'published' | 'unchanged' | 'rolled-back' | 'deleted' | 'failed' | 'unknown' | 'skipped' | 'planned';
-
-export interface FlowResult {
-  name: string;
-  type: string;
-  flowId?: string;
-  state: FlowFinalState;
-  /** The published version at the end (when known). */
-  version?: string;
-  /** The published version before the release. */
-  fromVersion?: string | null;
-  /** sha256 of the substituted YAML this release published (file flows). */
-  contentHash?: string;
-  /** Why a flow failed or was skipped. */
-  reason?: string;
-}
-
 export interface ReleaseResult {
   outcome: Outcome;
   /**
@@ -60,6 +43,5 @@ export interface ReleaseResult {
    */
   published: PublishedFlow[];
   exports: ExportedFlow[];
-  flows: FlowResult[];
   message: string;
 }

@@ -5,7 +5,6 @@
 import { describe, expect, it } from '@jest/globals';
 import { aggregatesQuery, type AnalyticsCheck } from '../../src/checks/kinds/analytics.ts';
 import type { ReleaseManifest } from '../../src/manifest/types.ts';
-import type { ReleaseResult } from '../../src/release/types.ts';
 import type { FakeFlow } from './fake-genesys.ts';
 import { archy, draftFlow, fileFlow, harness, manifest, stage, type Harness } from './helpers.ts';
 
@@ -43,7 +42,6 @@ function publishBehindOurBack(f: FakeFlow, content: string): string {
   return v;
 }
 
-const flowState = (r: ReleaseResult, name: string) => r.flows.find((f) => f.name === name);
 const jobsFor = (h: Harness, name: string) =>
   h.journal.ofType('publish-started').filter((e) => e.flow === name && e.details.method === 'architect-job').length;
 
@@ -70,7 +68,7 @@ describe('another publisher changes a flow during the release', () => {
     expect(refused.details.reason).toContain(
       'published version changed from 1.0 to 2.0 since the snapshot — another release or a person published it; refusing to overwrite'
     );
-    expect(flowState(r, 'Support IVR')).toMatchObject({ state: 'failed' });
+    expect(h.flow('Support IVR')).toMatchObject({ status: 'refused', changedSeq: null });
     // What this release changed is rolled back: the canary.
     expect(h.journal.ofType('rollback-flow').map((e) => [e.flow, e.details.ok])).toEqual([['Callback Workflow', true]]);
     expect(h.api.publishedContent('Callback Workflow')).toContain('description: v1');
@@ -132,7 +130,8 @@ describe('another publisher changes a flow during the release', () => {
     expect(h.api.byName('Sales IVR')).toBeUndefined();
     // ... but B's content stays live and is reported as a conflict with expected vs actual.
     expect(h.api.publishedContent('Support IVR')).toBe(other);
-    expect(flowState(r, 'Support IVR')).toMatchObject({ state: 'unknown', version: '3.0' });
+    expect(h.flow('Support IVR')).toMatchObject({ status: 'publish-failed', changedSeq: null });
+    expect(h.flow('Support IVR')?.conflict).toMatchObject({ version: '3.0' });
     expect(r.message).toMatch(
       /Not rolled back because another publisher's content is live .*Support IVR \(version 3\.0: expected content/
     );

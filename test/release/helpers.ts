@@ -6,6 +6,7 @@ import type { FlowType } from '../../src/genesys/models.ts';
 import { MemoryLogger } from '../../src/log.ts';
 import type { KnownCheckSpec as CheckSpec } from '../../src/checks/registry.ts';
 import type { DraftFlowSpec, FileFlowSpec, FlowSpec, ReleaseManifest, StageSpec } from '../../src/manifest/types.ts';
+import { deriveRelease, type DerivedFlow } from '../../src/journal/derive.ts';
 import { runRelease } from '../../src/release/release.ts';
 import type { ReleaseOptions, ReleaseResult } from '../../src/release/types.ts';
 import { FakeGenesys } from './fake-genesys.ts';
@@ -63,12 +64,16 @@ export function draftFlow(name: string, type: FlowType = 'inboundcall', forceUnl
   return { name, type, source: 'draft', forceUnlock };
 }
 
+/**
+ * A stage as the manifest loader delivers it: final values, no engine-side defaults. The check interval defaults as
+ * the loader's does: min(bake, 30 s), at least 1 s.
+ */
 export function stage(
   name: string,
   flows: string[],
   checks: string[] = [],
   bakeMs = 0,
-  checkIntervalMs = 30_000
+  checkIntervalMs = Math.max(1000, Math.min(bakeMs, 30_000))
 ): StageSpec {
   return { name, flows, checks, bakeMs, checkIntervalMs };
 }
@@ -99,6 +104,9 @@ export interface Harness {
   journal: MemoryJournal;
   log: MemoryLogger;
   run: (opts: Partial<ReleaseOptions> & { manifest: ReleaseManifest }, signal?: AbortSignal) => Promise<ReleaseResult>;
+  /** Every flow of the last run as the journal tells it (the reading the audit and the summary use). */
+  flows: () => DerivedFlow[];
+  flow: (name: string) => DerivedFlow | undefined;
 }
 
 export function harness(): Harness {
@@ -106,15 +114,21 @@ export function harness(): Harness {
   const clock = new FakeClock();
   const journal = new MemoryJournal(clock);
   const log = new MemoryLogger();
+  let lastRun = 0;
+  const flows = () => deriveRelease(journal.events.slice(lastRun)).flows;
   return {
     api,
     clock,
     journal,
     log,
-    run: (opts, signal) =>
-      runRelease(
+    run: (opts, signal) => {
+      lastRun = journal.events.length;
+      return runRelease(
         { api, journal, clock, log, signal, httpGet: async () => ({ status: 200, body: 'ok' }) },
         { command: 'deploy', releaseId: 'rel-1', ...opts }
-      )
+      );
+    },
+    flows,
+    flow: (name) => flows().find((f) => f.name === name)
   };
 }

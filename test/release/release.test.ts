@@ -4,7 +4,6 @@ import type { AnalyticsCheck } from '../../src/checks/kinds/analytics.ts';
 import type { ExecutionCheck } from '../../src/checks/kinds/execution.ts';
 import type { ReleaseManifest } from '../../src/manifest/types.ts';
 import { exportHash } from '../../src/release/normalize.ts';
-import type { ReleaseResult } from '../../src/release/types.ts';
 import { MUTATING } from './fake-genesys.ts';
 import { archy, draftFlow, fileFlow, harness, manifest, stage, type Harness } from './helpers.ts';
 
@@ -43,21 +42,20 @@ function twoStage(h: Harness, extra: Partial<ReleaseManifest> = {}, check = fail
   );
 }
 
-const flowState = (r: ReleaseResult, name: string) => r.flows.find((f) => f.name === name);
-
-function recordFrom(r: ReleaseResult, m: ReleaseManifest): ReleaseRecord {
+/** The release record a successful run `h` would commit: every flow's id and live version, from the journal. */
+function recordFrom(h: Harness, m: ReleaseManifest): ReleaseRecord {
   return {
     schemaVersion: 1,
     releaseId: 'rel-1',
     sourceCommit: 'abc',
     outcome: 'succeeded',
-    flows: r.flows.map((f) => {
+    flows: h.flows().map((f) => {
       const spec = m.flows.find((s) => s.name === f.name)!;
       return {
         name: f.name,
-        type: f.type,
+        type: f.type!,
         id: f.flowId!,
-        version: f.version!,
+        version: f.finalVersion!,
         contentHash: spec.source === 'file' ? spec.contentHash : '',
         file: `${f.type}/${f.name}.yaml`
       };
@@ -151,9 +149,14 @@ describe('runRelease: deploy', () => {
     const cb = rb.find((e) => e.flow === 'Callback Workflow')!.details;
     expect(cb.actual.version).toBe('3.0');
     expect(cb.actual.contentHash).toBe(cb.expected.contentHash);
-    expect(flowState(r, 'Callback Workflow')).toMatchObject({ state: 'rolled-back', version: '3.0' });
-    expect(flowState(r, 'Sales IVR')?.state).toBe('deleted');
-    expect(flowState(r, 'Support IVR')?.state).toBe('failed');
+    expect(h.flow('Callback Workflow')).toMatchObject({ status: 'rolled-back', finalVersion: '3.0' });
+    expect(h.flow('Sales IVR')).toMatchObject({
+      status: 'rolled-back',
+      finalVersion: null,
+      rollback: { action: 'delete' }
+    });
+    // Its job failed before it changed anything: not part of what the rollback restores.
+    expect(h.flow('Support IVR')).toMatchObject({ status: 'publish-failed', changedSeq: null, finalVersion: '1.0' });
     expect(r.published).toEqual([]);
   });
 
@@ -277,7 +280,8 @@ describe('runRelease: deploy', () => {
       ['Billing IVR', 'update', '1.0']
     ]);
     expect(plan.flows[3]!.draftVersion).toBe('2.0');
-    expect(r.flows.every((f) => f.state === 'planned')).toBe(true);
+    expect(h.flows().map((f) => f.status)).toEqual(['not-started', 'not-started', 'not-started', 'not-started']);
+    expect(h.journal.ofType('publish-started')).toEqual([]);
   });
 
   it('publishes nothing when the same content is released again', async () => {
@@ -286,22 +290,22 @@ describe('runRelease: deploy', () => {
     const first = await h.run({ manifest: m });
     expect(first.outcome).toBe('succeeded');
     const before = h.api.calls.length;
-    const second = await h.run({ manifest: m, lastRecord: recordFrom(first, m), releaseId: 'rel-2' });
+    const second = await h.run({ manifest: m, lastRecord: recordFrom(h, m), releaseId: 'rel-2' });
     expect(second.outcome).toBe('succeeded');
     const calls = h.api.calls.slice(before).map((c) => c.method);
     expect(
       calls.filter((c) => ['registerArchitectJob', 'publishFlow', 'launchExecution', 'registerExportJob'].includes(c))
     ).toEqual([]);
     expect(second.published).toEqual([]);
-    expect(second.flows.every((f) => f.state === 'unchanged')).toBe(true);
+    expect(h.flows().every((f) => f.status === 'unchanged')).toBe(true);
     expect(second.message).toMatch(/nothing needed publishing/);
   });
 
   it('republishes a flow that drifted in the org since the last release', async () => {
     const h = harness();
     const m = twoStage(h);
-    const first = await h.run({ manifest: m });
-    const record = recordFrom(first, m);
+    await h.run({ manifest: m });
+    const record = recordFrom(h, m);
     // Someone published over Support IVR in Architect.
     const f = h.api.byName('Support IVR')!;
     f.versions.set('3.0', archy('Support IVR', 'inboundcall', 'hotfix'));
@@ -390,7 +394,7 @@ describe('runRelease: deploy', () => {
     expect(h.journal.ofType('stage-started')[0]!.details.flows).toEqual(['Support IVR']);
     expect(h.api.byName('Sales IVR')).toBeUndefined();
     expect(h.api.publishedContent('Callback Workflow')).toContain('description: v1');
-    expect(flowState(r, 'Callback Workflow')?.state).toBe('skipped');
+    expect(h.flow('Callback Workflow')?.status).toBe('skipped');
 
     const h2 = harness();
     const r2 = await h2.run({ manifest: twoStage(h2), flowsFilter: ['Support IVR', 'Supprt IVR'] });
@@ -448,7 +452,7 @@ describe('runRelease: deploy', () => {
     expect(rb.error).toContain('exit code: 107');
     expect(h.journal.ofType('rollback-finished')[0]!.details.ok).toBe(false);
     expect(r.message).toContain('ROLLBACK FAILED for Callback Workflow');
-    expect(flowState(r, 'Callback Workflow')?.state).toBe('unknown');
+    expect(h.flow('Callback Workflow')).toMatchObject({ status: 'rollback-failed', finalVersion: '2.0' });
   });
 
   it('a rollback whose export does not match the snapshot is not verified', async () => {
@@ -509,14 +513,14 @@ describe('runRelease: deploy', () => {
     expect(h.journal.ofType('stage-started')).toHaveLength(1);
     // The canary stays at the version this release published, and the result says so.
     expect(h.api.publishedContent('Callback Workflow')).toContain('description: v2');
-    expect(flowState(r, 'Callback Workflow')).toMatchObject({ state: 'published', version: '2.0' });
+    expect(h.flow('Callback Workflow')).toMatchObject({ status: 'published', finalVersion: '2.0' });
     expect(r.published.map((p) => [p.name, p.fromVersion, p.toVersion])).toEqual([['Callback Workflow', '1.0', '2.0']]);
     expect(r.message).toContain('nothing was rolled back');
     expect(r.message).toContain('Callback Workflow 2.0 (was 1.0)');
     expect(r.message).toContain('re-run the release, or run it with command: rollback');
     const warnings = h.journal.ofType('warning');
     expect(warnings.find((w) => w.flow === 'Callback Workflow')?.details.message).toMatch(/left at version 2\.0/);
-    expect(flowState(r, 'Sales IVR')).toMatchObject({ state: 'skipped', reason: 'release stopped before its stage' });
+    expect(h.flow('Sales IVR')?.status).toBe('not-started');
   });
 
   it('on cancellation while a job runs: no new job, the uploaded one is reported in flight (state unknown)', async () => {
@@ -550,9 +554,13 @@ describe('runRelease: deploy', () => {
         .filter((c) => MUTATING.has(c))
     ).toEqual([]);
     expect(h.api.count('registerArchitectJob')).toBe(2);
-    expect(flowState(r, 'IVR A')).toMatchObject({ state: 'unknown' });
-    expect(flowState(r, 'IVR A')?.reason).toMatch(/Architect job job-\d+ was running; it may still publish/);
-    expect(flowState(r, 'IVR C')?.state).toBe('skipped');
+    expect(h.flow('IVR A')).toMatchObject({
+      status: 'publishing',
+      inFlight: expect.stringMatching(/^Architect job job-\d+$/)
+    });
+    const inFlight = h.journal.ofType('warning').find((w) => w.flow === 'IVR A')!.details;
+    expect(inFlight.message).toMatch(/Architect job job-\d+ for "IVR A" was running: it may still publish/);
+    expect(h.flow('IVR C')?.status).toBe('not-started');
     expect(r.message).toMatch(/In flight when cancelled, may still publish on the platform \(state unknown\): IVR A/);
     expect(r.published).toEqual([]);
   });
@@ -620,7 +628,7 @@ describe('runRelease: command rollback', () => {
     const h = harness();
     const m = twoStage(h);
     const first = await h.run({ manifest: m, exportAfter: true });
-    const record = recordFrom(first, m);
+    const record = recordFrom(h, m);
     const recorded = new Map(first.exports.map((e) => [e.name, e.content]));
     // A later (bad) change to Support IVR only.
     const f = h.api.byName('Support IVR')!;
@@ -639,8 +647,13 @@ describe('runRelease: command rollback', () => {
     expect(r.published).toEqual([
       { name: 'Support IVR', type: 'inboundcall', flowId: f.id, fromVersion: '3.0', toVersion: '4.0' }
     ]);
-    expect(flowState(r, 'Callback Workflow')?.state).toBe('unchanged');
-    expect(flowState(r, 'Support IVR')?.state).toBe('rolled-back');
+    // Callback Workflow is still at its recorded version: nothing happens to it.
+    expect(h.journal.ofType('rollback-started')[0]!.details).toMatchObject({
+      flows: ['Support IVR'],
+      fromVersions: { 'Support IVR': '3.0' }
+    });
+    expect(h.flow('Callback Workflow')).toBeUndefined();
+    expect(h.flow('Support IVR')).toMatchObject({ status: 'rolled-back', finalVersion: '4.0' });
     expect(r.exports.map((e) => e.name)).toEqual(['Support IVR']);
     expect(h.journal.ofType('rollback-flow').map((e) => [e.flow, e.details.ok])).toEqual([['Support IVR', true]]);
   });

@@ -2,7 +2,7 @@ import { describe, expect, it } from '@jest/globals';
 import { FakeClock } from '../../src/clock.ts';
 import { GenesysError } from '../../src/genesys/errors.ts';
 import { MemoryLogger } from '../../src/log.ts';
-import { backoffDelay, MAX_DELAY_MS, MIN_DELAY_MS, waitFor, WaitTimeoutError } from '../../src/release/wait.ts';
+import { backoffDelay, MAX_DELAY_MS, MIN_DELAY_MS, waitFor, WaitTimeoutError } from '../../src/common/wait.ts';
 
 describe('waitFor', () => {
   it('backs off ×1.5 from 250 ms up to the 5 s cap and returns the finished value', async () => {
