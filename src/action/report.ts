@@ -34,12 +34,13 @@ export async function report(t: ReportTarget, end: RunEnd): Promise<void> {
   const events = journal.events;
   const audit = buildAuditDocument(events);
   writeAuditDocument(t.auditPath, audit);
-  const artifactId = await upload(t);
+  const { artifactId, localPath } = await upload(t);
   const artifactUrl = runUrl(t.env) && artifactId ? `${runUrl(t.env)}/artifacts/${artifactId}` : undefined;
   const markdown = buildSummary(events, {
     runUrl: runUrl(t.env),
     artifactUrl,
-    commitUrl: commitUrl(t.env, end.commitSha)
+    commitUrl: commitUrl(t.env, end.commitSha),
+    auditLocalPath: localPath
   });
   try {
     await writeSummary(markdown);
@@ -73,8 +74,11 @@ function sealJournal({ journal, clock }: ReportTarget, end: RunEnd): void {
   journal.seal();
 }
 
-/** Uploads the audit and the journal; on failure the post step tries again. Returns the artifact id when uploaded. */
-async function upload(t: ReportTarget): Promise<string | undefined> {
+/**
+ * Uploads the audit and the journal (off a runner: copies them to a local folder); on failure the post step tries
+ * again. Returns the artifact id, or the local folder.
+ */
+async function upload(t: ReportTarget): Promise<{ artifactId?: string; localPath?: string }> {
   try {
     const uploaded = await uploadAudit({
       name: t.artifactName,
@@ -84,10 +88,10 @@ async function upload(t: ReportTarget): Promise<string | undefined> {
     });
     if (uploaded.localPath) t.log.info(`Audit log and journal written to ${uploaded.localPath} (not on a runner).`);
     markEvidenceUploaded();
-    return uploaded.id === undefined ? undefined : String(uploaded.id);
+    return { artifactId: uploaded.id === undefined ? undefined : String(uploaded.id), localPath: uploaded.localPath };
   } catch (e) {
     t.log.warning(`Could not upload the audit artifact (the post step will try again): ${errorText(e)}`);
-    return undefined;
+    return {};
   }
 }
 

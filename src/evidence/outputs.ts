@@ -21,7 +21,7 @@ export function computeOutputs(events: readonly JournalEvent[], extra: OutputExt
     toVersion: p.toVersion
   }));
   const commitSha = extra.commitSha ?? (d.commit?.pushed ? d.commit.sha : undefined);
-  const artifactId = extra.artifactId ?? d.artifact?.id;
+  const artifactId = extra.artifactId;
   return {
     outcome: d.outcome,
     'release-id': d.releaseId ?? '',

@@ -10,6 +10,8 @@ export interface SummaryLinks {
   runUrl?: string;
   artifactUrl?: string;
   commitUrl?: string;
+  /** Off a runner: the folder the audit log and journal were copied to instead of an artifact. */
+  auditLocalPath?: string;
 }
 
 export function rollbackSection(d: DerivedRelease): string[] {
@@ -89,7 +91,7 @@ export function linksSection(d: DerivedRelease, links: SummaryLinks): string[] {
   const commit = safeUrl(links.commitUrl);
   if (run) parts.push(`[Workflow run](${run})`);
   if (artifact) parts.push(`[Audit log artifact](${artifact})`);
-  else if (d.artifact?.localPath) parts.push(`Audit log written to ${escapeText(d.artifact.localPath)}`);
+  else if (links.auditLocalPath) parts.push(`Audit log written to ${escapeText(links.auditLocalPath)}`);
   if (commit)
     parts.push(`[Release commit${d.commit?.sha ? ` ${escapeText(d.commit.sha.slice(0, 7))}` : ''}](${commit})`);
   else if (d.commit?.sha) parts.push(`Release commit ${escapeText(d.commit.sha.slice(0, 7))}`);

@@ -266,9 +266,6 @@ function readReleaseEvent(r: Reading, e: JournalEvent): void {
     case 'commit':
       d.commit = e.details;
       break;
-    case 'artifact':
-      d.artifact = e.details;
-      break;
     case 'error':
       d.errors.push(e.details.message);
       break;

@@ -49,8 +49,7 @@ function emptyRelease(events: readonly JournalEvent[]): DerivedRelease {
     warnings: [],
     errors: [],
     cancelled: null,
-    commit: null,
-    artifact: null
+    commit: null
   };
 }
 

@@ -113,7 +113,6 @@ export interface DerivedRelease {
   errors: string[];
   cancelled: string | null;
   commit: EventDetails['commit'] | null;
-  artifact: EventDetails['artifact'] | null;
 }
 
 export function emptyFlow(name: string): DerivedFlow {

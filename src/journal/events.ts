@@ -85,7 +85,6 @@ export interface EventDetails {
   'rollback-finished': { ok: boolean; flows: RollbackFlowResult[] };
   export: { flowId: string; version: string; contentHash: string; path: string };
   commit: { sha?: string; files: string[]; pushed: boolean; attempts: number; error?: string; skipped?: string };
-  artifact: { name: string; id?: number | string; localPath?: string; error?: string };
   warning: {
     message: string;
     /** Cancelled while a change for the event's flow was with the platform: it may still land (state unknown). */

@@ -60,8 +60,11 @@ describe('buildSummary snapshots', () => {
 
   it('links only to http(s) URLs and says where a local audit log went', () => {
     const { journal } = scenario('succeeded');
-    journal.append('artifact', { status: 'ok', details: { name: 'flow-release-audit', localPath: '/tmp/out/a' } });
-    const md = buildSummary(journal.events, { runUrl: 'javascript:alert(1)', commitUrl: 'https://x.test/c/(evil)' });
+    const md = buildSummary(journal.events, {
+      runUrl: 'javascript:alert(1)',
+      commitUrl: 'https://x.test/c/(evil)',
+      auditLocalPath: '/tmp/out/a'
+    });
     expect(md).not.toContain('javascript:');
     expect(md).toContain('Audit log written to /tmp/out/a');
     expect(md).toContain('(https://x.test/c/%28evil%29)');
