@@ -9,6 +9,11 @@ export interface Named {
   name: string;
 }
 
+/** A data action: the action `name` of the integration `category` (absent: seeded by name only, any integration). */
+export interface DataActionRecord extends Named {
+  category?: string;
+}
+
 export interface VersionRecord {
   id: string;
   number: number;
