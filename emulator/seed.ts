@@ -50,6 +50,7 @@ function seedPublishedVersions(
       dateCreated: publishedAt,
       datePublished: publishedAt,
       createdBy: admin,
+      publishedBy: admin,
       ...(seed.traffic ? { traffic: seed.traffic } : {}),
       variables: parsed.variables
     });
