@@ -176,10 +176,17 @@ export const ScenarioSchema = z
      * integration `category`, as flows reference it (`category: { <category>: { dataAction: { <name>: … } } }`). */
     dataActions: z.array(dataActionSeed).default([]),
     flows: z.array(flowSeed).default([]),
+    /** What an export job returns: `architect` = Architect's rendering (render.ts), as a real org does;
+     * `uploaded` = the stored upload behind a header comment. The `uploaded` default is TEMPORARY and kinder than
+     * the platform: the action still verifies a publish by comparing the export with the uploaded bytes, which
+     * would call every release a conflict against a rendering org. Flip it to `architect` once the action verifies
+     * by identity. */
+    exportRendering: z.enum(['architect', 'uploaded']).default('uploaded'),
     faults: z.array(FaultSpec).default([])
   })
   .strict();
 export type Scenario = z.infer<typeof ScenarioSchema>;
+export type ExportRendering = Scenario['exportRendering'];
 export type ScenarioInput = z.input<typeof ScenarioSchema>;
 
 export class ScenarioError extends Error {
