@@ -6,7 +6,9 @@ import { startEmulator } from './server.ts';
 const USAGE = `Usage: npm run emulator -- [--port <n>] [--host <address>] [--scenario <file.yml|file.json>]
   --port      TCP port to listen on (default 8787; 0 picks a free port)
   --host      address to bind (default 127.0.0.1)
-  --scenario  scenario file that seeds the org and injects faults (see emulator/README.md)`;
+  --scenario  scenario file that seeds the org and injects faults (see emulator/README.md)
+  --export-rendering architect|uploaded
+              what export jobs return (default: the scenario's exportRendering, itself 'uploaded' for now)`;
 
 function fail(message: string): never {
   process.stderr.write(`${message}\n\n${USAGE}\n`);
@@ -14,13 +16,14 @@ function fail(message: string): never {
 }
 
 async function main(): Promise<void> {
-  let values: { port?: string; host?: string; scenario?: string; help?: boolean };
+  let values: { port?: string; host?: string; scenario?: string; 'export-rendering'?: string; help?: boolean };
   try {
     ({ values } = parseArgs({
       options: {
         port: { type: 'string' },
         host: { type: 'string' },
         scenario: { type: 'string' },
+        'export-rendering': { type: 'string' },
         help: { type: 'boolean', short: 'h' }
       },
       strict: true,
@@ -37,6 +40,10 @@ async function main(): Promise<void> {
   if (!Number.isInteger(port) || port < 0 || port > 65535) {
     fail(`emulator: --port must be an integer from 0 to 65535, got '${values.port ?? ''}'`);
   }
+  const rendering = values['export-rendering'];
+  if (rendering !== undefined && rendering !== 'architect' && rendering !== 'uploaded') {
+    fail(`emulator: --export-rendering must be 'architect' or 'uploaded', got '${rendering}'`);
+  }
   let emulator: Awaited<ReturnType<typeof startEmulator>> | undefined;
   let stopping = false;
   const stop = (signal: string) => {
@@ -52,7 +59,8 @@ async function main(): Promise<void> {
     emulator = await startEmulator({
       port,
       ...(values.host ? { host: values.host } : {}),
-      ...(values.scenario ? { scenario: values.scenario } : {})
+      ...(values.scenario ? { scenario: values.scenario } : {}),
+      ...(rendering ? { exportRendering: rendering } : {})
     });
   } catch (err) {
     if (err instanceof ScenarioError) fail(err.message);

@@ -9,6 +9,11 @@ export interface Named {
   name: string;
 }
 
+/** A data action: the action `name` of the integration `category` (absent: seeded by name only, any integration). */
+export interface DataActionRecord extends Named {
+  category?: string;
+}
+
 export interface VersionRecord {
   id: string;
   number: number;
@@ -18,8 +23,12 @@ export interface VersionRecord {
   dateCreated: number;
   datePublished?: number;
   datePublishedEnd?: number;
+  /** The user who created the version; absent when a client-credentials client did (no user involved). */
   createdBy?: Named;
+  /** The OAuth client whose token created the version (Architect job or actions/publish). */
   createdByClient?: string;
+  /** The user who published it (`Flow.publishedBy`); absent when a client-credentials client did. */
+  publishedBy?: Named;
   /** Traffic while this version is published (a snapshot: faults added later do not rewrite history). */
   traffic?: TrafficModel;
   variables: ArchyVariable[];

@@ -18,16 +18,16 @@ import { checkAgainstOrg } from './jobs/org-checks.ts';
 import { ValidateJob } from './jobs/validate.ts';
 import type { ValidateRequest } from './jobs/validate.ts';
 import { ApiError } from './model.ts';
-import type { FlowRecord, Named, OperationRecord, VersionRecord } from './model.ts';
+import type { DataActionRecord, FlowRecord, Named, OperationRecord, VersionRecord } from './model.ts';
 import { deleteFlow, startPublish } from './publishing.ts';
-import type { FaultSpec, Scenario } from './scenario.ts';
+import type { DataActionSeed, FaultSpec, Scenario } from './scenario.ts';
 import { ScenarioError } from './scenario.ts';
 import { seedFlows } from './seed.ts';
 import { snapshot } from './snapshot.ts';
 import type { OrgSnapshot } from './snapshot.ts';
 
 export { ApiError } from './model.ts';
-export type { FlowRecord, Named, OperationRecord, PublishRecord, VersionRecord } from './model.ts';
+export type { DataActionRecord, FlowRecord, Named, OperationRecord, PublishRecord, VersionRecord } from './model.ts';
 export type { ArchitectJob } from './jobs/architect.ts';
 export type { ExportJob, ExportRequest } from './jobs/export.ts';
 export type { JobMessage } from './jobs/lifecycle.ts';
@@ -35,11 +35,17 @@ export type { ValidateJob } from './jobs/validate.ts';
 export type { Execution } from './executions.ts';
 export type { OrgSnapshot } from './snapshot.ts';
 
+/** A seeded data action: a bare name, or `{ category, name, id? }`. */
+export function toDataAction(seed: DataActionSeed): DataActionRecord {
+  if (typeof seed === 'string') return { id: randomUUID(), name: seed };
+  return { id: seed.id ?? randomUUID(), name: seed.name, ...(seed.category ? { category: seed.category } : {}) };
+}
+
 export class Org {
   readonly faults = new FaultRegistry();
   readonly divisions: Named[];
   readonly queues: Named[];
-  readonly dataActions: Named[];
+  readonly dataActions: DataActionRecord[];
   readonly flows: FlowRecord[] = [];
   readonly architectJobs = new Map<string, ArchitectJob>();
   readonly exportJobs = new Map<string, ExportJob>();
@@ -62,7 +68,7 @@ export class Org {
     this.divisions = scenario.divisions.map(toNamed);
     if (this.divisions.length === 0) this.divisions.push({ id: randomUUID(), name: 'Home' });
     this.queues = scenario.queues.map(toNamed);
-    this.dataActions = scenario.dataActions.map(toNamed);
+    this.dataActions = scenario.dataActions.map(toDataAction);
     this.flows.push(...seedFlows(scenario.flows, this.divisions[0] as Named, clock.now()));
     for (const fault of scenario.faults) this.addFault(fault);
   }

@@ -35,6 +35,7 @@ function markPublished(org: Org, flow: FlowRecord, version: VersionRecord, at: n
   org.publishCountByName.set(key, (org.publishCountByName.get(key) ?? 0) + 1);
   version.type = 'PUBLISH';
   version.datePublished = at;
+  delete version.publishedBy; // published by the org's OAuth client: no user
   delete version.datePublishedEnd;
   const traffic = trafficFor(org, flow);
   if (traffic) version.traffic = traffic;
@@ -105,6 +106,14 @@ export function publishUpload(
   };
   target.versions.push(version);
   markPublished(org, target, version, at, source);
+  // The job's publish is the flow's latest operation, attributed to the client whose token made the job.
+  target.currentOperation = {
+    id: randomUUID(),
+    actionName: 'PUBLISH',
+    actionStatus: 'SUCCESS',
+    complete: true,
+    clientId: org.clientId
+  };
   return target;
 }
 
@@ -162,9 +171,10 @@ class PublishOperation implements Scheduled {
         id: `${number}.0`,
         number,
         dateCreated: at,
-        createdByClient: org.clientId
+        createdByClient: this.operation.clientId
       };
       delete copy.datePublishedEnd;
+      delete copy.createdBy; // made by the client, not by whoever made the version it copies
       flow.versions.push(copy);
       markPublished(org, flow, copy, at, `operation:${operation.id}`);
     }

@@ -10,6 +10,14 @@ const named = z.union([
   z.object({ name: z.string().min(1), id: z.string().min(1).optional() }).strict()
 ]);
 
+const dataActionSeed = z.union([
+  z.string().min(1),
+  z
+    .object({ name: z.string().min(1), category: z.string().min(1).optional(), id: z.string().min(1).optional() })
+    .strict()
+]);
+export type DataActionSeed = z.infer<typeof dataActionSeed>;
+
 const yamlSource = z
   .object({
     /** Archy YAML text of the version. Omitted: a minimal flow document is generated from the flow's name/type. */
@@ -164,12 +172,21 @@ export const ScenarioSchema = z
       .default({ jobMs: 2000, exportMs: 1000, validateMs: 1000, publishMs: 1500, executionMs: 1000 }),
     divisions: z.array(named).default(['Home']),
     queues: z.array(named).default([]),
-    dataActions: z.array(named).default([]),
+    /** A name (found by references in any integration) or `{ category, name }`: the action `name` of the
+     * integration `category`, as flows reference it (`category: { <category>: { dataAction: { <name>: … } } }`). */
+    dataActions: z.array(dataActionSeed).default([]),
     flows: z.array(flowSeed).default([]),
+    /** What an export job returns: `architect` = Architect's rendering (render.ts), as a real org does;
+     * `uploaded` = the stored upload behind a header comment. The `uploaded` default is TEMPORARY and kinder than
+     * the platform: the action still verifies a publish by comparing the export with the uploaded bytes, which
+     * would call every release a conflict against a rendering org. Flip it to `architect` once the action verifies
+     * by identity. */
+    exportRendering: z.enum(['architect', 'uploaded']).default('uploaded'),
     faults: z.array(FaultSpec).default([])
   })
   .strict();
 export type Scenario = z.infer<typeof ScenarioSchema>;
+export type ExportRendering = Scenario['exportRendering'];
 export type ScenarioInput = z.input<typeof ScenarioSchema>;
 
 export class ScenarioError extends Error {

@@ -1,7 +1,8 @@
 // The org's flows as the scenario describes them: published history (given YAML or a generated minimal document),
 // an optional checked-in draft, traffic, lock and execution settings. Every file is checked like an upload would be.
 import { randomUUID } from 'node:crypto';
-import { archyKeyForType, parseArchy } from './archy.ts';
+import { parseArchy } from './archy.ts';
+import { API_TYPES, keyForType } from './flow-types.ts';
 import type { ParsedArchy } from './archy.ts';
 import { sha256 } from './model.ts';
 import type { FlowRecord, Named } from './model.ts';
@@ -49,6 +50,7 @@ function seedPublishedVersions(
       dateCreated: publishedAt,
       datePublished: publishedAt,
       createdBy: admin,
+      publishedBy: admin,
       ...(seed.traffic ? { traffic: seed.traffic } : {}),
       variables: parsed.variables
     });
@@ -58,12 +60,11 @@ function seedPublishedVersions(
 }
 
 function seedFlow(seed: FlowSeed, index: number, division: Named, now: number, admin: Named): FlowRecord {
-  const key = archyKeyForType(seed.type);
+  const key = keyForType(seed.type);
   if (!key) {
     throw new ScenarioError(
       `Invalid emulator scenario: flows.${index}.type: unknown flow type '${seed.type}'. ` +
-        `Valid types: inboundcall, inboundchat, inboundemail, inboundshortmessage, inqueuecall, outboundcall, ` +
-        `workflow, commonmodule, bot, digitalbot, ...`
+        `Valid types: ${API_TYPES.join(', ')}`
     );
   }
   const flow: FlowRecord = {
@@ -108,8 +109,8 @@ export function seedFlows(seeds: FlowSeed[], division: Named, now: number): Flow
 function defaultYaml(key: string, name: string, version: number): string {
   const lines = [`${key}:`, `  name: ${JSON.stringify(name)}`, `  description: ${JSON.stringify(`v${version}`)}`];
   lines.push('  division: Home');
-  if (key === 'inboundCall' || key === 'inQueueCall' || key === 'outboundCall') {
-    lines.push('  startUpRef: "/inboundCall/tasks/task[Main_10]"', '  defaultLanguage: en-us');
+  if (key === 'inboundCall' || key === 'outboundCall') {
+    lines.push(`  startUpRef: "/${key}/tasks/task[Main_10]"`, '  defaultLanguage: en-us');
   }
   if (key === 'workflow') {
     lines.push(

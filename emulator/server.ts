@@ -28,7 +28,7 @@ import { jobRoutes } from './routes/jobs.ts';
 import { uploadRoutes } from './routes/upload.ts';
 import { validateRoutes } from './routes/validate.ts';
 import { loadScenarioFile, parseScenario } from './scenario.ts';
-import type { FaultInput, Scenario, ScenarioInput } from './scenario.ts';
+import type { ExportRendering, FaultInput, Scenario, ScenarioInput } from './scenario.ts';
 
 export { UPLOAD_LIMIT_BYTES } from './routes/upload.ts';
 export type { RequestRecord } from './request-log.ts';
@@ -40,6 +40,8 @@ export interface EmulatorOptions {
   /** A scenario object, or the path of a YAML/JSON scenario file. */
   scenario?: ScenarioInput | Scenario | string;
   clock?: Clock;
+  /** Overrides the scenario's `exportRendering` (default `uploaded` for now: see emulator/scenario.ts). */
+  exportRendering?: ExportRendering;
 }
 
 export interface EmulatorState extends OrgSnapshot {
@@ -104,6 +106,7 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Emul
     typeof options.scenario === 'string'
       ? loadScenarioFile(options.scenario)
       : parseScenario(options.scenario ?? {}, '(inline)');
+  if (options.exportRendering) scenario.exportRendering = options.exportRendering;
   const clientId = scenario.client.id;
   const clientSecret = scenario.client.secret ?? randomBytes(24).toString('base64url');
   const org = new Org(scenario, clock, clientId);

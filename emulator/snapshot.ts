@@ -7,7 +7,7 @@ import type { Org } from './org.ts';
 export interface OrgSnapshot {
   now: string;
   queues: string[];
-  dataActions: string[];
+  dataActions: { category?: string; name: string }[];
   flows: {
     id: string;
     name: string;
@@ -58,7 +58,7 @@ export function snapshot(org: Org): OrgSnapshot {
   return {
     now: iso(now),
     queues: org.queues.map((q) => q.name),
-    dataActions: org.dataActions.map((a) => a.name),
+    dataActions: org.dataActions.map((a) => ({ ...(a.category ? { category: a.category } : {}), name: a.name })),
     flows: org.flows.map(flowSnapshot),
     jobs: [...org.architectJobs.values()].map((j) => ({
       id: j.id,

@@ -1,9 +1,11 @@
-// The export job: started at registration; on completion it renders the requested versions' stored YAML, one file
-// as itself or several as a zip, behind a presigned download URL.
+// The export job: started at registration; on completion it renders the requested versions' stored YAML (render.ts,
+// or the upload itself: scenario `exportRendering`), one file as itself or several as a zip, behind a presigned
+// download URL.
 import { randomUUID } from 'node:crypto';
 import { iso } from '../model.ts';
 import type { FlowRecord } from '../model.ts';
 import type { Org } from '../org.ts';
+import { renderExport } from '../render.ts';
 import { writeZip } from '../zip.ts';
 import { errorMessage, Job } from './lifecycle.ts';
 
@@ -22,7 +24,13 @@ export interface ExportDownload {
 
 type Rendered = { file: { name: string; content: string } } | { error: string };
 
-function render(request: ExportRequest, flow: FlowRecord | undefined, at: number): Rendered {
+/** The file's content: Architect's rendering, or (for now, by default) the stored upload behind a header comment. */
+function content(org: Org, flow: FlowRecord, yaml: string, at: number): string {
+  if (org.scenario.exportRendering === 'architect') return renderExport(yaml, { division: flow.division.name });
+  return `# Exported by Genesys Cloud Architect emulator at ${iso(at)}\n${yaml}`;
+}
+
+function render(org: Org, request: ExportRequest, flow: FlowRecord | undefined, at: number): Rendered {
   if (!flow) return { error: `Unable to find a flow with id '${request.flowId ?? ''}'.` };
   if (request.exportType !== undefined && request.exportType.toLowerCase() !== 'yaml') {
     return { error: `Export type '${request.exportType}' is not supported by the emulator; use 'Yaml'.` };
@@ -35,7 +43,7 @@ function render(request: ExportRequest, flow: FlowRecord | undefined, at: number
   return {
     file: {
       name: /\.ya?ml$/i.test(base) ? base : `${base}.yaml`,
-      content: `# Exported by Genesys Cloud Architect emulator at ${iso(at)}\n${version.yaml}`
+      content: content(org, flow, version.yaml, at)
     }
   };
 }
@@ -70,7 +78,7 @@ export class ExportJob extends Job {
     const files: { name: string; content: string }[] = [];
     for (const request of this.requests) {
       const flow = this.org.flows.find((f) => f.id === request.flowId && !f.deleted);
-      const rendered = render(request, flow, at);
+      const rendered = render(this.org, request, flow, at);
       if ('error' in rendered) errors.push(rendered.error);
       else files.push(rendered.file);
     }

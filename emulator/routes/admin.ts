@@ -4,6 +4,7 @@ import { randomUUID } from 'node:crypto';
 import { parseJson } from '../http.ts';
 import type { Ctx, Reply } from '../http.ts';
 import { ApiError } from '../model.ts';
+import { toDataAction } from '../org.ts';
 import type { Org } from '../org.ts';
 import type { RequestLog } from '../request-log.ts';
 import { ScenarioError } from '../scenario.ts';
@@ -35,10 +36,18 @@ function addFaults(org: Org, ctx: Ctx): Reply {
   }
 }
 
+/** `{ name }` for a queue; `{ name, category? }` for a data action (the action `name` of integration `category`). */
 function addNamed(org: Org, ctx: Ctx, list: 'queues' | 'data-actions'): Reply {
-  const body = parseJson(ctx) as { name?: unknown } | undefined;
+  const body = parseJson(ctx) as { name?: unknown; category?: unknown } | undefined;
   if (typeof body?.name !== 'string' || body.name === '') throw new ApiError(400, 'bad.request', 'name is required.');
-  (list === 'queues' ? org.queues : org.dataActions).push({ id: randomUUID(), name: body.name });
+  if (list === 'queues') {
+    org.queues.push({ id: randomUUID(), name: body.name });
+    return OK;
+  }
+  if (body.category !== undefined && (typeof body.category !== 'string' || body.category === '')) {
+    throw new ApiError(400, 'bad.request', 'category must be a non-empty string (the integration name).');
+  }
+  org.dataActions.push(toDataAction(body.category ? { name: body.name, category: body.category } : body.name));
   return OK;
 }
 

@@ -60,7 +60,7 @@ export function flowJson(org: Org, flow: FlowRecord) {
     deleted: flow.deleted,
     ...(published ? { publishedVersion: versionJson(flow, published) } : {}),
     ...(checkedIn ? { checkedInVersion: versionJson(flow, checkedIn) } : {}),
-    ...(published?.createdBy ? { publishedBy: userRef(published.createdBy) } : {}),
+    ...(published?.publishedBy ? { publishedBy: userRef(published.publishedBy) } : {}),
     ...(flow.currentOperation ? { currentOperation: operationJson(flow.currentOperation) } : {}),
     selfUri: `/api/v2/flows/${flow.id}`
   };

@@ -42,7 +42,9 @@ describe('scenario validation', () => {
     [
       { flows: [{ name: 'X', type: 'workflow', traffic: { perMinute: 1, failureRatio: 2 } }] },
       'flows.0.traffic.failureRatio'
-    ]
+    ],
+    [{ dataActions: [{ name: 'X', integration: 'Y' }] }, 'dataActions.0'],
+    [{ exportRendering: 'pretty' }, 'exportRendering']
   ])('reports %j clearly', (input, text) => {
     expect(() => parseScenario(input, 'test.yml')).toThrow(ScenarioError);
     expect(() => parseScenario(input, 'test.yml')).toThrow(text);
