@@ -75333,7 +75333,7 @@ module.exports = {
 /***/ ((module, __unused_webpack___webpack_exports__, __nccwpck_require__) => {
 
 __nccwpck_require__.a(module, async (__webpack_handle_async_dependencies__, __webpack_async_result__) => { try {
-/* harmony import */ var _main_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(67007);
+/* harmony import */ var _main_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(27912);
 
 await (0,_main_js__WEBPACK_IMPORTED_MODULE_0__/* .run */ .eF)();
 
@@ -75342,7 +75342,7 @@ __webpack_async_result__();
 
 /***/ }),
 
-/***/ 67007:
+/***/ 27912:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
 
@@ -86151,7 +86151,7 @@ function pairs(o, kit) {
         .join(', ');
 }
 
-;// CONCATENATED MODULE: ./src/journal/derive.ts
+;// CONCATENATED MODULE: ./src/journal/derived.ts
 function emptyFlow(name) {
     return {
         name,
@@ -86172,8 +86172,41 @@ function emptyFlow(name) {
         rollback: null,
         export: null,
         drift: null,
-        lockedBy: null
+        lockedBy: null,
+        changedSeq: null,
+        leftVersion: null,
+        liveSince: null,
+        conflict: null,
+        inFlight: null,
+        rollbackFrom: null
     };
+}
+
+;// CONCATENATED MODULE: ./src/journal/derive-events.ts
+
+function flowOf(r, name) {
+    let f = r.flows.get(name);
+    if (!f)
+        r.flows.set(name, (f = emptyFlow(name)));
+    return f;
+}
+function stageOf(r, name) {
+    let s = r.stages.get(name);
+    if (!s) {
+        s = {
+            index: r.stages.size,
+            name,
+            flows: [],
+            bakeMs: null,
+            checks: [],
+            startedAt: null,
+            finishedAt: null,
+            status: 'pending',
+            reason: null
+        };
+        r.stages.set(name, s);
+    }
+    return s;
 }
 function applyPlan(f, p, command) {
     f.type = p.type;
@@ -86196,6 +86229,429 @@ function applyPlan(f, p, command) {
                     ? 'planned'
                     : 'not-started';
 }
+function readPlan(r, e) {
+    for (const s of e.details.stages) {
+        const st = stageOf(r, s.name);
+        st.flows = [...s.flows];
+        st.bakeMs = s.bakeMs;
+        st.checks = [...s.checks];
+    }
+    for (const p of e.details.flows) {
+        applyPlan(flowOf(r, p.name), p, r.d.command);
+        const st = stageOf(r, p.stage);
+        if (!st.flows.includes(p.name))
+            st.flows.push(p.name);
+    }
+    r.d.validated ??= e.details.flows.length;
+}
+function readPublishSucceeded(r, e, flow) {
+    const f = flowOf(r, flow);
+    f.status = 'published';
+    f.flowId = e.details.flowId;
+    f.fromVersion = e.details.fromVersion;
+    f.toVersion = e.details.toVersion;
+    f.finalVersion = e.details.toVersion;
+    f.created = e.details.created;
+    if (e.details.contentHash)
+        f.contentHash = e.details.contentHash;
+    if (e.stage && !f.stage)
+        f.stage = e.stage;
+    f.changedSeq = e.seq;
+    f.leftVersion = e.details.toVersion;
+    f.liveSince = e.at;
+}
+function readPublishFailed(r, e) {
+    if (!e.flow) {
+        r.publishFailures.push(e.details.error);
+        return;
+    }
+    const f = flowOf(r, e.flow);
+    f.status = 'publish-failed';
+    f.error = [e.details.error, ...(e.details.messages ?? [])].join('; ');
+    if (e.details.flowId)
+        f.flowId = e.details.flowId;
+    r.publishFailures.push(`${e.flow}: ${e.details.error}`);
+    if (e.details.conflict) {
+        // Another publisher's content is live: not this release's change any more, never rolled back over.
+        f.conflict = e.details.conflict;
+        f.changedSeq = null;
+        f.leftVersion = null;
+        f.liveSince = null;
+    }
+    else if (e.details.changed === true || e.details.changed === null) {
+        // Changed, or not known: the rollback must restore it (it reads the state back first).
+        f.changedSeq = e.seq;
+        f.leftVersion = e.details.toVersion ?? null;
+    }
+}
+/** plan, flow-refused, drift-detected, flow-unlocked, snapshot, publish-*, warning: facts about one flow. */
+function readFlowEvent(r, e) {
+    switch (e.type) {
+        case 'plan':
+            readPlan(r, e);
+            return true;
+        case 'flow-refused':
+            if (e.flow) {
+                const f = flowOf(r, e.flow);
+                f.status = 'refused';
+                f.error = e.details.reason;
+                f.flowId = e.details.flowId ?? f.flowId;
+                f.lockedBy = e.details.lockedBy ?? f.lockedBy;
+            }
+            return true;
+        case 'drift-detected':
+            if (e.flow) {
+                flowOf(r, e.flow).drift = {
+                    recordedVersion: e.details.recordedVersion,
+                    actualVersion: e.details.actualVersion
+                };
+            }
+            return true;
+        case 'flow-unlocked':
+            if (e.flow)
+                flowOf(r, e.flow).lockedBy = e.details.lockedBy;
+            return true;
+        case 'snapshot':
+            if (e.flow) {
+                const f = flowOf(r, e.flow);
+                f.flowId = e.details.flowId;
+                f.snapshot = { version: e.details.version, contentHash: e.details.contentHash };
+                f.fromVersion ??= e.details.version;
+                if (e.stage && !f.stage)
+                    f.stage = e.stage;
+            }
+            return true;
+        case 'publish-started':
+            if (e.flow) {
+                const f = flowOf(r, e.flow);
+                f.status = 'publishing';
+                if (e.details.flowId)
+                    f.flowId = e.details.flowId;
+                if (e.details.fromVersion !== undefined)
+                    f.fromVersion = e.details.fromVersion;
+                if (e.stage && !f.stage)
+                    f.stage = e.stage;
+            }
+            return true;
+        case 'publish-succeeded':
+            if (e.flow)
+                readPublishSucceeded(r, e, e.flow);
+            return true;
+        case 'publish-failed':
+            readPublishFailed(r, e);
+            return true;
+        case 'warning':
+            r.d.warnings.push(e.details.message);
+            if (e.flow && e.details.inFlight)
+                flowOf(r, e.flow).inFlight = e.details.inFlight.what;
+            return true;
+        case 'export':
+            if (e.flow) {
+                flowOf(r, e.flow).export = {
+                    version: e.details.version,
+                    contentHash: e.details.contentHash,
+                    path: e.details.path
+                };
+            }
+            return true;
+        default:
+            return false;
+    }
+}
+function openRollback(r, at) {
+    if (!r.rollback) {
+        r.rollback = { reason: 'unknown', startedAt: at, finishedAt: null, ok: null, flows: [] };
+        r.d.rollbacks.push(r.rollback);
+    }
+    return r.rollback;
+}
+/** stage-*, check-result, rollback-*: the stages' course and the rollbacks. */
+function readStageEvent(r, e) {
+    switch (e.type) {
+        case 'stage-started': {
+            const st = stageOf(r, e.details.name);
+            st.index = e.details.index;
+            st.startedAt = e.at;
+            st.status = 'running';
+            for (const n of e.details.flows)
+                if (!st.flows.includes(n))
+                    st.flows.push(n);
+            return true;
+        }
+        case 'check-result':
+            r.d.checks.push({ ...e.details, stage: e.stage ?? null, flow: e.flow ?? null, at: e.at, seq: e.seq });
+            return true;
+        case 'stage-succeeded': {
+            const st = stageOf(r, e.details.name);
+            st.status = 'succeeded';
+            st.finishedAt = e.at;
+            return true;
+        }
+        case 'stage-failed': {
+            const st = stageOf(r, e.details.name);
+            st.status = 'failed';
+            st.finishedAt = e.at;
+            st.reason = e.details.reason;
+            r.stageFailures.push(`stage ${e.details.name}: ${e.details.reason}`);
+            return true;
+        }
+        case 'rollback-started':
+            r.rollback = { reason: e.details.reason, startedAt: e.at, finishedAt: null, ok: null, flows: [] };
+            r.d.rollbacks.push(r.rollback);
+            for (const [name, v] of Object.entries(e.details.fromVersions ?? {}))
+                flowOf(r, name).rollbackFrom = v;
+            return true;
+        case 'rollback-flow': {
+            const rb = openRollback(r, e.at);
+            rb.flows = rb.flows.filter((x) => x.name !== e.details.name).concat(e.details);
+            return true;
+        }
+        case 'rollback-finished': {
+            const rb = openRollback(r, e.at);
+            rb.finishedAt = e.at;
+            rb.ok = e.details.ok;
+            if (e.details.flows.length)
+                rb.flows = [...e.details.flows];
+            r.rollback = null;
+            return true;
+        }
+        default:
+            return false;
+    }
+}
+/** Everything about the release as a whole. */
+function readReleaseEvent(r, e) {
+    const d = r.d;
+    switch (e.type) {
+        case 'release-started':
+            d.started = e.details;
+            d.releaseId = e.details.releaseId;
+            d.command = e.details.command;
+            d.startedAt = e.at;
+            break;
+        case 'validation-failed':
+            d.validationIssues.push(...e.details.issues);
+            if (typeof e.details.checked === 'number')
+                d.validated = e.details.checked;
+            break;
+        case 'commit':
+            d.commit = e.details;
+            break;
+        case 'error':
+            d.errors.push(e.details.message);
+            break;
+        case 'cancelled':
+            // The first one is the signal itself (main.ts); later ones are the engine's, carrying the abort message.
+            d.cancelled ??= e.details.signal;
+            break;
+        case 'release-finished':
+            r.finished = e.details;
+            d.finishedAt = e.at;
+            break;
+        default:
+            break;
+    }
+}
+function readEvent(r, e) {
+    if (readFlowEvent(r, e) || readStageEvent(r, e))
+        return;
+    readReleaseEvent(r, e);
+}
+
+;// CONCATENATED MODULE: ./src/journal/outcome.ts
+/**
+ * The outcome of a run that ends without its own conclusion (cancelled, crashed, or the engine's cancellation path):
+ * the worst thing the journal proves. The signal's time is the first `cancelled` event (main.ts journals it the
+ * moment the signal arrives; the engine journals one before it closes a cancelled rollback).
+ * - A rollback that finished unverified before the signal, or a failed restore in a run that was not cancelled
+ *   → rollback-failed.
+ * - The last rollback finished verified → rolled-back.
+ * - Otherwise (cancelled before any publish, after publishes without rollback, or while a rollback was running: its
+ *   flows are reported restored, left or in flight, as after a cancelled publish) → failed.
+ */
+function unfinishedOutcome(events) {
+    const signal = events.find((e) => e.type === 'cancelled')?.seq;
+    const failedRestore = events.some((e) => signal === undefined
+        ? (e.type === 'rollback-flow' || e.type === 'rollback-finished') && !e.details.ok
+        : e.type === 'rollback-finished' && !e.details.ok && e.seq < signal);
+    if (failedRestore)
+        return 'rollback-failed';
+    const lastRollback = events.findLast((e) => e.type === 'rollback-started' || e.type === 'rollback-finished');
+    if (lastRollback?.type === 'rollback-finished' && lastRollback.details.ok)
+        return 'rolled-back';
+    return 'failed';
+}
+/** Flows this run published and nothing since took back (a conflict, a restore): left at their new versions. */
+function leftAtNewVersion(events) {
+    const left = new Map();
+    for (const e of events) {
+        if (!e.flow)
+            continue;
+        if (e.type === 'publish-succeeded')
+            left.set(e.flow, e.details.toVersion);
+        else if ((e.type === 'publish-failed' && e.details.conflict) || e.type === 'rollback-flow')
+            left.delete(e.flow);
+    }
+    return left;
+}
+/** The cancellation flush: the evidence must be written while the engine is still running. */
+function cancelledVerdict(events, signal) {
+    const outcome = unfinishedOutcome(events);
+    const started = events.filter((e) => e.type === 'rollback-started').length;
+    const finished = events.filter((e) => e.type === 'rollback-finished').length;
+    if (started > finished) {
+        return {
+            outcome,
+            message: `Cancelled by ${signal}: the rollback did not finish before the evidence had to be written, so the flows it was restoring are unverified and need manual attention.`
+        };
+    }
+    if (outcome === 'rollback-failed')
+        return { outcome, message: `Cancelled by ${signal}: the rollback failed.` };
+    if (outcome === 'rolled-back' || finished > 0)
+        return { outcome, message: `Cancelled by ${signal}` };
+    const left = [...leftAtNewVersion(events)].map(([name, v]) => `${name} ${v}`);
+    return {
+        outcome,
+        message: left.length
+            ? `Cancelled by ${signal}: nothing was rolled back; left at their new versions: ${left.join(', ')}. Re-run the release, or run it with command: rollback.`
+            : `Cancelled by ${signal}`
+    };
+}
+function conflictText(facts) {
+    const list = facts.conflicts.flatMap((f) => f.conflict
+        ? [
+            `${f.name} (version ${f.conflict.version}: expected content ${f.conflict.expected.slice(0, 12)}, actual ${f.conflict.actual.slice(0, 12)})`
+        ]
+        : []);
+    return list.length
+        ? ` Not rolled back because another publisher's content is live (conflict, expected vs actual): ${list.join('; ')}.`
+        : '';
+}
+const expectedVsActual = (r) => `${r.name} (expected ${JSON.stringify(r.expected)}, actual ${JSON.stringify(r.actual)}: ${r.error ?? ''})`;
+function successText(published) {
+    if (published.length === 0)
+        return 'Release succeeded: nothing needed publishing (every flow is unchanged).';
+    return `Release succeeded: published ${published.map((p) => `${p.name} ${p.fromVersion ?? 'new'} → ${p.toVersion}`).join(', ')}.`;
+}
+/** A cancelled run starts nothing new, not even a rollback publish: it says what it leaves behind. */
+function cancelledText(facts, e) {
+    const where = e.stage ? ` during stage ${e.stage}` : '';
+    const left = facts.published;
+    let text;
+    if (left.length === 0 && facts.inFlight.length === 0 && facts.conflicts.length === 0) {
+        text = `Cancelled (${e.signal})${where}: no change was started after the signal, and nothing had been changed in the org.`;
+    }
+    else {
+        const parts = [
+            `Cancelled (${e.signal})${where}: no change was started after the signal and nothing was rolled back.`
+        ];
+        if (left.length) {
+            parts.push(`Left at their new versions (published by this release, not rolled back): ${left
+                .map((p) => `${p.name} ${p.toVersion} (was ${p.fromVersion ?? 'new'})`)
+                .join(', ')}.`);
+        }
+        if (facts.inFlight.length) {
+            parts.push(`In flight when cancelled, may still publish on the platform (state unknown): ${facts.inFlight
+                .map((f) => `${f.name} (${f.inFlight})`)
+                .join(', ')}.`);
+        }
+        if (facts.conflicts.length)
+            parts.push(conflictText(facts).trim());
+        parts.push('To finish or undo it: re-run the release, or run it with command: rollback.');
+        text = parts.join(' ');
+    }
+    if (e.rollbackReason === undefined)
+        return text;
+    const done = (facts.rollback?.flows ?? []).filter((r) => r.ok).map((r) => r.name);
+    return `${e.rollbackReason}. The rollback was cancelled${done.length ? ` after restoring ${done.join(', ')}` : ''}. ${text}`;
+}
+function rollbackText(facts, e) {
+    const conflicts = conflictText(facts);
+    const results = facts.rollback?.flows ?? [];
+    if (facts.rollback?.ok) {
+        return {
+            outcome: 'rolled-back',
+            message: `${e.reason.replace(/\.$/, '')}. Rolled back and verified: ${e.flows.join(', ')}.${conflicts}`
+        };
+    }
+    const bad = results.filter((r) => !r.ok);
+    return {
+        outcome: 'rollback-failed',
+        message: `${e.reason}. ROLLBACK FAILED for ${bad.map(expectedVsActual).join('; ')}. Restore these flows by hand in Architect or run command: rollback.${conflicts}`
+    };
+}
+/** `command: rollback` after its restores (or after the signal stopped them). */
+function restoreText(events, facts, e) {
+    const results = facts.rollback?.flows ?? [];
+    if (e.signal !== undefined) {
+        const done = results.filter((r) => r.ok).map((r) => `${r.name} → ${r.actual.version ?? '?'}`);
+        const unsure = results.filter((r) => !r.ok && r.attempts > 0).map((r) => r.name);
+        const notReached = e.flows.filter((n) => !results.some((r) => r.name === n && r.ok));
+        return {
+            outcome: unfinishedOutcome(events),
+            message: `Rollback to release ${e.releaseId} cancelled (${e.signal}): no restore was started after the signal.` +
+                (done.length ? ` Restored and verified: ${done.join(', ')}.` : '') +
+                (unsure.length ? ` In flight when cancelled, state unknown: ${unsure.join(', ')}.` : '') +
+                (notReached.length ? ` Not restored: ${notReached.join(', ')}.` : '') +
+                ' Run command: rollback again to finish.'
+        };
+    }
+    if (!facts.rollback?.ok) {
+        const bad = results.filter((r) => !r.ok);
+        return {
+            outcome: results.length < e.flows.length && bad.length === 0 ? 'failed' : 'rollback-failed',
+            message: `Rollback to release ${e.releaseId} incomplete: ${bad.map(expectedVsActual).join('; ') || 'cancelled'}`
+        };
+    }
+    return {
+        outcome: 'succeeded',
+        message: `Restored release ${e.releaseId}: ${results.map((r) => `${r.name} → ${r.actual.version}`).join(', ')}.`
+    };
+}
+/** The engine's conclusion. */
+function outcome_verdict(events, facts, e) {
+    const failed = (message) => ({ outcome: 'failed', message });
+    switch (e.kind) {
+        case 'unknown-flows':
+            return failed(`The flows input names ${e.unknown.map((n) => `"${n}"`).join(', ')}, which the manifest does not define (it defines: ${e.known.join(', ')}). Nothing was changed.`);
+        case 'plan-errors':
+            return failed(`The plan has ${e.errors.length} problem(s); nothing was changed:\n- ${e.errors.join('\n- ')}`);
+        case 'planned':
+            return {
+                outcome: 'planned',
+                message: `Plan: ${e.toPublish} flow(s) to publish in ${e.stages} stage(s); nothing was changed.`
+            };
+        case 'succeeded':
+            return { outcome: 'succeeded', message: successText(facts.published) };
+        case 'crashed':
+            return failed(`Release failed: ${e.error}`);
+        case 'stage-failed':
+            return failed(facts.conflicts.length
+                ? `${e.reason}. ${conflictText(facts)}`
+                : `${e.reason}. Nothing had been changed in the org.`);
+        case 'rollback-off':
+            return failed(`${e.reason}. Automatic rollback is off (rollback.automatic: false): ${e.flows.join(', ')} stay as published; run command: rollback to restore the last release.${conflictText(facts)}`);
+        case 'rollback-done':
+            return rollbackText(facts, e);
+        case 'cancelled':
+            return { outcome: unfinishedOutcome(events), message: cancelledText(facts, e) };
+        case 'no-record':
+            return failed(`No release record found (${e.dir}/release.json). command: rollback restores the last successful release, so a successful deploy must have committed release.json first.`);
+        case 'restore-refused':
+            return failed(`Cannot roll back to release ${e.releaseId}; nothing was changed:\n- ${e.errors.join('\n- ')}`);
+        case 'restore-nothing':
+            return {
+                outcome: 'succeeded',
+                message: `Every flow of release ${e.releaseId} is still at its recorded version; nothing to restore.`
+            };
+        case 'restore-done':
+            return restoreText(events, facts, e);
+    }
+}
+
+;// CONCATENATED MODULE: ./src/journal/derive.ts
+
+
 function formatDuration(ms) {
     if (!Number.isFinite(ms) || ms < 0)
         return '0s';
@@ -86207,33 +86663,8 @@ function formatDuration(ms) {
     const sec = s % 60;
     return h > 0 ? `${h}h ${m}m` : sec ? `${m}m ${sec}s` : `${m}m`;
 }
-function deriveRelease(events) {
-    const flows = new Map();
-    const flow = (name) => {
-        let f = flows.get(name);
-        if (!f)
-            flows.set(name, (f = emptyFlow(name)));
-        return f;
-    };
-    const stages = new Map();
-    const stage = (name) => {
-        let s = stages.get(name);
-        if (!s) {
-            stages.set(name, (s = {
-                index: stages.size,
-                name,
-                flows: [],
-                bakeMs: null,
-                checks: [],
-                startedAt: null,
-                finishedAt: null,
-                status: 'pending',
-                reason: null
-            }));
-        }
-        return s;
-    };
-    const d = {
+function emptyRelease(events) {
+    return {
         started: null,
         releaseId: null,
         command: null,
@@ -86255,239 +86686,79 @@ function deriveRelease(events) {
         warnings: [],
         errors: [],
         cancelled: null,
-        commit: null,
-        artifact: null
+        commit: null
     };
-    let finished = null;
-    let rollback = null;
-    const stageFailures = [];
-    const publishFailures = [];
-    for (const e of events) {
-        switch (e.type) {
-            case 'release-started':
-                d.started = e.details;
-                d.releaseId = e.details.releaseId;
-                d.command = e.details.command;
-                d.startedAt = e.at;
-                break;
-            case 'validation-failed':
-                d.validationIssues.push(...e.details.issues);
-                if (typeof e.details.checked === 'number')
-                    d.validated = e.details.checked;
-                break;
-            case 'plan':
-                for (const s of e.details.stages) {
-                    const st = stage(s.name);
-                    st.flows = [...s.flows];
-                    st.bakeMs = s.bakeMs;
-                    st.checks = [...s.checks];
-                }
-                for (const p of e.details.flows) {
-                    applyPlan(flow(p.name), p, d.command);
-                    const st = stage(p.stage);
-                    if (!st.flows.includes(p.name))
-                        st.flows.push(p.name);
-                }
-                d.validated ??= e.details.flows.length;
-                break;
-            case 'flow-refused':
-                if (e.flow) {
-                    const f = flow(e.flow);
-                    f.status = 'refused';
-                    f.error = e.details.reason;
-                    f.flowId = e.details.flowId ?? f.flowId;
-                    f.lockedBy = e.details.lockedBy ?? f.lockedBy;
-                }
-                break;
-            case 'drift-detected':
-                if (e.flow) {
-                    flow(e.flow).drift = { recordedVersion: e.details.recordedVersion, actualVersion: e.details.actualVersion };
-                }
-                break;
-            case 'flow-unlocked':
-                if (e.flow)
-                    flow(e.flow).lockedBy = e.details.lockedBy;
-                break;
-            case 'stage-started': {
-                const st = stage(e.details.name);
-                st.index = e.details.index;
-                st.startedAt = e.at;
-                st.status = 'running';
-                for (const n of e.details.flows)
-                    if (!st.flows.includes(n))
-                        st.flows.push(n);
-                break;
+}
+/** Rollback results override the publish state: what is live at the end is what the rollback left. */
+function applyRollbacks(r) {
+    for (const rb of r.d.rollbacks) {
+        for (const x of rb.flows) {
+            const f = flowOf(r, x.name);
+            f.rollback = x;
+            f.type ??= x.type;
+            f.flowId ??= x.flowId;
+            f.status = x.ok ? 'rolled-back' : 'rollback-failed';
+            if (x.ok) {
+                f.finalVersion = x.actual.deleted ? null : (x.actual.version ?? x.expected.version ?? null);
+                f.liveSince = x.action === 'republish' ? rb.finishedAt : null;
             }
-            case 'snapshot':
-                if (e.flow) {
-                    const f = flow(e.flow);
-                    f.flowId = e.details.flowId;
-                    f.snapshot = { version: e.details.version, contentHash: e.details.contentHash };
-                    f.fromVersion ??= e.details.version;
-                    if (e.stage && !f.stage)
-                        f.stage = e.stage;
-                }
-                break;
-            case 'publish-started':
-                if (e.flow) {
-                    const f = flow(e.flow);
-                    f.status = 'publishing';
-                    if (e.details.flowId)
-                        f.flowId = e.details.flowId;
-                    if (e.details.fromVersion !== undefined)
-                        f.fromVersion = e.details.fromVersion;
-                    if (e.stage && !f.stage)
-                        f.stage = e.stage;
-                }
-                break;
-            case 'publish-succeeded':
-                if (e.flow) {
-                    const f = flow(e.flow);
-                    f.status = 'published';
-                    f.flowId = e.details.flowId;
-                    f.fromVersion = e.details.fromVersion;
-                    f.toVersion = e.details.toVersion;
-                    f.finalVersion = e.details.toVersion;
-                    f.created = e.details.created;
-                    if (e.details.contentHash)
-                        f.contentHash = e.details.contentHash;
-                    if (e.stage && !f.stage)
-                        f.stage = e.stage;
-                }
-                break;
-            case 'publish-failed':
-                if (e.flow) {
-                    const f = flow(e.flow);
-                    f.status = 'publish-failed';
-                    f.error = [e.details.error, ...(e.details.messages ?? [])].join('; ');
-                    if (e.details.flowId)
-                        f.flowId = e.details.flowId;
-                    publishFailures.push(`${e.flow}: ${e.details.error}`);
-                }
-                else
-                    publishFailures.push(e.details.error);
-                break;
-            case 'check-result':
-                d.checks.push({ ...e.details, stage: e.stage ?? null, flow: e.flow ?? null, at: e.at, seq: e.seq });
-                break;
-            case 'stage-succeeded': {
-                const st = stage(e.details.name);
-                st.status = 'succeeded';
-                st.finishedAt = e.at;
-                break;
-            }
-            case 'stage-failed': {
-                const st = stage(e.details.name);
-                st.status = 'failed';
-                st.finishedAt = e.at;
-                st.reason = e.details.reason;
-                stageFailures.push(`stage ${e.details.name}: ${e.details.reason}`);
-                break;
-            }
-            case 'rollback-started':
-                rollback = { reason: e.details.reason, startedAt: e.at, finishedAt: null, ok: null, flows: [] };
-                d.rollbacks.push(rollback);
-                break;
-            case 'rollback-flow': {
-                if (!rollback) {
-                    rollback = { reason: 'unknown', startedAt: e.at, finishedAt: null, ok: null, flows: [] };
-                    d.rollbacks.push(rollback);
-                }
-                rollback.flows = rollback.flows.filter((r) => r.name !== e.details.name).concat(e.details);
-                break;
-            }
-            case 'rollback-finished':
-                if (!rollback) {
-                    rollback = { reason: 'unknown', startedAt: e.at, finishedAt: null, ok: null, flows: [] };
-                    d.rollbacks.push(rollback);
-                }
-                rollback.finishedAt = e.at;
-                rollback.ok = e.details.ok;
-                if (e.details.flows.length)
-                    rollback.flows = [...e.details.flows];
-                rollback = null;
-                break;
-            case 'export':
-                if (e.flow) {
-                    flow(e.flow).export = {
-                        version: e.details.version,
-                        contentHash: e.details.contentHash,
-                        path: e.details.path
-                    };
-                }
-                break;
-            case 'commit':
-                d.commit = e.details;
-                break;
-            case 'artifact':
-                d.artifact = e.details;
-                break;
-            case 'warning':
-                d.warnings.push(e.details.message);
-                break;
-            case 'error':
-                d.errors.push(e.details.message);
-                break;
-            case 'cancelled':
-                // The first one is the signal itself (main.ts); later ones are the engine's, carrying the abort message.
-                d.cancelled ??= e.details.signal;
-                break;
-            case 'release-finished':
-                finished = e.details;
-                d.finishedAt = e.at;
-                break;
-            default:
-                break;
-        }
-    }
-    // Rollback results override the publish state: what is live at the end is what the rollback left.
-    for (const rb of d.rollbacks) {
-        for (const r of rb.flows) {
-            const f = flow(r.name);
-            f.rollback = r;
-            f.type ??= r.type;
-            f.flowId ??= r.flowId;
-            f.status = r.ok ? 'rolled-back' : 'rollback-failed';
-            if (r.ok)
-                f.finalVersion = r.actual.deleted ? null : (r.actual.version ?? r.expected.version ?? null);
             else {
-                f.finalVersion = r.actual.version ?? null;
-                f.error = r.error ?? f.error;
+                f.finalVersion = x.actual.version ?? null;
+                f.error = x.error ?? f.error;
             }
         }
     }
-    d.flows = [...flows.values()];
-    d.stages = [...stages.values()].sort((a, b) => a.index - b.index);
+}
+/** A cancelled or crashed run: outcome.ts's rule, and what the journal proves was published. */
+function concludeUnfinished(d, events) {
+    d.outcome = unfinishedOutcome(events);
+    d.durationMs = d.startedAt && d.finishedAt ? Math.max(0, Date.parse(d.finishedAt) - Date.parse(d.startedAt)) : 0;
+    d.notes.push(d.cancelled
+        ? `The run was cancelled (${d.cancelled}) before the release finished; the journal ends at event ${events.at(-1)?.seq ?? 0}.`
+        : `The journal ends without a release-finished event (the run crashed or was killed); last event ${events.at(-1)?.seq ?? 0}.`);
+    d.published = d.flows
+        .filter((f) => f.status === 'published' && f.flowId && f.toVersion)
+        .map((f) => ({
+        name: f.name,
+        type: f.type ?? 'unknown',
+        flowId: f.flowId,
+        fromVersion: f.fromVersion,
+        toVersion: f.toVersion
+    }));
+}
+function conclude(d, finished, events) {
     d.incomplete = finished === null;
-    const rollbackBroken = d.rollbacks.some((r) => r.ok === false || r.flows.some((f) => !f.ok));
     if (finished) {
         d.outcome = finished.outcome;
         d.durationMs = finished.durationMs;
         d.api = finished.api;
         d.published = finished.published;
     }
-    else {
-        // A cancelled or crashed run: report the worst thing the journal proves.
-        d.outcome = rollbackBroken ? 'rollback-failed' : 'failed';
-        d.durationMs = d.startedAt && d.finishedAt ? Math.max(0, Date.parse(d.finishedAt) - Date.parse(d.startedAt)) : 0;
-        d.notes.push(d.cancelled
-            ? `The run was cancelled (${d.cancelled}) before the release finished; the journal ends at event ${events.at(-1)?.seq ?? 0}.`
-            : `The journal ends without a release-finished event (the run crashed or was killed); last event ${events.at(-1)?.seq ?? 0}.`);
-        d.published = d.flows
-            .filter((f) => f.status === 'published' && f.flowId && f.toVersion)
-            .map((f) => ({
-            name: f.name,
-            type: f.type ?? 'unknown',
-            flowId: f.flowId,
-            fromVersion: f.fromVersion,
-            toVersion: f.toVersion
-        }));
-    }
+    else
+        concludeUnfinished(d, events);
     if (d.cancelled && finished)
         d.notes.push(`The run was cancelled (${d.cancelled}).`);
     if (!d.started)
         d.notes.push('The journal has no release-started event: release id, command and target are unknown.');
-    d.reason = reasonFor(d, finished?.message, stageFailures, publishFailures);
+}
+function deriveRelease(events) {
+    const r = {
+        d: emptyRelease(events),
+        flows: new Map(),
+        stages: new Map(),
+        finished: null,
+        rollback: null,
+        stageFailures: [],
+        publishFailures: []
+    };
+    for (const e of events)
+        readEvent(r, e);
+    applyRollbacks(r);
+    const d = r.d;
+    d.flows = [...r.flows.values()];
+    d.stages = [...r.stages.values()].sort((a, b) => a.index - b.index);
+    conclude(d, r.finished, events);
+    d.reason = reasonFor(d, r.finished?.message, r.stageFailures, r.publishFailures);
     return d;
 }
 function plural(n, word) {
@@ -86896,7 +87167,7 @@ function computeOutputs(events, extra) {
         toVersion: p.toVersion
     }));
     const commitSha = extra.commitSha ?? (d.commit?.pushed ? d.commit.sha : undefined);
-    const artifactId = extra.artifactId ?? d.artifact?.id;
+    const artifactId = extra.artifactId;
     return {
         outcome: d.outcome,
         'release-id': d.releaseId ?? '',
@@ -87056,8 +87327,8 @@ function linksSection(d, links) {
         parts.push(`[Workflow run](${run})`);
     if (artifact)
         parts.push(`[Audit log artifact](${artifact})`);
-    else if (d.artifact?.localPath)
-        parts.push(`Audit log written to ${escapeText(d.artifact.localPath)}`);
+    else if (links.auditLocalPath)
+        parts.push(`Audit log written to ${escapeText(links.auditLocalPath)}`);
     if (commit)
         parts.push(`[Release commit${d.commit?.sha ? ` ${escapeText(d.commit.sha.slice(0, 7))}` : ''}](${commit})`);
     else if (d.commit?.sha)
@@ -87395,12 +87666,13 @@ async function report(t, end) {
     const events = journal.events;
     const audit = buildAuditDocument(events);
     writeAuditDocument(t.auditPath, audit);
-    const artifactId = await upload(t);
+    const { artifactId, localPath } = await upload(t);
     const artifactUrl = runUrl(t.env) && artifactId ? `${runUrl(t.env)}/artifacts/${artifactId}` : undefined;
     const markdown = buildSummary(events, {
         runUrl: runUrl(t.env),
         artifactUrl,
-        commitUrl: commitUrl(t.env, end.commitSha)
+        commitUrl: commitUrl(t.env, end.commitSha),
+        auditLocalPath: localPath
     });
     try {
         await writeSummary(markdown);
@@ -87434,7 +87706,10 @@ function sealJournal({ journal, clock }, end) {
     }
     journal.seal();
 }
-/** Uploads the audit and the journal; on failure the post step tries again. Returns the artifact id when uploaded. */
+/**
+ * Uploads the audit and the journal (off a runner: copies them to a local folder); on failure the post step tries
+ * again. Returns the artifact id, or the local folder.
+ */
 async function upload(t) {
     try {
         const uploaded = await uploadAudit({
@@ -87446,11 +87721,11 @@ async function upload(t) {
         if (uploaded.localPath)
             t.log.info(`Audit log and journal written to ${uploaded.localPath} (not on a runner).`);
         markEvidenceUploaded();
-        return uploaded.id === undefined ? undefined : String(uploaded.id);
+        return { artifactId: uploaded.id === undefined ? undefined : String(uploaded.id), localPath: uploaded.localPath };
     }
     catch (e) {
         t.log.warning(`Could not upload the audit artifact (the post step will try again): ${report_errorText(e)}`);
-        return undefined;
+        return {};
     }
 }
 function report_errorText(e) {
@@ -94518,6 +94793,89 @@ function validateArtifactsDir(m) {
     }
 }
 
+;// CONCATENATED MODULE: ./src/journal/view.ts
+
+function byManifestOrder(order) {
+    const pos = new Map(order.map((n, i) => [n, i]));
+    const at = (n) => pos.get(n) ?? Number.MAX_SAFE_INTEGER;
+    return (a, b) => at(a.name) - at(b.name);
+}
+function changedFact(f) {
+    return {
+        name: f.name,
+        type: f.type ?? 'unknown',
+        stage: f.stage ?? '',
+        flowId: f.flowId ?? '',
+        created: f.action === 'create',
+        snapshot: f.snapshot ?? undefined,
+        publishedVersion: f.leftVersion ?? undefined,
+        seq: f.changedSeq
+    };
+}
+/** Live before any rollback: what this run published, else what the plan found published. */
+function liveBefore(f) {
+    if (!f.flowId || f.action === null || f.action === 'skipped' || f.conflict)
+        return undefined;
+    const base = { name: f.name, type: f.type ?? 'unknown', flowId: f.flowId };
+    if (f.toVersion) {
+        // After a verified restore liveSince is the rollback's time; liveVersion() then replaces the version too.
+        const publishedAt = f.liveSince ? Date.parse(f.liveSince) : undefined;
+        return { ...base, version: f.toVersion, previousVersion: f.fromVersion, publishedAt };
+    }
+    return f.fromVersion ? { ...base, version: f.fromVersion, previousVersion: null } : undefined;
+}
+function liveVersion(f) {
+    const before = liveBefore(f);
+    const r = f.rollback;
+    if (!r || !r.ok)
+        return before;
+    if (r.action !== 'republish' || !r.actual.version || !before)
+        return undefined;
+    return { ...before, version: r.actual.version, publishedAt: f.liveSince ? Date.parse(f.liveSince) : undefined };
+}
+/** Live at the end. A deploy: what it published. `command: rollback`: what it restored (a new published version). */
+function publishedFlows(flows, command) {
+    return flows.flatMap((f) => {
+        if (command === 'rollback') {
+            const r = f.rollback;
+            if (!r?.ok || r.action !== 'republish' || !r.actual.version)
+                return [];
+            return [
+                { name: f.name, type: r.type, flowId: r.flowId, fromVersion: f.rollbackFrom, toVersion: r.actual.version }
+            ];
+        }
+        if (f.status !== 'published' || !f.flowId || !f.toVersion)
+            return [];
+        return [
+            { name: f.name, type: f.type ?? 'unknown', flowId: f.flowId, fromVersion: f.fromVersion, toVersion: f.toVersion }
+        ];
+    });
+}
+/** The run as the journal tells it; `order` is the manifest's flow names (every list is in manifest order). */
+function runView(events, order, command) {
+    const d = deriveRelease(events);
+    const flows = [...d.flows].sort(byManifestOrder(order));
+    const live = new Map();
+    for (const f of flows) {
+        const v = liveVersion(f);
+        if (v)
+            live.set(f.name, v);
+    }
+    const rollback = d.rollbacks.at(-1) ?? null;
+    return {
+        flows,
+        changed: flows
+            .filter((f) => f.changedSeq !== null)
+            .map(changedFact)
+            .sort((a, b) => a.seq - b.seq),
+        live,
+        published: publishedFlows(flows, command),
+        conflicts: flows.filter((f) => f.conflict !== null),
+        inFlight: flows.filter((f) => f.inFlight !== null),
+        rollback
+    };
+}
+
 ;// CONCATENATED MODULE: ./src/checks/run.ts
 // One bake round of a stage: every check of the stage, through its kind, each measurement journaled as a
 // `check-result` event with its measured and expected values.
@@ -94569,11 +94927,6 @@ function notRun(check, kind, round) {
 
 
 
-;// CONCATENATED MODULE: ./src/release/checks.ts
-// Moved to src/checks/ (the check-kind registry and the round runner). This re-export keeps the engine's import
-// working until its import path points at ../checks/index.ts; then delete this file.
-
-
 ;// CONCATENATED MODULE: ./src/release/context.ts
 
 /** Thrown (internally) when the run was cancelled; never escapes runRelease. */
@@ -94597,24 +94950,6 @@ function context_throwIfCancelled(ctx) {
 function context_isCancellation(ctx, e) {
     return e instanceof CancelledError || (ctx.signal?.aborted === true && e === ctx.signal.reason);
 }
-/** One line that says what went wrong, with the Genesys code/details that a bare 400 message omits. */
-function context_errorText(e) {
-    if (isGenesysError(e)) {
-        const parts = [e.message];
-        if (e.method && e.path && !e.message.includes(e.path))
-            parts.push(`(${e.method} ${e.path})`);
-        if (e.code && !e.message.includes(e.code))
-            parts.push(`code ${e.code}`);
-        if (e.details?.length)
-            parts.push(`details ${JSON.stringify(e.details)}`);
-        if (e.errors?.length)
-            parts.push(`errors ${JSON.stringify(e.errors)}`);
-        if (e.correlationId)
-            parts.push(`correlation id ${e.correlationId}`);
-        return parts.join('; ');
-    }
-    return e instanceof Error ? e.message : String(e);
-}
 function isNotFound(e) {
     return isGenesysError(e) && e.kind === 'http' && e.status === 404;
 }
@@ -94625,20 +94960,6 @@ function logByStatus(ctx, status, message) {
         ctx.log.warning(message);
     else
         ctx.log.info(message);
-}
-/** Numeric comparison of Genesys version ids such as "14.0" (a string compare would put "9.0" after "10.0"). */
-function compareVersions(a, b) {
-    const pa = a.split('.').map((x) => Number.parseInt(x, 10));
-    const pb = b.split('.').map((x) => Number.parseInt(x, 10));
-    for (let i = 0; i < Math.max(pa.length, pb.length); i++) {
-        const x = pa[i] ?? 0;
-        const y = pb[i] ?? 0;
-        if (Number.isNaN(x) || Number.isNaN(y))
-            return a.localeCompare(b);
-        if (x !== y)
-            return x - y;
-    }
-    return 0;
 }
 /** Flow.type comes back UPPERCASE, the manifest spells it lowercase. */
 function sameType(flowType, type) {
@@ -94756,143 +95077,12 @@ function exportHash(content) {
 
 ;// CONCATENATED MODULE: ./src/release/wait.ts
 
-const wait_MIN_DELAY_MS = 250;
-const wait_MAX_DELAY_MS = 5000;
-class wait_WaitTimeoutError extends Error {
-    what;
-    id;
-    lastState;
-    elapsedMs;
-    constructor(what, id, lastState, elapsedMs) {
-        super(`Gave up waiting for ${what} ${id} after ${Math.round(elapsedMs / 1000)} s (last state: ${lastState}). ` +
-            'It may still finish in Genesys Cloud; raise the job timeout in the manifest if this job is legitimately slow.');
-        this.name = 'WaitTimeoutError';
-        this.what = what;
-        this.id = id;
-        this.lastState = lastState;
-        this.elapsedMs = elapsedMs;
-    }
-}
-/** Errors worth polling again: the connection or the server failed, not our request. */
-function wait_isTransientError(e) {
-    if (!isGenesysError(e))
-        return false;
-    if (e.kind === 'network' || e.kind === 'timeout')
-        return true;
-    return e.kind === 'http' && e.status !== undefined && (e.status >= 500 || e.status === 429);
-}
-function wait_backoffDelay(attempt, expectedLatencyMs) {
-    const first = expectedLatencyMs === undefined
-        ? wait_MIN_DELAY_MS
-        : Math.min(wait_MAX_DELAY_MS, Math.max(wait_MIN_DELAY_MS, Math.round(expectedLatencyMs / 4)));
-    return Math.min(wait_MAX_DELAY_MS, Math.round(first * 1.5 ** Math.max(0, attempt - 1)));
-}
-/** The first poll of an adaptive wait never comes later than this. */
-const wait_MAX_FIRST_DELAY_MS = 60_000;
-const wait_HISTORY = 20;
-/**
- * Completion times of finished waits, per clock and per `what`: a release's 50 publish jobs behave alike, so the 2nd
- * to 50th are polled when the 1st ones actually finished rather than when a constant guessed they would. Keyed by the
- * clock so that each test's FakeClock starts afresh.
- */
-const release_wait_history = new WeakMap();
-/** The latency to plan the first poll on: the median of what was observed, else the caller's expectation. */
-function wait_expectedLatency(clock, what, fallbackMs) {
-    const seen = release_wait_history.get(clock)?.get(what);
-    if (!seen || seen.length === 0)
-        return fallbackMs;
-    const sorted = [...seen].sort((a, b) => a - b);
-    return sorted[Math.floor((sorted.length - 1) / 2)];
-}
-/** Records how long a wait of `what` took (an estimate when it was done at the first poll: see waitFor). */
-function wait_recordLatency(clock, what, ms) {
-    let byWhat = release_wait_history.get(clock);
-    if (!byWhat)
-        release_wait_history.set(clock, (byWhat = new Map()));
-    const seen = byWhat.get(what) ?? [];
-    seen.push(Math.max(0, Math.round(ms)));
-    if (seen.length > wait_HISTORY)
-        seen.shift();
-    byWhat.set(what, seen);
-}
-/** Delay before poll `attempt` (1-based) of an adaptive wait planned on latency `expected`. */
-function wait_adaptiveDelay(attempt, expected) {
-    if (attempt <= 1)
-        return Math.min(wait_MAX_FIRST_DELAY_MS, Math.max(wait_MIN_DELAY_MS, Math.round(expected)));
-    const step = Math.min(wait_MAX_DELAY_MS, Math.max(wait_MIN_DELAY_MS, Math.round(expected / 4)));
-    return Math.min(wait_MAX_DELAY_MS, Math.round(step * 1.5 ** (attempt - 2)));
-}
-async function wait_waitFor(o) {
-    const start = o.clock.now();
-    const adaptive = !o.schedule && o.expectedLatencyMs !== undefined;
-    const expected = adaptive ? (wait_expectedLatency(o.clock, o.what, o.expectedLatencyMs) ?? 0) : 0;
-    const deadline = Math.min(start + o.deadlineMs, o.deadlineAt ?? Number.POSITIVE_INFINITY);
-    // When the work's latency is known, polling at once only costs a call: the first poll waits for it.
-    if (adaptive) {
-        if (o.signal?.aborted)
-            throw o.signal.reason;
-        await o.clock.sleep(Math.max(0, Math.min(wait_adaptiveDelay(1, expected), deadline - start)), o.signal);
-    }
-    let previousPollAt = start;
-    const logEvery = o.progressLogMs ?? 10_000;
-    const eventEvery = o.progressEventMs ?? 60_000;
-    let lastLog = start;
-    let lastEvent = start;
-    let lastState = 'not polled yet';
-    let attempt = 0;
-    for (;;) {
-        if (o.signal?.aborted)
-            throw o.signal.reason;
-        attempt++;
-        const pollAt = o.clock.now();
-        try {
-            const value = await o.poll();
-            if (o.state)
-                lastState = o.state(value);
-            if (o.done(value)) {
-                if (adaptive) {
-                    // Done at the first poll: it may have finished well before, so nudge the estimate down (×0.75); done
-                    // later: it finished between the last two polls.
-                    const took = attempt === 1 ? (pollAt - start) * 0.75 : (previousPollAt + pollAt) / 2 - start;
-                    wait_recordLatency(o.clock, o.what, took);
-                }
-                return value;
-            }
-        }
-        catch (e) {
-            if (!wait_isTransientError(e))
-                throw e;
-            lastState = `transient error: ${e.message}`;
-            o.log.debug(`Polling ${o.what} ${o.id} failed transiently, will poll again: ${e.message}`);
-        }
-        previousPollAt = pollAt;
-        const now = o.clock.now();
-        const elapsed = now - start;
-        if (now >= deadline)
-            throw new wait_WaitTimeoutError(o.what, o.id, lastState, elapsed);
-        if (now - lastLog >= logEvery) {
-            lastLog = now;
-            o.log.info(`Waiting for ${o.what} ${o.id} (${lastState}, ${Math.round(elapsed / 1000)} s)`);
-        }
-        if (o.onProgress && now - lastEvent >= eventEvery) {
-            lastEvent = now;
-            o.onProgress(lastState, elapsed);
-        }
-        const delay = o.schedule
-            ? o.schedule(attempt)
-            : adaptive
-                ? wait_adaptiveDelay(attempt + 1, expected)
-                : wait_backoffDelay(attempt, o.expectedLatencyMs);
-        // Never sleep past the deadline: the last poll happens at the deadline itself.
-        await o.clock.sleep(Math.max(0, Math.min(delay, deadline - now)), o.signal);
-    }
-}
 /**
  * Waits for an Architect, export or validate job (Registered → Started → Success | Failure) with the manifest's job
  * deadline, journaling its progress as `wait-progress` events of the stage.
  */
 function waitForPlatformJob(ctx, job, c) {
-    return wait_waitFor({
+    return waitFor({
         what: job.what,
         id: job.id,
         poll: job.poll,
@@ -94999,206 +95189,167 @@ async function exportVersions(ctx, flows, opts = {}) {
     return out;
 }
 
-;// CONCATENATED MODULE: ./src/release/plan.ts
+;// CONCATENATED MODULE: ./src/release/export-released.ts
 
 
-/** Apply the `flows` input; unknown names are an error (a typo must not silently release nothing). */
-function filterFlows(all, filter) {
-    const names = new Set(all.map((f) => f.name));
-    if (!filter || filter.length === 0)
-        return { keep: names, unknown: [] };
-    const wanted = filter.map((n) => n.trim()).filter(Boolean);
-    return { keep: new Set(wanted.filter((n) => names.has(n))), unknown: wanted.filter((n) => !names.has(n)) };
-}
-async function buildPlan(ctx, opts) {
-    const { manifest } = ctx;
-    const errors = [];
-    const { keep } = filterFlows(manifest.flows, opts.flowsFilter);
-    const stageOf = new Map();
-    for (const s of manifest.stages)
-        for (const f of s.flows)
-            stageOf.set(f, s.name);
-    const selected = manifest.flows.filter((f) => keep.has(f.name));
-    // One listing per flow type, not one lookup per flow.
-    const byType = new Map();
-    for (const type of new Set(selected.map((f) => f.type))) {
-        byType.set(type, await ctx.api.listFlows(type));
-    }
-    const recorded = new Map((opts.lastRecord?.flows ?? []).map((r) => [`${r.type.toLowerCase()}\u0000${r.name}`, r]));
-    const flows = [];
-    for (const spec of manifest.flows) {
-        const stage = stageOf.get(spec.name) ?? '';
-        if (!keep.has(spec.name)) {
-            flows.push({
-                name: spec.name,
-                type: spec.type,
-                stage,
-                action: 'skipped',
-                source: spec.source,
-                reason: 'not in the flows input',
-                spec,
-                unlock: false
-            });
-            continue;
-        }
-        const matches = (byType.get(spec.type) ?? []).filter((f) => f.name === spec.name && sameType(f.type, spec.type) && !f.deleted);
-        const p = {
-            name: spec.name,
-            type: spec.type,
-            stage,
-            action: 'update',
-            source: spec.source,
-            reason: '',
-            spec,
-            unlock: false
-        };
-        flows.push(p);
-        if (matches.length > 1) {
-            errors.push(`${matches.length} ${spec.type} flows are named "${spec.name}" (${matches.map((m) => m.id).join(', ')}); rename or delete the extra ones so the name is unique.`);
-            p.reason = 'ambiguous name';
-            continue;
-        }
-        const org = matches[0];
-        p.org = org;
-        p.flowId = org?.id;
-        p.publishedVersion = org?.publishedVersion?.id;
-        const rec = recorded.get(`${spec.type}\u0000${spec.name}`);
-        if (spec.source === 'file') {
-            p.contentHash = spec.contentHash;
-            if (!org) {
-                p.action = 'create';
-                p.reason = 'does not exist in the org';
-            }
-            else if (rec && rec.contentHash === spec.contentHash) {
-                if (rec.id === org.id && rec.version === org.publishedVersion?.id) {
-                    p.action = 'unchanged';
-                    p.reason = `same content as release ${opts.lastRecord?.releaseId}, still published as version ${rec.version}`;
-                }
-                else {
-                    p.action = 'update';
-                    p.drift = { recordedVersion: rec.version, actualVersion: org.publishedVersion?.id };
-                    p.reason = `drift: release ${opts.lastRecord?.releaseId} left version ${rec.version}, the org publishes ${org.publishedVersion?.id ?? 'nothing'}`;
-                }
-            }
-            else {
-                p.action = 'update';
-                p.reason = rec ? 'content changed since the last release' : 'no record of a previous release of this content';
-            }
-        }
-        else {
-            // Draft promotion: publish the checked-in version.
-            const published = org?.publishedVersion?.id;
-            const checkedIn = org?.checkedInVersion?.id;
-            if (!org) {
-                errors.push(`Flow "${spec.name}" (${spec.type}) has source: draft but does not exist in the org. Create and check it in with Architect first, or give it a file: in the manifest.`);
-                p.action = 'create';
-                p.reason = 'missing in the org';
-            }
-            else if (checkedIn && (!published || compareVersions(checkedIn, published) > 0)) {
-                p.action = 'update';
-                p.draftVersion = checkedIn;
-                p.reason = `promote checked-in version ${checkedIn} over published ${published ?? 'none'}`;
-            }
-            else if (rec && rec.id === org.id && rec.version === published) {
-                p.action = 'unchanged';
-                p.reason = `no checked-in version newer than published ${published}, as recorded by release ${opts.lastRecord?.releaseId}`;
-            }
-            else {
-                errors.push(`Flow "${spec.name}" has source: draft but no checked-in version newer than the published one ` +
-                    `(checked in ${checkedIn ?? 'none'}, published ${published ?? 'none'}). Check in the draft in Architect, or remove the flow from this release.`);
-                p.reason = 'nothing to promote';
-            }
-        }
-        if (org?.lockedUser && p.action !== 'unchanged') {
-            const who = org.lockedUser.name ?? org.lockedUser.id;
-            p.lockedBy = who;
-            if (spec.forceUnlock) {
-                p.unlock = true;
-                p.reason += `; locked by ${who}, will be force-unlocked (force-unlock: true)`;
-            }
-            else {
-                const reason = `Flow "${spec.name}" is checked out in Architect by ${who}. Ask them to check it in or discard their changes, or set force-unlock: true on this flow in the manifest to unlock it (their unsaved work is lost).`;
-                errors.push(reason);
-                ctx.journal.append('flow-refused', {
-                    flow: spec.name,
-                    stage,
-                    status: 'error',
-                    details: { flowId: org.id, reason, lockedBy: who }
-                });
-                ctx.log.error(reason);
-            }
-        }
-        if (p.drift) {
-            ctx.journal.append('drift-detected', {
-                flow: spec.name,
-                stage,
-                status: 'warning',
-                details: { flowId: org.id, recordedVersion: p.drift.recordedVersion, actualVersion: p.drift.actualVersion }
-            });
-            ctx.log.warning(`Drift on "${spec.name}": ${p.reason}; it will be republished.`);
-        }
-    }
-    await validateDrafts(ctx, flows.filter((f) => f.source === 'draft' && f.action === 'update' && f.flowId && f.draftVersion), errors);
-    const stages = manifest.stages
-        .map((spec, index) => ({
-        spec,
-        index,
-        // Stage order, not manifest order: the stage lists its flows in the order they should go out.
-        flows: spec.flows
-            .map((n) => flows.find((f) => f.name === n && f.action !== 'skipped'))
-            .filter((f) => f !== undefined)
-    }))
-        .filter((s) => s.flows.length > 0);
-    return { flows, stages, errors };
-}
-/** One validate job for every draft to promote; Error messages block the release. */
-async function validateDrafts(ctx, drafts, errors) {
-    if (drafts.length === 0)
-        return;
+
+
+async function exportReleased(run) {
+    const { ctx } = run;
+    const pub = run.view().published;
+    if (pub.length === 0)
+        return [];
     try {
-        const reg = await ctx.api.registerValidateJob(drafts.map((d) => ({ flowId: d.flowId, version: d.draftVersion })));
-        const job = await waitForPlatformJob(ctx, { what: 'validate job', id: reg.id, poll: () => ctx.api.getValidateJob(reg.id), expectedLatencyMs: 2000 }, { signal: ctx.signal });
-        const msgs = job.messages ?? [];
-        const errs = msgs.filter((m) => m.type === 'Error').map((m) => m.text ?? 'unnamed error');
-        for (const w of msgs.filter((m) => m.type === 'Warning'))
-            ctx.log.warning(`Validation warning: ${w.text ?? ''}`);
-        const names = drafts.map((d) => `"${d.name}" v${d.draftVersion}`).join(', ');
-        if (errs.length > 0 || job.status === 'Failure') {
-            const text = errs.length ? errs.join('; ') : 'the validate job failed without messages';
-            errors.push(`Validation of ${names} failed: ${text}. Fix the flow in Architect and check it in again.`);
-            for (const d of drafts)
-                d.reason += '; validation failed';
+        const got = new Map();
+        const missing = pub.filter((p) => {
+            const v = run.work.verified.get(p.flowId);
+            if (v && v.version === p.toVersion)
+                got.set(p.flowId, v);
+            return !got.has(p.flowId);
+        });
+        if (missing.length > 0) {
+            const more = await exportVersions(ctx, missing.map((p) => ({ name: p.name, type: p.type, flowId: p.flowId, version: p.toVersion })), { signal: ctx.signal });
+            for (const [id, e] of more)
+                got.set(id, e);
         }
-        else {
-            for (const d of drafts)
-                d.reason += '; validated';
+        const out = [];
+        for (const p of pub) {
+            const e = got.get(p.flowId);
+            if (!e)
+                continue;
+            out.push({
+                name: p.name,
+                type: p.type,
+                flowId: p.flowId,
+                version: p.toVersion,
+                content: e.content,
+                contentHash: e.hash
+            });
+            ctx.journal.append('export', {
+                flow: p.name,
+                status: 'ok',
+                details: {
+                    flowId: p.flowId,
+                    version: p.toVersion,
+                    contentHash: e.hash,
+                    path: `${ctx.manifest.artifacts.dir.replace(/\/+$/, '')}/${artifactPath(p.type, p.name)}`
+                }
+            });
+        }
+        return out;
+    }
+    catch (e) {
+        const message = `The release succeeded but exporting the published flows failed, so they will not be committed: ${errorText(e)}`;
+        ctx.journal.append('warning', { status: 'warning', details: { message } });
+        ctx.log.warning(message);
+        return [];
+    }
+}
+
+;// CONCATENATED MODULE: ./src/release/finish.ts
+
+
+function finish_conclude(run, ending) {
+    const { ctx } = run;
+    const view = run.view();
+    const { outcome, message } = outcome_verdict(run.events(), view, ending);
+    if (outcome === 'succeeded' || outcome === 'planned')
+        ctx.log.info(message);
+    else
+        ctx.log.error(message);
+    return { outcome, published: view.published, exports: [], message };
+}
+/** A refusal before anything changed: journal each error (default: the conclusion itself), then conclude. */
+function refuse(run, ending, errors) {
+    const { journal } = run.ctx;
+    for (const message of errors ?? [outcome_verdict(run.events(), run.view(), ending).message]) {
+        journal.append('error', { status: 'error', details: { message } });
+    }
+    return finish_conclude(run, ending);
+}
+/**
+ * A cancelled run starts nothing new — not even a rollback publish: it reports what it leaves behind. Flows this run
+ * published stay at their new versions (journaled one by one here); a job already handed to the platform may still
+ * land (journaled when the publish was cut short).
+ */
+function finishCancelled(run, stage, rollbackReason) {
+    const { ctx } = run;
+    for (const p of run.view().published) {
+        ctx.journal.append('warning', {
+            stage,
+            flow: p.name,
+            status: 'warning',
+            details: {
+                message: `Cancelled: "${p.name}" is left at version ${p.toVersion} (published by this release, was ${p.fromVersion ?? 'new'}); it was not rolled back.`
+            }
+        });
+    }
+    return finish_conclude(run, { kind: 'cancelled', signal: abortReason(ctx.signal), stage, rollbackReason });
+}
+
+;// CONCATENATED MODULE: ./src/release/bake.ts
+// The bake: after a stage's publishes, wait bakeMs while the stage's checks run every checkIntervalMs (the manifest
+// loader delivers it final: at least 1 s, at most the bake) and once at the end. The first failing round ends the
+// stage. Checks measure what view() says is live.
+
+
+
+/** The stage as this run releases it: with a `flows` subset, checks default to the flows actually released. */
+function runSpec(stage) {
+    return { ...stage.spec, flows: stage.flows.map((f) => f.name) };
+}
+/**
+ * Bake the stage; `stop` ends it early without a failure (the content verification failed and reports that).
+ * Returns the failure, or undefined.
+ */
+async function bakeStage(run, stage, stageStartedAt, stop) {
+    const { ctx } = run;
+    const { bakeMs, checks, checkIntervalMs: intervalMs } = stage.spec;
+    ctx.journal.append('bake-started', { stage: stage.spec.name, status: 'info', details: { bakeMs, intervalMs } });
+    ctx.log.info(`Baking ${stage.spec.name} for ${Math.round(bakeMs / 1000)} s${checks.length ? `, checks every ${Math.round(intervalMs / 1000)} s` : ''}.`);
+    const start = ctx.clock.now();
+    const end = start + bakeMs;
+    // Waits end on a cancellation or when the caller stops the bake.
+    const signals = [ctx.signal, stop].filter((x) => x !== undefined);
+    const sleepSignal = signals.length > 1 ? AbortSignal.any(signals) : signals[0];
+    const stopped = () => stop?.aborted === true && !ctx.signal?.aborted;
+    try {
+        if (checks.length === 0) {
+            if (bakeMs > 0)
+                await ctx.clock.sleep(bakeMs, sleepSignal);
+            return undefined;
+        }
+        for (let round = 1;; round++) {
+            const next = Math.min(start + round * intervalMs, end);
+            const wait = next - ctx.clock.now();
+            if (wait > 0)
+                await ctx.clock.sleep(wait, sleepSignal);
+            if (stopped())
+                return undefined;
+            context_throwIfCancelled(ctx);
+            const result = await runStageChecks(ctx, runSpec(stage), round, run.view().live, stageStartedAt);
+            if (!result.ok) {
+                const failed = result.measurements.filter((m) => m.result === 'fail' || m.result === 'inconclusive');
+                return {
+                    reason: `Check failed in bake round ${round}: ${failed.map((m) => `${m.check}: ${m.message}`).join(' | ')}`
+                };
+            }
+            if (ctx.clock.now() >= end || stopped())
+                return undefined;
         }
     }
     catch (e) {
-        if (context_isCancellation(ctx, e))
-            throw e;
-        errors.push(`Could not validate the drafts to promote: ${context_errorText(e)}`);
+        if (context_isCancellation(ctx, e) || ctx.signal?.aborted)
+            return { reason: 'cancelled', cancelled: true };
+        if (stopped())
+            return undefined;
+        return { reason: `Checks could not run: ${errorText(e)}` };
     }
 }
 
-;// CONCATENATED MODULE: ./src/release/pool.ts
-// Bounded concurrency: at most `limit` tasks in flight. `canStart` is asked before each task starts so that a failure
-// or a cancellation stops new work while the tasks already running finish (a started Genesys job cannot be stopped).
-async function runBounded(items, limit, task, canStart = () => true) {
-    const results = new Array(items.length).fill(undefined);
-    let next = 0;
-    const worker = async () => {
-        while (next < items.length && canStart()) {
-            const index = next++;
-            results[index] = await task(items[index], index);
-        }
-    };
-    const n = Math.max(1, Math.min(limit, items.length));
-    await Promise.all(Array.from({ length: n }, () => worker()));
-    return results;
-}
-
 ;// CONCATENATED MODULE: ./src/release/publish.ts
+
+
 
 
 /** Read the flow back: exists? which version is published? Never throws. */
@@ -95224,7 +95375,7 @@ async function readBack(ctx, t, flowId = t.flowId) {
         return { changed: (version ?? null) !== t.fromVersion, flowId: flow.id, version, flow };
     }
     catch (e) {
-        ctx.log.warning(`Could not read back flow "${t.name}" to see whether it changed: ${context_errorText(e)}`);
+        ctx.log.warning(`Could not read back flow "${t.name}" to see whether it changed: ${errorText(e)}`);
         return {};
     }
 }
@@ -95234,6 +95385,36 @@ function jobMessages(job) {
 function awaitArchitectJob(ctx, jobId, c) {
     const job = { what: 'publish job', id: jobId, poll: () => ctx.api.getArchitectJob(jobId), expectedLatencyMs: 4000 };
     return waitForPlatformJob(ctx, job, c);
+}
+/** What a finished Architect job did: never trust its status, read the published version back. */
+async function jobResult(ctx, t, jobId, job) {
+    if (job.status === 'Failure') {
+        const messages = jobMessages(job);
+        const back = await readBack(ctx, t);
+        return {
+            ok: false,
+            jobId,
+            messages,
+            error: `Architect job ${jobId} failed${messages.length ? `: ${messages.join('; ')}` : ' without messages'}`,
+            changed: back.changed,
+            flowId: back.flowId ?? t.flowId,
+            toVersion: back.version
+        };
+    }
+    const back = await readBack(ctx, t, job.flow?.id ?? t.flowId);
+    if (!back.flowId || !back.version || back.version === t.fromVersion) {
+        return {
+            ok: false,
+            jobId,
+            flowId: back.flowId ?? job.flow?.id ?? t.flowId,
+            toVersion: back.version,
+            changed: back.changed,
+            error: `Architect job ${jobId} reported Success but the flow's published version ` +
+                (back.version ? `is still ${back.version}` : 'could not be read') +
+                '; nothing is considered published.'
+        };
+    }
+    return { ok: true, jobId, flowId: back.flowId, toVersion: back.version, changed: true };
 }
 /** Publish Archy YAML through an Architect job and verify the published version changed. */
 async function publishYaml(ctx, t, yaml, c = {}) {
@@ -95256,38 +95437,12 @@ async function publishYaml(ctx, t, yaml, c = {}) {
         catch (e) {
             const ambiguous = e.outcomeUnknown === true;
             if (!ambiguous)
-                return { ok: false, jobId, error: `Upload for job ${jobId} failed: ${context_errorText(e)}`, changed: false };
+                return { ok: false, jobId, error: `Upload for job ${jobId} failed: ${errorText(e)}`, changed: false };
             // The upload may have arrived: the job itself will tell. Never upload twice.
             ctx.log.warning(`Upload for job ${jobId} had an unknown outcome; polling the job instead of re-sending.`);
         }
         const job = await awaitArchitectJob(ctx, reg.id, c);
-        if (job.status === 'Failure') {
-            const messages = jobMessages(job);
-            const back = await readBack(ctx, t);
-            return {
-                ok: false,
-                jobId,
-                messages,
-                error: `Architect job ${jobId} failed${messages.length ? `: ${messages.join('; ')}` : ' without messages'}`,
-                changed: back.changed,
-                flowId: back.flowId ?? t.flowId,
-                toVersion: back.version
-            };
-        }
-        const back = await readBack(ctx, t, job.flow?.id ?? t.flowId);
-        if (!back.flowId || !back.version || back.version === t.fromVersion) {
-            return {
-                ok: false,
-                jobId,
-                flowId: back.flowId ?? job.flow?.id ?? t.flowId,
-                toVersion: back.version,
-                changed: back.changed,
-                error: `Architect job ${jobId} reported Success but the flow's published version ` +
-                    (back.version ? `is still ${back.version}` : 'could not be read') +
-                    '; nothing is considered published.'
-            };
-        }
-        return { ok: true, jobId, flowId: back.flowId, toVersion: back.version, changed: true };
+        return await jobResult(ctx, t, jobId, job);
     }
     catch (e) {
         const settle = jobId
@@ -95306,13 +95461,13 @@ async function publishYaml(ctx, t, yaml, c = {}) {
                 error: 'cancelled',
                 settle: uploaded ? settle : undefined
             };
-        const timedOut = e instanceof wait_WaitTimeoutError;
+        const timedOut = e instanceof WaitTimeoutError;
         const back = await readBack(ctx, t);
         return {
             ok: false,
             jobId,
             timedOut,
-            error: jobId ? `Publish job ${jobId}: ${context_errorText(e)}` : `Could not register an Architect job: ${context_errorText(e)}`,
+            error: jobId ? `Publish job ${jobId}: ${errorText(e)}` : `Could not register an Architect job: ${errorText(e)}`,
             changed: jobId ? (timedOut ? (back.changed ? true : undefined) : back.changed) : false,
             flowId: back.flowId ?? t.flowId,
             toVersion: back.version,
@@ -95333,13 +95488,13 @@ async function publishDraft(ctx, t, version, c = {}) {
     }
     catch (e) {
         if (e.outcomeUnknown !== true) {
-            return { ok: false, flowId: t.flowId, error: `actions/publish failed: ${context_errorText(e)}`, changed: false };
+            return { ok: false, flowId: t.flowId, error: `actions/publish failed: ${errorText(e)}`, changed: false };
         }
         ctx.log.warning(`actions/publish for "${t.name}" had an unknown outcome; reading the flow back, not re-sending.`);
     }
     const ourOp = (f) => f.currentOperation?.actionName === 'PUBLISH' &&
         (opId !== undefined ? f.currentOperation.id === opId : f.currentOperation.id !== beforeOpId);
-    const opWait = (deadlineAt, signal) => wait_waitFor({
+    const opWait = (deadlineAt, signal) => waitFor({
         what: 'publish operation',
         id: opId ?? t.flowId,
         poll: () => ctx.api.getFlow(t.flowId),
@@ -95388,11 +95543,11 @@ async function publishDraft(ctx, t, version, c = {}) {
         return {
             ok: false,
             flowId: t.flowId,
-            timedOut: e instanceof wait_WaitTimeoutError,
+            timedOut: e instanceof WaitTimeoutError,
             toVersion: back.version,
             changed: back.changed,
-            error: `Publishing draft version ${version}: ${context_errorText(e)}`,
-            settle: e instanceof wait_WaitTimeoutError ? settle : undefined
+            error: `Publishing draft version ${version}: ${errorText(e)}`,
+            settle: e instanceof WaitTimeoutError ? settle : undefined
         };
     }
 }
@@ -95402,7 +95557,15 @@ async function publishDraft(ctx, t, version, c = {}) {
 
 
 
+
 const ROLLBACK_ATTEMPTS = 3;
+/**
+ * The rollback order: newest change first, so every flow is restored while what it may call is still at the version
+ * it was published against (a later stage's flow comes off before an earlier stage's).
+ */
+function rollbackOrder(changed) {
+    return [...changed].sort((a, b) => b.seq - a.seq);
+}
 /** Sleep between attempts; a cancellation ends it early (the next attempt then does not start). */
 async function pause(ctx, ms) {
     await ctx.clock.sleep(ms, ctx.signal).catch(() => undefined);
@@ -95473,12 +95636,80 @@ async function deleteCreated(ctx, f) {
             r.error = `flow ${f.flowId} still exists after DELETE`;
         }
         catch (e) {
-            r.error = context_errorText(e);
+            r.error = errorText(e);
         }
         if (attempt < ROLLBACK_ATTEMPTS)
             await pause(ctx, 1000 * attempt);
     }
     return r;
+}
+function verified(r, version, hash) {
+    r.actual = { version, contentHash: hash };
+    r.ok = true;
+    r.error = undefined;
+    return true;
+}
+/** Publish the target content through an Architect job and verify its export; true when verified. */
+async function republish(ctx, f, target, current, r, deadlineAt) {
+    const pub = await publishYaml(ctx, { name: f.name, type: f.type, flowId: current === undefined ? undefined : f.flowId, fromVersion: current ?? null }, target.content, {
+        deadlineAt,
+        signal: ctx.signal,
+        stage: f.stage,
+        // Every Architect job this release registers is in the journal, the rollback's included.
+        onJob: (jobId) => ctx.journal.append('wait-progress', {
+            stage: f.stage,
+            flow: f.name,
+            status: 'info',
+            details: { what: 'rollback publish job', id: jobId, state: 'Registered', elapsedMs: 0 }
+        })
+    });
+    r.actual = { version: pub.toVersion ?? current };
+    if (!pub.ok || !pub.toVersion || !pub.flowId) {
+        r.error = pub.error ?? 'the republish did not change the published version';
+        return false;
+    }
+    const exported = await exportVersions(ctx, [{ name: f.name, type: f.type, flowId: pub.flowId, version: pub.toVersion }], { deadlineAt, signal: ctx.signal, stage: f.stage });
+    const hash = exported.get(pub.flowId)?.hash;
+    r.actual = { version: pub.toVersion, contentHash: hash };
+    if (pub.flowId !== f.flowId)
+        r.flowId = pub.flowId;
+    if (hash === target.hash)
+        return verified(r, pub.toVersion, hash);
+    r.error = `published version ${pub.toVersion} exports content ${hash?.slice(0, 12)}, expected ${target.hash.slice(0, 12)}`;
+    return false;
+}
+/** One restore attempt; true when it ends the restore (verified, or refused over someone else's change). */
+async function restoreAttempt(ctx, f, target, r, attempt, deadlineAt, expectCurrent) {
+    let current;
+    try {
+        current = (await ctx.api.getFlow(f.flowId)).publishedVersion?.id;
+    }
+    catch (e) {
+        // A deleted flow is restored by the job, which recreates it by name.
+        if (!isNotFound(e))
+            throw e;
+    }
+    r.actual = { version: current };
+    // The failed publish never took effect: the snapshot version is still live.
+    if (current !== undefined && current === target.version)
+        return verified(r, current, target.hash);
+    if (attempt === 1 && expectCurrent !== undefined && current !== undefined && current !== expectCurrent) {
+        // Another release or a person published since this release did: restoring would overwrite their change.
+        r.error = `published version changed from ${expectCurrent} to ${current} since this release published it — another release or a person published it; refusing to overwrite`;
+        return true;
+    }
+    if (attempt > 1 && current !== undefined) {
+        // An earlier attempt may have landed although its result was never seen (a lost or garbled poll): read the
+        // live content back instead of publishing the same content twice.
+        const live = await exportVersions(ctx, [{ name: f.name, type: f.type, flowId: f.flowId, version: current }], {
+            deadlineAt,
+            signal: ctx.signal,
+            stage: f.stage
+        });
+        if (live.get(f.flowId)?.hash === target.hash)
+            return verified(r, current, target.hash);
+    }
+    return republish(ctx, f, target, current, r, deadlineAt);
 }
 /**
  * Make `content` the published content of the flow again and verify it. Shared by the automatic rollback (snapshot
@@ -95510,80 +95741,11 @@ expectCurrent) {
         }
         r.attempts = attempt;
         try {
-            let current;
-            try {
-                current = (await ctx.api.getFlow(f.flowId)).publishedVersion?.id;
-            }
-            catch (e) {
-                // A deleted flow is restored by the job, which recreates it by name.
-                if (!isNotFound(e))
-                    throw e;
-            }
-            r.actual = { version: current };
-            if (current !== undefined && current === target.version) {
-                // The failed publish never took effect: the snapshot version is still live.
-                r.actual = { version: current, contentHash: target.hash };
-                r.ok = true;
-                r.error = undefined;
+            if (await restoreAttempt(ctx, f, target, r, attempt, deadlineAt, expectCurrent))
                 return r;
-            }
-            if (attempt === 1 && expectCurrent !== undefined && current !== undefined && current !== expectCurrent) {
-                // Another release or a person published since this release did: restoring would overwrite their change.
-                r.error = `published version changed from ${expectCurrent} to ${current} since this release published it — another release or a person published it; refusing to overwrite`;
-                return r;
-            }
-            if (attempt > 1 && current !== undefined) {
-                // An earlier attempt may have landed although its result was never seen (a lost or garbled poll): read the
-                // live content back instead of publishing the same content twice.
-                const live = await exportVersions(ctx, [{ name: f.name, type: f.type, flowId: f.flowId, version: current }], {
-                    deadlineAt,
-                    signal: ctx.signal,
-                    stage: f.stage
-                });
-                if (live.get(f.flowId)?.hash === target.hash) {
-                    r.actual = { version: current, contentHash: target.hash };
-                    r.ok = true;
-                    r.error = undefined;
-                    return r;
-                }
-            }
-            const pub = await publishYaml(ctx, {
-                name: f.name,
-                type: f.type,
-                flowId: current === undefined ? undefined : f.flowId,
-                fromVersion: current ?? null
-            }, target.content, {
-                deadlineAt,
-                signal: ctx.signal,
-                stage: f.stage,
-                // Every Architect job this release registers is in the journal, the rollback's included.
-                onJob: (jobId) => ctx.journal.append('wait-progress', {
-                    stage: f.stage,
-                    flow: f.name,
-                    status: 'info',
-                    details: { what: 'rollback publish job', id: jobId, state: 'Registered', elapsedMs: 0 }
-                })
-            });
-            r.actual = { version: pub.toVersion ?? current };
-            if (!pub.ok || !pub.toVersion || !pub.flowId) {
-                r.error = pub.error ?? 'the republish did not change the published version';
-            }
-            else {
-                const exported = await exportVersions(ctx, [{ name: f.name, type: f.type, flowId: pub.flowId, version: pub.toVersion }], { deadlineAt, signal: ctx.signal, stage: f.stage });
-                const hash = exported.get(pub.flowId)?.hash;
-                r.actual = { version: pub.toVersion, contentHash: hash };
-                if (pub.flowId !== f.flowId)
-                    r.flowId = pub.flowId;
-                if (hash === target.hash) {
-                    r.ok = true;
-                    r.error = undefined;
-                    return r;
-                }
-                r.error = `published version ${pub.toVersion} exports content ${hash?.slice(0, 12)}, expected ${target.hash.slice(0, 12)}`;
-            }
         }
         catch (e) {
-            r.error = context_errorText(e);
+            r.error = errorText(e);
         }
         ctx.log.warning(`Rollback attempt ${attempt} for "${f.name}" failed: ${r.error}`);
         if (attempt < ROLLBACK_ATTEMPTS)
@@ -95592,13 +95754,13 @@ expectCurrent) {
     return r;
 }
 /**
- * Roll back every changed flow, newest first. A cancellation starts no further restore: the flows not reached are
+ * Roll back every changed flow in rollbackOrder (newest first). A cancellation starts no further restore: the flows not reached are
  * not in `results` (they stay at the version this release published).
  */
 async function rollbackFlows(ctx, changed, opts) {
     const results = [];
     const kept = [];
-    for (const f of [...changed].reverse()) {
+    for (const f of rollbackOrder(changed)) {
         if (ctx.signal?.aborted)
             break;
         if (f.settle) {
@@ -95645,325 +95807,526 @@ function recordedTarget(content, version) {
     return { version, content, hash: exportHash(content) };
 }
 
-;// CONCATENATED MODULE: ./src/release/release.ts
+;// CONCATENATED MODULE: ./src/release/on-failure.ts
 
 
 
 
 
 
-
-
-
-/** Mutable bookkeeping of one run. */
-class RunState {
-    results = new Map();
-    changed = [];
-    live = new Map();
-    published = new Map();
-    /** Final states whose version counts as published by this run (`command: rollback` adds 'rolled-back'). */
-    liveStates = new Set(['published']);
-    /** Snapshots of every flow the run will change, by flow id (taken once, before the first publish). */
-    snapshots;
-    /** Exports of the versions this run published, verified against the uploaded content, by flow id. */
-    verified = new Map();
-    /** Flows where another publisher's content is live instead of ours (never rolled back over). */
-    conflicts = [];
-    inFlight = [];
-    /** Manifest position of each flow: every list this run reports is in manifest order. */
-    order = new Map();
-    set(name, patch) {
-        const cur = this.results.get(name);
-        if (cur)
-            this.results.set(name, { ...cur, ...patch });
-    }
-    flowResults() {
-        return [...this.results.values()];
-    }
-    /** Only what is live at the end counts as published; in manifest order. */
-    publishedList() {
-        const pos = (n) => this.order.get(n) ?? Number.MAX_SAFE_INTEGER;
-        return [...this.published.values()]
-            .filter((p) => this.liveStates.has(this.results.get(p.name)?.state ?? 'unknown'))
-            .sort((a, b) => pos(a.name) - pos(b.name));
-    }
-}
-function toPlanned(p) {
-    const { spec: _spec, org: _org, unlock: _unlock, ...planned } = p;
-    return planned;
-}
-async function runRelease(deps, opts) {
-    const ctx = {
-        api: deps.api,
-        journal: deps.journal,
-        clock: deps.clock,
-        log: deps.log,
-        signal: deps.signal,
-        httpGet: deps.httpGet ?? defaultHttpGet,
-        manifest: opts.manifest,
-        releaseId: opts.releaseId
-    };
-    const state = new RunState();
-    opts.manifest.flows.forEach((f, i) => {
-        state.order.set(f.name, i);
-        state.results.set(f.name, { name: f.name, type: f.type, state: 'skipped', reason: 'not part of this run' });
+/** What this run changed (the journal's facts) with the working data to restore it (snapshot content, settle). */
+function changedFlows(run) {
+    return run.view().changed.map((c) => {
+        const snap = c.snapshot ? run.work.snapshots?.get(c.flowId) : undefined;
+        return {
+            name: c.name,
+            type: c.type,
+            stage: c.stage,
+            flowId: c.flowId,
+            created: c.created,
+            snapshot: snap ? { version: snap.version, content: snap.raw, hash: snap.hash } : undefined,
+            publishedVersion: c.publishedVersion,
+            settle: run.work.settle.get(c.name),
+            seq: c.seq
+        };
     });
-    const finish = (outcome, message) => {
-        const status = outcome === 'succeeded' || outcome === 'planned' ? 'info' : 'error';
-        if (status === 'error')
-            ctx.log.error(message);
-        else
-            ctx.log.info(message);
-        return { outcome, published: state.publishedList(), exports: [], flows: state.flowResults(), message };
-    };
+}
+function journalCancelled(run, stage) {
+    run.ctx.journal.append('cancelled', { stage, status: 'warning', details: { signal: abortReason(run.ctx.signal) } });
+}
+/** Round 0: the failed stage's checks on the restored versions, journaled as evidence (the outcome stays). */
+async function recheck(run, stage) {
+    const { ctx } = run;
     try {
-        const { unknown } = filterFlows(opts.manifest.flows, opts.flowsFilter);
-        if (unknown.length > 0) {
-            const known = opts.manifest.flows.map((f) => f.name).join(', ');
-            const message = `The flows input names ${unknown.map((n) => `"${n}"`).join(', ')}, which the manifest does not define (it defines: ${known}). Nothing was changed.`;
-            ctx.journal.append('error', { status: 'error', details: { message } });
-            return finish('failed', message);
-        }
-        if (opts.command === 'rollback')
-            return await rollbackCommand(ctx, opts, state, finish);
-        ctx.log.startGroup('Plan');
-        let plan;
-        try {
-            plan = await buildPlan(ctx, opts);
-        }
-        finally {
-            ctx.log.endGroup();
-        }
-        ctx.journal.append('plan', {
-            status: plan.errors.length ? 'error' : 'info',
-            details: {
-                flows: plan.flows.map(toPlanned),
-                stages: plan.stages.map((s) => ({
-                    name: s.spec.name,
-                    flows: s.flows.map((f) => f.name),
-                    bakeMs: s.spec.bakeMs,
-                    checks: s.spec.checks
-                }))
-            }
-        });
-        for (const p of plan.flows) {
-            if (p.action === 'skipped') {
-                state.set(p.name, { reason: p.reason });
-                continue;
-            }
-            ctx.log.info(`${p.stage}: ${p.name} (${p.type}) → ${p.action}${p.publishedVersion ? ` from version ${p.publishedVersion}` : ''} — ${p.reason}`);
-            state.set(p.name, {
-                flowId: p.flowId,
-                fromVersion: p.publishedVersion ?? null,
-                version: p.publishedVersion,
-                state: p.action === 'unchanged' ? 'unchanged' : opts.command === 'plan' ? 'planned' : 'skipped',
-                reason: p.action === 'unchanged' ? p.reason : undefined
-            });
-            if (p.flowId && p.publishedVersion) {
-                state.live.set(p.name, {
-                    name: p.name,
-                    type: p.type,
-                    flowId: p.flowId,
-                    version: p.publishedVersion,
-                    previousVersion: null
-                });
-            }
-        }
-        if (plan.errors.length > 0) {
-            for (const e of plan.errors)
-                ctx.journal.append('error', { status: 'error', details: { message: e } });
-            return finish('failed', `The plan has ${plan.errors.length} problem(s); nothing was changed:\n- ${plan.errors.join('\n- ')}`);
-        }
-        if (opts.command === 'plan') {
-            const n = plan.flows.filter((f) => f.action === 'create' || f.action === 'update').length;
-            return finish('planned', `Plan: ${n} flow(s) to publish in ${plan.stages.length} stage(s); nothing was changed.`);
-        }
-        let failure;
-        for (const stage of plan.stages) {
-            failure = await runStage(ctx, stage, state, plan);
-            if (failure)
-                break;
-        }
-        if (failure)
-            return await handleFailure(ctx, opts, state, failure, finish);
-        const result = finish('succeeded', successMessage(state));
-        if (opts.exportAfter)
-            result.exports = await exportReleased(ctx, state);
-        return result;
+        await runStageChecks(ctx, runSpec(stage), 0, run.view().live, ctx.clock.now());
     }
     catch (e) {
-        // Cancellation outside a stage (plan) or a bug: nothing of ours may be left half-done.
-        if (context_isCancellation(ctx, e) || ctx.signal?.aborted) {
-            ctx.journal.append('cancelled', { status: 'warning', details: { signal: abortReason(ctx.signal) } });
-            return cancelledFinish(ctx, state, undefined, finish);
+        if (!context_isCancellation(ctx, e)) {
+            ctx.journal.append('warning', {
+                status: 'warning',
+                details: { message: `Post-rollback checks could not run: ${errorText(e)}` }
+            });
         }
-        ctx.journal.append('error', { status: 'error', details: { message: context_errorText(e), error: String(e) } });
-        if (state.changed.length === 0)
-            return finish('failed', `Release failed: ${context_errorText(e)}`);
-        return await rollbackAndFinish(ctx, opts, state, undefined, context_errorText(e), finish);
     }
 }
-function successMessage(state) {
-    const pub = state.publishedList();
-    if (pub.length === 0)
-        return 'Release succeeded: nothing needed publishing (every flow is unchanged).';
-    return `Release succeeded: published ${pub.map((p) => `${p.name} ${p.fromVersion ?? 'new'} → ${p.toVersion}`).join(', ')}.`;
-}
-async function runStage(ctx, stage, state, plan) {
-    const name = stage.spec.name;
-    const stageStartedAt = ctx.clock.now();
-    ctx.journal.append('stage-started', {
-        stage: name,
-        status: 'info',
-        details: { index: stage.index, name, flows: stage.flows.map((f) => f.name) }
-    });
-    ctx.log.startGroup(`Stage ${stage.index + 1}: ${name}`);
+async function rollbackAndFinish(run, failedStage, reason) {
+    const { ctx } = run;
+    const changed = changedFlows(run);
+    const flows = rollbackOrder(changed).map((c) => c.name);
+    if (!ctx.manifest.rollback.automatic)
+        return finish_conclude(run, { kind: 'rollback-off', reason, flows });
+    const stage = failedStage?.spec.name;
+    ctx.journal.append('rollback-started', { stage, status: 'warning', details: { reason, flows } });
+    ctx.log.startGroup(`Rollback: ${flows.join(', ')}`);
+    // A cancellation during the rollback starts no further restore (the signal is passed down); what is done stays.
+    let results;
+    let ok;
+    let cancelled;
     try {
-        const toChange = stage.flows.filter((f) => f.action === 'create' || f.action === 'update');
-        if (toChange.length === 0) {
-            ctx.log.info(`Stage ${name}: every flow is unchanged; nothing to publish, bake or check.`);
-            ctx.journal.append('stage-succeeded', { stage: name, status: 'ok', details: { name } });
-            return undefined;
-        }
-        // 1. Snapshot every existing flow before touching any: once, for this and every later stage, in one export job,
-        //    so later stages start publishing at once. The check before each publish (guardPublish) proves a snapshot
-        //    taken earlier is still the live version.
-        let snapshots;
-        try {
-            context_throwIfCancelled(ctx);
-            snapshots = state.snapshots ??= await snapshotAll(ctx, plan, stage.index);
-        }
-        catch (e) {
-            if (context_isCancellation(ctx, e))
-                return fail(ctx, stage, 'cancelled', true);
-            return fail(ctx, stage, `Snapshot before publishing failed, nothing in this stage was changed: ${context_errorText(e)}`);
-        }
-        // 2. Publish, bounded concurrency; a failure or a cancellation starts nothing new.
-        const failures = [];
-        let cancelled = false;
-        await runBounded(toChange, ctx.manifest.concurrency > 0 ? ctx.manifest.concurrency : 4, async (p) => {
-            const r = await publishOne(ctx, stage, p, snapshots.get(p.flowId ?? ''), state);
-            if (r === 'cancelled')
-                cancelled = true;
-            else if (r !== 'ok')
-                failures.push(r);
-        }, () => failures.length === 0 && !cancelled && !ctx.signal?.aborted);
-        if (cancelled || ctx.signal?.aborted)
-            return fail(ctx, stage, 'cancelled', true);
-        if (failures.length > 0)
-            return fail(ctx, stage, `Publish failed: ${failures.join(' | ')}`);
-        // 3. Bake with checks while one export job verifies that what is live is what this stage uploaded (a concurrent
-        //    publisher may have won the race); a mismatch ends the bake at once.
-        const stop = new AbortController();
-        const verifying = verifyStage(ctx, stage, toChange, state).then((v) => {
-            if (v)
-                stop.abort(new Error('verification failed'));
-            return v;
-        });
-        const bake = await bakeStage(ctx, stage, state, stageStartedAt, stop.signal);
-        const verifyFailure = await verifying;
-        if (ctx.signal?.aborted)
-            return fail(ctx, stage, 'cancelled', true);
-        if (verifyFailure)
-            return fail(ctx, stage, verifyFailure);
-        if (bake)
-            return fail(ctx, stage, bake.reason, bake.cancelled);
-        ctx.journal.append('stage-succeeded', { stage: name, status: 'ok', details: { name } });
-        return undefined;
+        const r = await rollbackFlows(ctx, changed, { newFlows: ctx.manifest.rollback.newFlows });
+        cancelled = ctx.signal?.aborted === true;
+        results = r.results;
+        ok = r.ok && !cancelled;
     }
     finally {
         ctx.log.endGroup();
     }
-}
-function fail(ctx, stage, reason, cancelled = false) {
-    ctx.journal.append('stage-failed', {
-        stage: stage.spec.name,
-        status: 'error',
-        details: { name: stage.spec.name, reason }
-    });
-    return { stage, reason, cancelled };
-}
-/** One export job for the published version of every existing flow that this and the later stages will change. */
-async function snapshotAll(ctx, plan, fromStage) {
-    const existing = plan.stages
-        .filter((s) => s.index >= fromStage)
-        .flatMap((s) => s.flows)
-        .filter((f) => (f.action === 'create' || f.action === 'update') && f.flowId && f.publishedVersion);
-    if (existing.length === 0)
-        return new Map();
-    const stageOf = new Map(existing.map((f) => [f.flowId, f.stage]));
-    const snaps = await exportVersions(ctx, existing.map((f) => ({ name: f.name, type: f.type, flowId: f.flowId, version: f.publishedVersion })), { signal: ctx.signal, stage: plan.stages[fromStage]?.spec.name });
-    for (const s of snaps.values()) {
-        ctx.journal.append('snapshot', {
-            stage: stageOf.get(s.flowId),
-            flow: s.name,
-            status: 'ok',
-            details: { flowId: s.flowId, version: s.version, contentHash: s.hash, exportJobId: s.jobId }
-        });
+    // The signal is journaled before the rollback closes: restores left unverified were cut by it (outcome.ts).
+    if (cancelled)
+        journalCancelled(run, stage);
+    ctx.journal.append('rollback-finished', { stage, status: ok ? 'ok' : 'error', details: { ok, flows: results } });
+    if (cancelled) {
+        for (const r of results.filter((x) => !x.ok && x.attempts > 0)) {
+            ctx.journal.append('warning', {
+                stage,
+                flow: r.name,
+                status: 'warning',
+                details: {
+                    message: `Cancelled while its rollback publish for "${r.name}" was running: it may still publish on the platform; the flow's state is unknown.`,
+                    inFlight: { what: 'its rollback publish', flowId: r.flowId }
+                }
+            });
+        }
+        return finishCancelled(run, stage, reason);
     }
-    return snaps;
+    if (ok && failedStage && failedStage.spec.checks.length > 0)
+        await recheck(run, failedStage);
+    return finish_conclude(run, { kind: 'rollback-done', reason, flows });
 }
-/**
- * After a stage's publishes: export every version it published (one job) and compare each with what was uploaded.
- * A mismatch means a concurrent publisher's content is live under the version this release read back: the stage
- * fails, and that flow is reported as a conflict and never rolled back over the other publisher's content. Returns
- * the failure reason, or undefined when every flow verified.
- */
-async function verifyStage(ctx, stage, flows, state) {
-    const stageName = stage.spec.name;
-    const items = flows.flatMap((p) => {
-        const pub = state.published.get(p.name);
-        return pub ? [{ plan: p, req: { name: p.name, type: p.type, flowId: pub.flowId, version: pub.toVersion } }] : [];
-    });
-    if (items.length === 0)
-        return undefined;
-    let got;
+/** A stage failed: stop on a cancellation, else roll back what changed. */
+async function finishFailedStage(run, failure) {
+    const stage = failure.stage.spec.name;
+    if (failure.cancelled || run.ctx.signal?.aborted) {
+        journalCancelled(run, stage);
+        return finishCancelled(run, stage);
+    }
+    const reason = `Stage ${stage}: ${failure.reason}`;
+    if (run.view().changed.length === 0)
+        return finish_conclude(run, { kind: 'stage-failed', reason });
+    return rollbackAndFinish(run, failure.stage, reason);
+}
+/** Cancellation outside a stage (the plan), or a bug: nothing of ours may be left half-done. */
+async function finishCrashed(run, e) {
+    const { ctx } = run;
+    if (context_isCancellation(ctx, e) || ctx.signal?.aborted) {
+        journalCancelled(run, undefined);
+        return finishCancelled(run);
+    }
+    ctx.journal.append('error', { status: 'error', details: { message: errorText(e), error: String(e) } });
+    if (run.view().changed.length === 0)
+        return finish_conclude(run, { kind: 'crashed', error: errorText(e) });
+    return rollbackAndFinish(run, undefined, errorText(e));
+}
+
+;// CONCATENATED MODULE: ./src/sources/draft.ts
+/** Numeric comparison of Genesys version ids such as "14.0" (a string compare would put "9.0" after "10.0"). */
+function compareVersions(a, b) {
+    const pa = a.split('.').map((x) => Number.parseInt(x, 10));
+    const pb = b.split('.').map((x) => Number.parseInt(x, 10));
+    for (let i = 0; i < Math.max(pa.length, pb.length); i++) {
+        const x = pa[i] ?? 0;
+        const y = pb[i] ?? 0;
+        if (Number.isNaN(x) || Number.isNaN(y))
+            return a.localeCompare(b);
+        if (x !== y)
+            return x - y;
+    }
+    return 0;
+}
+function plan({ spec, org, recorded: rec, lastReleaseId }) {
+    if (!org) {
+        return {
+            action: 'create',
+            reason: 'missing in the org',
+            error: `Flow "${spec.name}" (${spec.type}) has source: draft but does not exist in the org. Create and check it in with Architect first, or give it a file: in the manifest.`
+        };
+    }
+    const published = org.publishedVersion?.id;
+    const checkedIn = org.checkedInVersion?.id;
+    if (checkedIn && (!published || compareVersions(checkedIn, published) > 0)) {
+        return {
+            action: 'update',
+            draftVersion: checkedIn,
+            reason: `promote checked-in version ${checkedIn} over published ${published ?? 'none'}`
+        };
+    }
+    if (rec && rec.id === org.id && rec.version === published) {
+        return {
+            action: 'unchanged',
+            reason: `no checked-in version newer than published ${published}, as recorded by release ${lastReleaseId}`
+        };
+    }
+    return {
+        action: 'update',
+        reason: 'nothing to promote',
+        error: `Flow "${spec.name}" has source: draft but no checked-in version newer than the published one ` +
+            `(checked in ${checkedIn ?? 'none'}, published ${published ?? 'none'}). Check in the draft in Architect, or remove the flow from this release.`
+    };
+}
+const draftSource = {
+    kind: 'draft',
+    plan,
+    validatedBeforeRelease: true,
+    publish: (_spec, planned, via) => via.promoteVersion(planned.draftVersion),
+    uploadedContent: () => undefined,
+    contentHash: () => undefined
+};
+
+;// CONCATENATED MODULE: ./src/sources/file.ts
+function file_plan({ spec, org, recorded: rec, lastReleaseId }) {
+    const contentHash = spec.contentHash;
+    if (!org)
+        return { action: 'create', reason: 'does not exist in the org', contentHash };
+    if (!rec || rec.contentHash !== spec.contentHash) {
+        const reason = rec ? 'content changed since the last release' : 'no record of a previous release of this content';
+        return { action: 'update', reason, contentHash };
+    }
+    const published = org.publishedVersion?.id;
+    if (rec.id === org.id && rec.version === published) {
+        return {
+            action: 'unchanged',
+            reason: `same content as release ${lastReleaseId}, still published as version ${rec.version}`,
+            contentHash
+        };
+    }
+    return {
+        action: 'update',
+        drift: { recordedVersion: rec.version, actualVersion: published },
+        reason: `drift: release ${lastReleaseId} left version ${rec.version}, the org publishes ${published ?? 'nothing'}`,
+        contentHash
+    };
+}
+const fileSource = {
+    kind: 'file',
+    plan: file_plan,
+    validatedBeforeRelease: false,
+    publish: (spec, _planned, via) => via.architectJob(spec.content),
+    uploadedContent: (spec) => spec.content,
+    contentHash: (spec) => spec.contentHash
+};
+
+;// CONCATENATED MODULE: ./src/sources/registry.ts
+
+
+const SOURCES = {
+    file: fileSource,
+    draft: draftSource
+};
+class UnknownFlowSourceError extends Error {
+    flow;
+    source;
+    constructor(flow, source) {
+        super(`Flow "${flow}" has source "${source}", which this version of Flow Release does not know (known: ${Object.keys(SOURCES).join(', ')}).`);
+        this.name = 'UnknownFlowSourceError';
+        this.flow = flow;
+        this.source = source;
+    }
+}
+/** The source of a flow spec; throws UnknownFlowSourceError for a kind not in the registry. */
+function sourceOf(spec) {
+    const kind = spec.source;
+    if (!Object.hasOwn(SOURCES, kind))
+        throw new UnknownFlowSourceError(spec.name, kind);
+    return SOURCES[kind];
+}
+
+;// CONCATENATED MODULE: ./src/release/plan.ts
+
+
+
+
+/** Apply the `flows` input; unknown names are an error (a typo must not silently release nothing). */
+function filterFlows(all, filter) {
+    const names = new Set(all.map((f) => f.name));
+    if (!filter || filter.length === 0)
+        return { keep: names, unknown: [] };
+    const wanted = filter.map((n) => n.trim()).filter(Boolean);
+    return { keep: new Set(wanted.filter((n) => names.has(n))), unknown: wanted.filter((n) => !names.has(n)) };
+}
+const recordKey = (type, name) => `${type.toLowerCase()}\u0000${name}`;
+/** One selected flow: find it in the org, ask its source, then refuse a lock (or plan a force-unlock). */
+function planFlow(ctx, spec, stage, look, errors) {
+    const matches = (look.byType.get(spec.type) ?? []).filter((f) => f.name === spec.name && sameType(f.type, spec.type) && !f.deleted);
+    const p = {
+        name: spec.name,
+        type: spec.type,
+        stage,
+        action: 'update',
+        source: spec.source,
+        reason: '',
+        spec,
+        unlock: false
+    };
+    if (matches.length > 1) {
+        errors.push(`${matches.length} ${spec.type} flows are named "${spec.name}" (${matches.map((m) => m.id).join(', ')}); rename or delete the extra ones so the name is unique.`);
+        p.reason = 'ambiguous name';
+        return p;
+    }
+    const org = matches[0];
+    p.org = org;
+    p.flowId = org?.id;
+    p.publishedVersion = org?.publishedVersion?.id;
+    let decided;
     try {
-        got = await exportVersions(ctx, items.map((i) => i.req), { signal: ctx.signal, stage: stageName });
+        decided = sourceOf(spec).plan({
+            spec,
+            org,
+            recorded: look.recorded.get(recordKey(spec.type, spec.name)),
+            lastReleaseId: look.lastReleaseId
+        });
     }
     catch (e) {
-        if (context_isCancellation(ctx, e) || ctx.signal?.aborted)
-            return undefined;
-        return `Could not verify the published content (export of the new versions failed): ${context_errorText(e)}`;
+        if (!(e instanceof UnknownFlowSourceError))
+            throw e;
+        errors.push(e.message);
+        p.reason = 'unknown flow source';
+        return p;
     }
-    const conflicts = [];
-    for (const { plan: p, req } of items) {
-        const exported = got.get(req.flowId);
-        if (!exported)
-            continue;
-        if (p.spec.source !== 'file') {
-            // A promoted draft was not uploaded by us: its export is kept for the commit, nothing to compare.
-            state.verified.set(req.flowId, exported);
-            continue;
-        }
-        const expected = exportHash(p.spec.content);
-        if (exported.hash === expected) {
-            state.verified.set(req.flowId, exported);
-            continue;
-        }
-        const error = `conflict: version ${req.version} of "${p.name}" holds content ${exported.hash.slice(0, 12)}, but this release ` +
-            `uploaded ${expected.slice(0, 12)} — a concurrent release or a person published it at the same time. It is ` +
-            `not rolled back over their content; check which version should be live.`;
-        ctx.journal.append('publish-failed', {
-            stage: stageName,
-            flow: p.name,
-            status: 'error',
-            details: {
-                flowId: req.flowId,
-                error,
-                messages: [`expected content ${expected}`, `actual content ${exported.hash}`]
-            }
-        });
-        ctx.log.error(`"${p.name}": ${error}`);
-        state.set(p.name, { state: 'unknown', version: req.version, reason: error });
-        state.changed = state.changed.filter((c) => c.name !== p.name);
-        state.published.delete(p.name);
-        state.live.delete(p.name);
-        state.conflicts.push(`${p.name} (version ${req.version}: expected content ${expected.slice(0, 12)}, actual ${exported.hash.slice(0, 12)})`);
-        conflicts.push(`"${p.name}": ${error}`);
-    }
-    return conflicts.length ? `Content verification failed: ${conflicts.join(' | ')}` : undefined;
+    const { error, ...decision } = decided;
+    Object.assign(p, decision);
+    if (error)
+        errors.push(error);
+    checkLockAndDrift(ctx, p, errors);
+    return p;
 }
+function checkLockAndDrift(ctx, p, errors) {
+    const { spec, org, stage } = p;
+    if (org?.lockedUser && p.action !== 'unchanged') {
+        const who = org.lockedUser.name ?? org.lockedUser.id;
+        p.lockedBy = who;
+        if (spec.forceUnlock) {
+            p.unlock = true;
+            p.reason += `; locked by ${who}, will be force-unlocked (force-unlock: true)`;
+        }
+        else {
+            const reason = `Flow "${spec.name}" is checked out in Architect by ${who}. Ask them to check it in or discard their changes, or set force-unlock: true on this flow in the manifest to unlock it (their unsaved work is lost).`;
+            errors.push(reason);
+            ctx.journal.append('flow-refused', {
+                flow: spec.name,
+                stage,
+                status: 'error',
+                details: { flowId: org.id, reason, lockedBy: who }
+            });
+            ctx.log.error(reason);
+        }
+    }
+    if (p.drift) {
+        ctx.journal.append('drift-detected', {
+            flow: spec.name,
+            stage,
+            status: 'warning',
+            details: { flowId: org.id, recordedVersion: p.drift.recordedVersion, actualVersion: p.drift.actualVersion }
+        });
+        ctx.log.warning(`Drift on "${spec.name}": ${p.reason}; it will be republished.`);
+    }
+}
+async function buildPlan(ctx, opts) {
+    const { manifest } = ctx;
+    const errors = [];
+    const { keep } = filterFlows(manifest.flows, opts.flowsFilter);
+    const stageOf = new Map();
+    for (const s of manifest.stages)
+        for (const f of s.flows)
+            stageOf.set(f, s.name);
+    const selected = manifest.flows.filter((f) => keep.has(f.name));
+    const look = {
+        byType: new Map(),
+        recorded: new Map((opts.lastRecord?.flows ?? []).map((r) => [recordKey(r.type, r.name), r])),
+        lastReleaseId: opts.lastRecord?.releaseId
+    };
+    for (const type of new Set(selected.map((f) => f.type))) {
+        look.byType.set(type, await ctx.api.listFlows(type));
+    }
+    const flows = manifest.flows.map((spec) => {
+        const stage = stageOf.get(spec.name) ?? '';
+        if (keep.has(spec.name))
+            return planFlow(ctx, spec, stage, look, errors);
+        return {
+            name: spec.name,
+            type: spec.type,
+            stage,
+            action: 'skipped',
+            source: spec.source,
+            reason: 'not in the flows input',
+            spec,
+            unlock: false
+        };
+    });
+    await validateDrafts(ctx, flows.filter((f) => f.action === 'update' && f.flowId && f.draftVersion && sourceOf(f.spec).validatedBeforeRelease), errors);
+    const stages = manifest.stages
+        .map((spec, index) => ({
+        spec,
+        index,
+        // Stage order, not manifest order: the stage lists its flows in the order they should go out.
+        flows: spec.flows
+            .map((n) => flows.find((f) => f.name === n && f.action !== 'skipped'))
+            .filter((f) => f !== undefined)
+    }))
+        .filter((s) => s.flows.length > 0);
+    return { flows, stages, errors };
+}
+/** One validate job for every draft to promote; Error messages block the release. */
+async function validateDrafts(ctx, drafts, errors) {
+    if (drafts.length === 0)
+        return;
+    try {
+        const reg = await ctx.api.registerValidateJob(drafts.map((d) => ({ flowId: d.flowId, version: d.draftVersion })));
+        const job = await waitForPlatformJob(ctx, { what: 'validate job', id: reg.id, poll: () => ctx.api.getValidateJob(reg.id), expectedLatencyMs: 2000 }, { signal: ctx.signal });
+        const msgs = job.messages ?? [];
+        const errs = msgs.filter((m) => m.type === 'Error').map((m) => m.text ?? 'unnamed error');
+        for (const w of msgs.filter((m) => m.type === 'Warning'))
+            ctx.log.warning(`Validation warning: ${w.text ?? ''}`);
+        const names = drafts.map((d) => `"${d.name}" v${d.draftVersion}`).join(', ');
+        if (errs.length > 0 || job.status === 'Failure') {
+            const text = errs.length ? errs.join('; ') : 'the validate job failed without messages';
+            errors.push(`Validation of ${names} failed: ${text}. Fix the flow in Architect and check it in again.`);
+            for (const d of drafts)
+                d.reason += '; validation failed';
+        }
+        else {
+            for (const d of drafts)
+                d.reason += '; validated';
+        }
+    }
+    catch (e) {
+        if (context_isCancellation(ctx, e))
+            throw e;
+        errors.push(`Could not validate the drafts to promote: ${errorText(e)}`);
+    }
+}
+
+;// CONCATENATED MODULE: ./src/release/rollback-command.ts
+
+
+
+
+
+
+/** Read one recorded flow: a restore to do, undefined when it is still at the recorded version, or the refusal. */
+async function readOne(run, rec) {
+    const { ctx, opts } = run;
+    let current;
+    let lockedBy;
+    try {
+        const flow = await ctx.api.getFlow(rec.id);
+        current = flow.deleted ? undefined : flow.publishedVersion?.id;
+        lockedBy = flow.lockedUser ? (flow.lockedUser.name ?? flow.lockedUser.id) : undefined;
+    }
+    catch (e) {
+        if (!isNotFound(e))
+            return { error: `Could not read flow "${rec.name}": ${errorText(e)}` };
+    }
+    if (current === rec.version)
+        return undefined;
+    if (!opts.recordedContent?.get(rec.name)) {
+        return {
+            error: `The recorded export of "${rec.name}" (${ctx.manifest.artifacts.dir}/${rec.file}) is missing; it cannot be restored.`
+        };
+    }
+    const spec = ctx.manifest.flows.find((f) => f.name === rec.name);
+    if (lockedBy && !spec?.forceUnlock) {
+        const reason = `Flow "${rec.name}" is checked out in Architect by ${lockedBy}. Ask them to check it in, or set force-unlock: true on it in the manifest.`;
+        ctx.journal.append('flow-refused', {
+            flow: rec.name,
+            status: 'error',
+            details: { flowId: rec.id, reason, lockedBy }
+        });
+        return { error: reason };
+    }
+    return { rec, current, unlock: lockedBy };
+}
+async function restoreOne(run, t) {
+    const { ctx, opts } = run;
+    const { rec } = t;
+    if (t.unlock) {
+        await ctx.api.unlockFlow(rec.id);
+        ctx.journal.append('flow-unlocked', {
+            flow: rec.name,
+            status: 'warning',
+            details: { flowId: rec.id, lockedBy: t.unlock }
+        });
+    }
+    const content = opts.recordedContent.get(rec.name);
+    const r = await restoreContent(ctx, { name: rec.name, type: rec.type, flowId: rec.id, stage: '' }, recordedTarget(content, rec.version));
+    ctx.journal.append('rollback-flow', { flow: rec.name, status: r.ok ? 'ok' : 'error', details: r });
+    return r;
+}
+async function rollbackCommand(run) {
+    const { ctx, opts } = run;
+    const record = opts.lastRecord;
+    if (!record)
+        return refuse(run, { kind: 'no-record', dir: ctx.manifest.artifacts.dir });
+    const releaseId = record.releaseId;
+    const { keep } = filterFlows(ctx.manifest.flows, opts.flowsFilter);
+    const filtered = opts.flowsFilter?.length ? record.flows.filter((f) => keep.has(f.name)) : record.flows;
+    const todo = [];
+    const errors = [];
+    for (const rec of filtered) {
+        const r = await readOne(run, rec);
+        if (r && 'error' in r)
+            errors.push(r.error);
+        else if (r)
+            todo.push(r);
+    }
+    if (errors.length > 0)
+        return refuse(run, { kind: 'restore-refused', releaseId, errors }, errors);
+    if (todo.length === 0)
+        return finish_conclude(run, { kind: 'restore-nothing', releaseId });
+    const flows = todo.map((t) => t.rec.name);
+    ctx.journal.append('rollback-started', {
+        status: 'warning',
+        details: {
+            reason: `command: rollback to release ${releaseId}`,
+            flows,
+            fromVersions: Object.fromEntries(todo.map((t) => [t.rec.name, t.current ?? null]))
+        }
+    });
+    const results = [];
+    for (const t of todo) {
+        if (ctx.signal?.aborted)
+            break;
+        results.push(await restoreOne(run, t));
+    }
+    const cancelled = ctx.signal?.aborted === true;
+    const ok = results.length === todo.length && results.every((r) => r.ok) && !cancelled;
+    // Start no new restore after the signal; the ones done stay done (each is a complete, verified republish).
+    if (cancelled) {
+        ctx.journal.append('cancelled', { status: 'warning', details: { signal: abortReason(ctx.signal) } });
+    }
+    ctx.journal.append('rollback-finished', { status: ok ? 'ok' : 'error', details: { ok, flows: results } });
+    const result = finish_conclude(run, {
+        kind: 'restore-done',
+        releaseId,
+        flows,
+        signal: cancelled ? abortReason(ctx.signal) : undefined
+    });
+    if (result.outcome === 'succeeded' && opts.exportAfter)
+        result.exports = await exportReleased(run);
+    return result;
+}
+
+;// CONCATENATED MODULE: ./src/release/pool.ts
+// Bounded concurrency: at most `limit` tasks in flight. `canStart` is asked before each task starts so that a failure
+// or a cancellation stops new work while the tasks already running finish (a started Genesys job cannot be stopped).
+async function runBounded(items, limit, task, canStart = () => true) {
+    const results = new Array(items.length).fill(undefined);
+    let next = 0;
+    const worker = async () => {
+        while (next < items.length && canStart()) {
+            const index = next++;
+            results[index] = await task(items[index], index);
+        }
+    };
+    const n = Math.max(1, Math.min(limit, items.length));
+    await Promise.all(Array.from({ length: n }, () => worker()));
+    return results;
+}
+
+;// CONCATENATED MODULE: ./src/release/publish-flow.ts
+
+
+
+
 /**
  * Right before publishing: the flow must still be as the plan and the snapshot saw it. Another release or a person
  * may have published (or checked it out) since; publishing now would overwrite their change and make the snapshot
@@ -96005,33 +96368,27 @@ async function guardPublish(ctx, p) {
     }
     return { flow };
 }
-/** Publish one flow; returns 'ok', 'cancelled' or the failure text. Records every change for the rollback. */
-async function publishOne(ctx, stage, p, snapshot, state) {
-    const stageName = stage.spec.name;
-    const fromVersion = p.publishedVersion ?? null;
-    const target = { name: p.name, type: p.type, flowId: p.flowId, fromVersion };
-    let current;
+/** Guard and unlock; returns the flow as read, or how the publish ended before it started. */
+async function prepare(ctx, stage, p) {
     try {
         context_throwIfCancelled(ctx);
         const guard = await guardPublish(ctx, p);
         if (guard.refused) {
             ctx.journal.append('flow-refused', {
-                stage: stageName,
+                stage,
                 flow: p.name,
                 status: 'error',
                 details: { flowId: p.flowId, reason: guard.refused }
             });
             ctx.log.error(guard.refused);
-            state.set(p.name, { state: 'failed', reason: guard.refused });
-            return guard.refused;
+            return { ended: { kind: 'refused', error: guard.refused } };
         }
-        current = guard.flow;
         context_throwIfCancelled(ctx);
         // Unlock only what is still checked out (the plan saw the lock; it may have been checked in since).
-        if (p.unlock && p.flowId && (current === undefined || current.lockedUser)) {
+        if (p.unlock && p.flowId && (guard.flow === undefined || guard.flow.lockedUser)) {
             await ctx.api.unlockFlow(p.flowId);
             ctx.journal.append('flow-unlocked', {
-                stage: stageName,
+                stage,
                 flow: p.name,
                 status: 'warning',
                 details: { flowId: p.flowId, lockedBy: p.lockedBy ?? 'unknown' }
@@ -96039,90 +96396,93 @@ async function publishOne(ctx, stage, p, snapshot, state) {
             ctx.log.warning(`Force-unlocked "${p.name}" (was checked out by ${p.lockedBy}).`);
         }
         context_throwIfCancelled(ctx);
+        return { flow: guard.flow };
     }
     catch (e) {
         if (context_isCancellation(ctx, e))
-            return 'cancelled';
-        const error = `Could not ${p.unlock ? 'read or unlock' : 'read'} "${p.name}" before publishing: ${context_errorText(e)}`;
+            return { ended: { kind: 'cancelled' } };
+        const error = `Could not ${p.unlock ? 'read or unlock' : 'read'} "${p.name}" before publishing: ${errorText(e)}`;
         ctx.journal.append('publish-failed', {
-            stage: stageName,
+            stage,
             flow: p.name,
             status: 'error',
-            details: { flowId: p.flowId, error }
+            details: { flowId: p.flowId, error, changed: false }
         });
-        state.set(p.name, { state: 'failed', reason: error });
-        return error;
+        return { ended: { kind: 'refused', error } };
     }
-    let out;
-    if (p.spec.source === 'file') {
-        const content = p.spec.content;
-        out = await publishYaml(ctx, target, content, {
+}
+/** The engine's publishing mechanisms for one flow, each journaling its publish-started. */
+function mechanisms(ctx, stage, p, current) {
+    const fromVersion = p.publishedVersion ?? null;
+    const target = { name: p.name, type: p.type, flowId: p.flowId, fromVersion };
+    const started = (method, jobId) => ctx.journal.append('publish-started', {
+        stage,
+        flow: p.name,
+        status: 'info',
+        details: { flowId: p.flowId, method, jobId, fromVersion }
+    });
+    return {
+        architectJob: (content) => publishYaml(ctx, target, content, {
             signal: ctx.signal,
-            stage: stageName,
-            onJob: (jobId) => ctx.journal.append('publish-started', {
-                stage: stageName,
-                flow: p.name,
-                status: 'info',
-                details: { flowId: p.flowId, method: 'architect-job', jobId, fromVersion }
-            })
-        });
-    }
-    else {
-        ctx.journal.append('publish-started', {
-            stage: stageName,
-            flow: p.name,
-            status: 'info',
-            details: { flowId: p.flowId, method: 'actions-publish', fromVersion }
-        });
-        out = await publishDraft(ctx, { ...target, flowId: p.flowId }, p.draftVersion, {
-            signal: ctx.signal,
-            stage: stageName,
-            before: current
-        });
-    }
+            stage,
+            onJob: (jobId) => started('architect-job', jobId)
+        }),
+        promoteVersion: (version) => {
+            started('actions-publish');
+            return publishDraft(ctx, { ...target, flowId: p.flowId }, version, {
+                signal: ctx.signal,
+                stage,
+                before: current
+            });
+        }
+    };
+}
+function publish_flow_journalCancelled(ctx, stage, p, out) {
+    // Nothing is rolled back after a cancellation. A job already uploaded (or an operation already requested) may
+    // still finish on the platform: the flow's state is unknown, and the journal says so now.
+    if (!out.inFlight)
+        return { kind: 'cancelled' };
+    const what = out.jobId ? `Architect job ${out.jobId}` : 'the actions/publish operation';
+    ctx.journal.append('warning', {
+        stage,
+        flow: p.name,
+        status: 'warning',
+        details: {
+            message: `Cancelled while ${what} for "${p.name}" was running: it may still publish on the platform; the flow's state is unknown.`,
+            inFlight: { what, flowId: out.flowId ?? p.flowId }
+        }
+    });
+    return { kind: 'cancelled', inFlight: what };
+}
+/** Publish one flow of a stage. Every change (or possible change) is journaled for the rollback. */
+async function publish_flow_publishFlow(run, stage, p) {
+    const { ctx } = run;
+    const prepared = await prepare(ctx, stage, p);
+    if (prepared.ended)
+        return prepared.ended;
+    const source = sourceOf(p.spec);
+    const out = await source.publish(p.spec, p, mechanisms(ctx, stage, p, prepared.flow));
     const flowId = out.flowId ?? p.flowId;
+    const fromVersion = p.publishedVersion ?? null;
     if (out.ok && flowId && out.toVersion) {
-        const contentHash = p.spec.source === 'file' ? p.spec.contentHash : undefined;
+        const contentHash = source.contentHash(p.spec);
         ctx.journal.append('publish-succeeded', {
-            stage: stageName,
+            stage,
             flow: p.name,
             status: 'ok',
             details: { flowId, fromVersion, toVersion: out.toVersion, jobId: out.jobId, contentHash, created: !p.flowId }
         });
         ctx.log.info(`Published "${p.name}": ${fromVersion ?? 'new'} → ${out.toVersion}`);
-        recordChange(state, stageName, p, flowId, out.toVersion, snapshot);
-        state.set(p.name, { flowId, state: 'published', version: out.toVersion, contentHash, reason: undefined });
-        state.published.set(p.name, { name: p.name, type: p.type, flowId, fromVersion, toVersion: out.toVersion });
-        state.live.set(p.name, {
-            name: p.name,
-            type: p.type,
-            flowId,
-            version: out.toVersion,
-            previousVersion: fromVersion,
-            publishedAt: ctx.clock.now()
-        });
-        return 'ok';
+        return { kind: 'published', flowId, toVersion: out.toVersion };
     }
-    if (out.cancelled) {
-        // Nothing is rolled back after a cancellation. A job already uploaded (or an operation already requested) may
-        // still finish on the platform: the flow's state is unknown, and the report says so.
-        if (out.inFlight) {
-            const what = out.jobId ? `Architect job ${out.jobId}` : 'the actions/publish operation';
-            state.inFlight.push({ name: p.name, flowId, what });
-            state.set(p.name, {
-                flowId,
-                state: 'unknown',
-                reason: `cancelled while ${what} was running; it may still publish on the platform`
-            });
-        }
-        else {
-            state.set(p.name, { reason: 'cancelled before its publish started' });
-        }
-        return 'cancelled';
-    }
-    const error = `"${p.name}": ${out.error ?? 'publish failed'}`;
+    if (out.cancelled)
+        return publish_flow_journalCancelled(ctx, stage, p, out);
+    const changed = out.changed ?? null;
+    // Changed or unknown: the rollback restores it (it reads the state back first) and lets a job cut short end.
+    if (changed !== false && out.settle)
+        run.work.settle.set(p.name, out.settle);
     ctx.journal.append('publish-failed', {
-        stage: stageName,
+        stage,
         flow: p.name,
         status: 'error',
         details: {
@@ -96130,430 +96490,296 @@ async function publishOne(ctx, stage, p, snapshot, state) {
             jobId: out.jobId,
             error: out.error ?? 'publish failed',
             messages: out.messages,
-            timedOut: out.timedOut
+            timedOut: out.timedOut,
+            changed,
+            toVersion: out.toVersion
         }
     });
-    if (out.changed !== false) {
-        // Changed or unknown: the rollback must restore it (it re-reads the state first).
-        recordChange(state, stageName, p, flowId, out.toVersion, snapshot, out.settle);
-    }
-    state.set(p.name, { flowId, state: out.changed === false ? 'failed' : 'unknown', reason: error });
-    return error;
+    return { kind: 'failed', error: `"${p.name}": ${out.error ?? 'publish failed'}`, changed };
 }
-function recordChange(state, stage, p, flowId, version, snapshot, settle) {
-    state.changed.push({
-        name: p.name,
-        type: p.type,
-        stage,
-        // '' for a create whose job was cut short before the id was known: the rollback looks it up by name.
-        flowId: flowId ?? p.flowId ?? '',
-        created: !p.flowId,
-        snapshot: snapshot ? { version: snapshot.version, content: snapshot.raw, hash: snapshot.hash } : undefined,
-        publishedVersion: version,
-        settle
+
+;// CONCATENATED MODULE: ./src/release/verify.ts
+// Content verification after a stage's publishes: export every version the stage published (one job) and compare
+// each with what its source uploaded. A mismatch means a concurrent publisher's content is live under the version
+// this release read back: the stage fails, and the flow is journaled as a conflict (publish-failed with `conflict`),
+// which takes it out of what this release changed — it is never rolled back over the other publisher's content.
+
+
+
+
+
+/** Returns the failure reason, or undefined when every flow verified (or the run was cancelled). */
+async function verifyStage(run, stage, flows) {
+    const { ctx } = run;
+    const stageName = stage.spec.name;
+    const published = new Map(run.view().published.map((p) => [p.name, p]));
+    const items = flows.flatMap((p) => {
+        const pub = published.get(p.name);
+        return pub ? [{ plan: p, req: { name: p.name, type: p.type, flowId: pub.flowId, version: pub.toVersion } }] : [];
     });
-}
-/** The stage as this run releases it: with a `flows` subset, checks default to the flows actually released. */
-function runSpec(stage) {
-    return { ...stage.spec, flows: stage.flows.map((f) => f.name) };
-}
-async function bakeStage(ctx, stage, state, stageStartedAt, stop) {
-    const { bakeMs, checks } = stage.spec;
-    const intervalMs = Math.max(1000, Math.min(stage.spec.checkIntervalMs || bakeMs || 1000, bakeMs || Infinity));
-    ctx.journal.append('bake-started', { stage: stage.spec.name, status: 'info', details: { bakeMs, intervalMs } });
-    ctx.log.info(`Baking ${stage.spec.name} for ${Math.round(bakeMs / 1000)} s${checks.length ? `, checks every ${Math.round(intervalMs / 1000)} s` : ''}.`);
-    const start = ctx.clock.now();
-    const end = start + bakeMs;
-    // Waits end on a cancellation or when the caller stops the bake (the content verification failed).
-    const signals = [ctx.signal, stop].filter((x) => x !== undefined);
-    const sleepSignal = signals.length > 1 ? AbortSignal.any(signals) : signals[0];
-    const stopped = () => stop?.aborted === true && !ctx.signal?.aborted;
+    if (items.length === 0)
+        return undefined;
+    let got;
     try {
-        if (checks.length === 0) {
-            if (bakeMs > 0)
-                await ctx.clock.sleep(bakeMs, sleepSignal);
-            return undefined;
-        }
-        for (let round = 1;; round++) {
-            const next = Math.min(start + round * intervalMs, end);
-            const wait = next - ctx.clock.now();
-            if (wait > 0)
-                await ctx.clock.sleep(wait, sleepSignal);
-            if (stopped())
-                return undefined;
-            context_throwIfCancelled(ctx);
-            const run = await runStageChecks(ctx, runSpec(stage), round, state.live, stageStartedAt);
-            if (!run.ok) {
-                const failed = run.measurements.filter((m) => m.result === 'fail' || m.result === 'inconclusive');
-                return {
-                    reason: `Check failed in bake round ${round}: ${failed.map((m) => `${m.check}: ${m.message}`).join(' | ')}`
-                };
-            }
-            if (ctx.clock.now() >= end || stopped())
-                return undefined;
-        }
+        got = await exportVersions(ctx, items.map((i) => i.req), { signal: ctx.signal, stage: stageName });
     }
     catch (e) {
         if (context_isCancellation(ctx, e) || ctx.signal?.aborted)
-            return { reason: 'cancelled', cancelled: true };
-        if (stopped())
             return undefined;
-        return { reason: `Checks could not run: ${context_errorText(e)}` };
+        return `Could not verify the published content (export of the new versions failed): ${errorText(e)}`;
     }
-}
-async function handleFailure(ctx, opts, state, failure, finish) {
-    if (failure.cancelled || ctx.signal?.aborted) {
-        ctx.journal.append('cancelled', {
-            stage: failure.stage.spec.name,
-            status: 'warning',
-            details: { signal: abortReason(ctx.signal) }
-        });
-        return cancelledFinish(ctx, state, failure.stage, finish);
-    }
-    const reason = `Stage ${failure.stage.spec.name}: ${failure.reason}`;
-    if (state.changed.length === 0) {
-        markUnreached(state);
-        if (state.conflicts.length > 0)
-            return finish('failed', `${reason}. ${conflictText(state)}`);
-        return finish('failed', `${reason}. Nothing had been changed in the org.`);
-    }
-    return rollbackAndFinish(ctx, opts, state, failure.stage, reason, finish);
-}
-function conflictText(state) {
-    return state.conflicts.length
-        ? ` Not rolled back because another publisher's content is live (conflict, expected vs actual): ${state.conflicts.join('; ')}.`
-        : '';
-}
-/**
- * A cancelled run starts nothing new — not even a rollback publish: it reports what it leaves behind. Flows this run
- * published stay at their new versions; a job already handed to the platform may still land (state unknown).
- */
-function cancelledFinish(ctx, state, stage, finish) {
-    markUnreached(state);
-    const signal = abortReason(ctx.signal);
-    const stageName = stage?.spec.name;
-    const left = state.publishedList();
-    for (const p of left) {
-        state.set(p.name, { reason: `left at version ${p.toVersion} after the cancellation (not rolled back)` });
-        ctx.journal.append('warning', {
+    const conflicts = [];
+    for (const { plan: p, req } of items) {
+        const exported = got.get(req.flowId);
+        if (!exported)
+            continue;
+        const uploaded = sourceOf(p.spec).uploadedContent(p.spec);
+        // Nothing uploaded (a promoted draft): the export is kept for the commit, there is nothing to compare.
+        const expected = uploaded === undefined ? exported.hash : exportHash(uploaded);
+        if (exported.hash === expected) {
+            run.work.verified.set(req.flowId, exported);
+            continue;
+        }
+        const error = `conflict: version ${req.version} of "${p.name}" holds content ${exported.hash.slice(0, 12)}, but this release ` +
+            `uploaded ${expected.slice(0, 12)} — a concurrent release or a person published it at the same time. It is ` +
+            `not rolled back over their content; check which version should be live.`;
+        ctx.journal.append('publish-failed', {
             stage: stageName,
             flow: p.name,
-            status: 'warning',
+            status: 'error',
             details: {
-                message: `Cancelled: "${p.name}" is left at version ${p.toVersion} (published by this release, was ${p.fromVersion ?? 'new'}); it was not rolled back.`
+                flowId: req.flowId,
+                error,
+                messages: [`expected content ${expected}`, `actual content ${exported.hash}`],
+                conflict: { version: req.version, expected, actual: exported.hash }
             }
         });
+        ctx.log.error(`"${p.name}": ${error}`);
+        conflicts.push(`"${p.name}": ${error}`);
     }
-    const pos = (n) => state.order.get(n) ?? Number.MAX_SAFE_INTEGER;
-    state.inFlight.sort((a, b) => pos(a.name) - pos(b.name));
-    for (const f of state.inFlight) {
-        ctx.journal.append('warning', {
-            stage: stageName,
-            flow: f.name,
-            status: 'warning',
-            details: {
-                message: `Cancelled while ${f.what} for "${f.name}" was running: it may still publish on the platform; the flow's state is unknown.`
-            }
-        });
-    }
-    const where = stageName ? ` during stage ${stageName}` : '';
-    if (left.length === 0 && state.inFlight.length === 0 && state.conflicts.length === 0) {
-        return finish('failed', `Cancelled (${signal})${where}: no change was started after the signal, and nothing had been changed in the org.`);
-    }
-    const parts = [`Cancelled (${signal})${where}: no change was started after the signal and nothing was rolled back.`];
-    if (left.length) {
-        parts.push(`Left at their new versions (published by this release, not rolled back): ${left
-            .map((p) => `${p.name} ${p.toVersion} (was ${p.fromVersion ?? 'new'})`)
-            .join(', ')}.`);
-    }
-    if (state.inFlight.length) {
-        parts.push(`In flight when cancelled, may still publish on the platform (state unknown): ${state.inFlight
-            .map((f) => `${f.name} (${f.what})`)
-            .join(', ')}.`);
-    }
-    if (state.conflicts.length)
-        parts.push(conflictText(state).trim());
-    parts.push('To finish or undo it: re-run the release, or run it with command: rollback.');
-    return finish('failed', parts.join(' '));
+    return conflicts.length ? `Content verification failed: ${conflicts.join(' | ')}` : undefined;
 }
-function markUnreached(state) {
-    for (const r of state.results.values()) {
-        if (r.state === 'skipped' && r.reason === undefined)
-            state.set(r.name, { reason: 'release stopped before its stage' });
-    }
-}
-async function rollbackAndFinish(ctx, opts, state, failedStage, reason, finish) {
-    markUnreached(state);
-    const names = [...state.changed].reverse().map((c) => c.name);
-    const conflicts = conflictText(state);
-    if (!ctx.manifest.rollback.automatic) {
-        const m = `${reason}. Automatic rollback is off (rollback.automatic: false): ${names.join(', ')} stay as published; run command: rollback to restore the last release.${conflicts}`;
-        return finish('failed', m);
-    }
-    ctx.journal.append('rollback-started', {
-        stage: failedStage?.spec.name,
-        status: 'warning',
-        details: { reason, flows: names }
+
+;// CONCATENATED MODULE: ./src/release/stage.ts
+// One stage: snapshot (once per run) → publish its changed flows (bounded concurrency) → verify the published content
+// while baking with checks. Returns the failure, or undefined when the stage succeeded; journals stage-started and
+// stage-succeeded / stage-failed.
+
+
+
+
+
+
+
+function fail(run, stage, reason, cancelled = false) {
+    run.ctx.journal.append('stage-failed', {
+        stage: stage.spec.name,
+        status: 'error',
+        details: { name: stage.spec.name, reason }
     });
-    ctx.log.startGroup(`Rollback: ${names.join(', ')}`);
-    // A cancellation during the rollback starts no further restore (the signal is passed down); what is done stays.
-    let results;
-    let ok;
+    return { stage, reason, cancelled };
+}
+/** One export job for the published version of every existing flow that this and the later stages will change. */
+async function snapshotAll(run, plan, fromStage) {
+    const { ctx } = run;
+    const existing = plan.stages
+        .filter((s) => s.index >= fromStage)
+        .flatMap((s) => s.flows)
+        .filter((f) => (f.action === 'create' || f.action === 'update') && f.flowId && f.publishedVersion);
+    if (existing.length === 0)
+        return new Map();
+    const stageOf = new Map(existing.map((f) => [f.flowId, f.stage]));
+    const snaps = await exportVersions(ctx, existing.map((f) => ({ name: f.name, type: f.type, flowId: f.flowId, version: f.publishedVersion })), { signal: ctx.signal, stage: plan.stages[fromStage]?.spec.name });
+    for (const s of snaps.values()) {
+        ctx.journal.append('snapshot', {
+            stage: stageOf.get(s.flowId),
+            flow: s.name,
+            status: 'ok',
+            details: { flowId: s.flowId, version: s.version, contentHash: s.hash, exportJobId: s.jobId }
+        });
+    }
+    return snaps;
+}
+/** Publish the stage's changed flows; a failure or a cancellation starts nothing new. */
+async function publishAll(run, stage, toChange) {
+    const { ctx } = run;
+    const failures = [];
+    let cancelled = false;
+    await runBounded(toChange, ctx.manifest.concurrency, async (p) => {
+        const r = await publish_flow_publishFlow(run, stage.spec.name, p);
+        if (r.kind === 'cancelled')
+            cancelled = true;
+        else if (r.kind === 'refused' || r.kind === 'failed')
+            failures.push(r.error);
+    }, () => failures.length === 0 && !cancelled && !ctx.signal?.aborted);
+    return cancelled || ctx.signal?.aborted ? 'cancelled' : failures;
+}
+async function runStage(run, stage, plan) {
+    const { ctx } = run;
+    const name = stage.spec.name;
+    const stageStartedAt = ctx.clock.now();
+    ctx.journal.append('stage-started', {
+        stage: name,
+        status: 'info',
+        details: { index: stage.index, name, flows: stage.flows.map((f) => f.name) }
+    });
+    ctx.log.startGroup(`Stage ${stage.index + 1}: ${name}`);
     try {
-        const r = await rollbackFlows(ctx, state.changed, { newFlows: ctx.manifest.rollback.newFlows });
-        results = r.results;
-        ok = r.ok && !ctx.signal?.aborted;
+        return await stageSteps(run, stage, plan, stageStartedAt);
     }
     finally {
         ctx.log.endGroup();
     }
-    ctx.journal.append('rollback-finished', {
-        stage: failedStage?.spec.name,
-        status: ok ? 'ok' : 'error',
-        details: { ok, flows: results }
-    });
-    for (const r of results) {
-        const c = state.changed.find((x) => x.name === r.name);
-        if (r.ok) {
-            state.set(r.name, {
-                state: r.action === 'delete' ? 'deleted' : 'rolled-back',
-                flowId: r.flowId,
-                version: r.action === 'delete' ? undefined : r.actual.version,
-                reason
-            });
-            if (r.action === 'republish' && c && r.actual.version) {
-                const live = state.live.get(r.name);
-                if (live)
-                    state.live.set(r.name, { ...live, version: r.actual.version, publishedAt: ctx.clock.now() });
-            }
-            else
-                state.live.delete(r.name);
-        }
-        else {
-            state.set(r.name, { state: 'unknown', version: r.actual.version, reason: `rollback failed: ${r.error ?? ''}` });
-        }
-    }
-    if (ctx.signal?.aborted) {
-        ctx.journal.append('cancelled', {
-            stage: failedStage?.spec.name,
-            status: 'warning',
-            details: { signal: abortReason(ctx.signal) }
-        });
-        const done = results.filter((r) => r.ok).map((r) => r.name);
-        for (const r of results) {
-            if (!r.ok && r.attempts > 0)
-                state.inFlight.push({ name: r.name, flowId: r.flowId, what: 'its rollback publish' });
-        }
-        const cancelled = cancelledFinish(ctx, state, failedStage, finish);
-        cancelled.message = `${reason}. The rollback was cancelled${done.length ? ` after restoring ${done.join(', ')}` : ''}. ${cancelled.message}`;
-        return cancelled;
-    }
-    if (ok && failedStage && failedStage.spec.checks.length > 0) {
-        // Round 0: the same checks on the restored versions, journaled as evidence (they do not change the outcome).
-        try {
-            await runStageChecks(ctx, runSpec(failedStage), 0, state.live, ctx.clock.now());
-        }
-        catch (e) {
-            if (!context_isCancellation(ctx, e)) {
-                ctx.journal.append('warning', {
-                    status: 'warning',
-                    details: { message: `Post-rollback checks could not run: ${context_errorText(e)}` }
-                });
-            }
-        }
-    }
-    if (ok) {
-        return finish('rolled-back', `${reason.replace(/\.$/, '')}. Rolled back and verified: ${names.join(', ')}.${conflicts}`);
-    }
-    const bad = results.filter((r) => !r.ok);
-    return finish('rollback-failed', `${reason}. ROLLBACK FAILED for ${bad
-        .map((r) => `${r.name} (expected ${JSON.stringify(r.expected)}, actual ${JSON.stringify(r.actual)}: ${r.error ?? ''})`)
-        .join('; ')}. Restore these flows by hand in Architect or run command: rollback.${conflicts}`);
 }
-/** One export job for every flow whose new version is live; normalised content for the git commit. */
-async function exportReleased(ctx, state) {
-    const pub = state.publishedList();
-    if (pub.length === 0)
-        return [];
+async function stageSteps(run, stage, plan, stageStartedAt) {
+    const { ctx } = run;
+    const name = stage.spec.name;
+    const toChange = stage.flows.filter((f) => f.action === 'create' || f.action === 'update');
+    if (toChange.length === 0) {
+        ctx.log.info(`Stage ${name}: every flow is unchanged; nothing to publish, bake or check.`);
+        ctx.journal.append('stage-succeeded', { stage: name, status: 'ok', details: { name } });
+        return undefined;
+    }
+    // 1. Snapshot every existing flow before touching any: once, for this and every later stage, in one export job,
+    //    so later stages start publishing at once. The check before each publish (publish-flow.ts) proves a snapshot
+    //    taken earlier is still the live version.
     try {
-        // The stages already exported (and verified) the versions they published: export only what they did not cover.
-        const got = new Map();
-        const missing = pub.filter((p) => {
-            const v = state.verified.get(p.flowId);
-            if (v && v.version === p.toVersion)
-                got.set(p.flowId, v);
-            return !got.has(p.flowId);
-        });
-        if (missing.length > 0) {
-            const more = await exportVersions(ctx, missing.map((p) => ({ name: p.name, type: p.type, flowId: p.flowId, version: p.toVersion })), { signal: ctx.signal });
-            for (const [id, e] of more)
-                got.set(id, e);
-        }
-        const out = [];
-        for (const p of pub) {
-            const e = got.get(p.flowId);
-            if (!e)
-                continue;
-            out.push({
-                name: p.name,
-                type: p.type,
-                flowId: p.flowId,
-                version: p.toVersion,
-                content: e.content,
-                contentHash: e.hash
-            });
-            ctx.journal.append('export', {
-                flow: p.name,
-                status: 'ok',
-                details: {
-                    flowId: p.flowId,
-                    version: p.toVersion,
-                    contentHash: e.hash,
-                    path: `${ctx.manifest.artifacts.dir.replace(/\/+$/, '')}/${artifactPath(p.type, p.name)}`
-                }
-            });
-        }
-        return out;
+        context_throwIfCancelled(ctx);
+        run.work.snapshots ??= await snapshotAll(run, plan, stage.index);
     }
     catch (e) {
-        const message = `The release succeeded but exporting the published flows failed, so they will not be committed: ${context_errorText(e)}`;
-        ctx.journal.append('warning', { status: 'warning', details: { message } });
-        ctx.log.warning(message);
-        return [];
+        if (context_isCancellation(ctx, e))
+            return fail(run, stage, 'cancelled', true);
+        return fail(run, stage, `Snapshot before publishing failed, nothing in this stage was changed: ${errorText(e)}`);
     }
-}
-/** `command: rollback`: make the flows of the last release record live again with the content committed for them. */
-async function rollbackCommand(ctx, opts, state, finish) {
-    const record = opts.lastRecord;
-    if (!record) {
-        const message = `No release record found (${ctx.manifest.artifacts.dir}/release.json). command: rollback restores the last successful release, so a successful deploy must have committed release.json first.`;
-        ctx.journal.append('error', { status: 'error', details: { message } });
-        return finish('failed', message);
-    }
-    const { keep } = filterFlows(ctx.manifest.flows, opts.flowsFilter);
-    const filtered = opts.flowsFilter?.length ? record.flows.filter((f) => keep.has(f.name)) : record.flows;
-    const specs = new Map(ctx.manifest.flows.map((f) => [f.name, f]));
-    // Restored flows are newly published versions: they are what the commit records.
-    state.liveStates.add('rolled-back');
-    for (const f of filtered) {
-        if (!state.results.has(f.name))
-            state.results.set(f.name, { name: f.name, type: f.type, state: 'skipped' });
-    }
-    // Read everything first: refuse locks and missing content before any change.
-    const todo = [];
-    const errors = [];
-    for (const rec of filtered) {
-        let current;
-        let lockedBy;
-        try {
-            const flow = await ctx.api.getFlow(rec.id);
-            current = flow.deleted ? undefined : flow.publishedVersion?.id;
-            lockedBy = flow.lockedUser ? (flow.lockedUser.name ?? flow.lockedUser.id) : undefined;
-        }
-        catch (e) {
-            if (!isNotFound(e)) {
-                errors.push(`Could not read flow "${rec.name}": ${context_errorText(e)}`);
-                continue;
-            }
-        }
-        if (current === rec.version) {
-            state.set(rec.name, {
-                flowId: rec.id,
-                state: 'unchanged',
-                version: current,
-                fromVersion: current,
-                reason: `still at recorded version ${current}`
-            });
-            continue;
-        }
-        if (!opts.recordedContent?.get(rec.name)) {
-            errors.push(`The recorded export of "${rec.name}" (${ctx.manifest.artifacts.dir}/${rec.file}) is missing; it cannot be restored.`);
-            continue;
-        }
-        if (lockedBy && !specs.get(rec.name)?.forceUnlock) {
-            const reason = `Flow "${rec.name}" is checked out in Architect by ${lockedBy}. Ask them to check it in, or set force-unlock: true on it in the manifest.`;
-            ctx.journal.append('flow-refused', {
-                flow: rec.name,
-                status: 'error',
-                details: { flowId: rec.id, reason, lockedBy }
-            });
-            errors.push(reason);
-            continue;
-        }
-        todo.push({ rec, current, unlock: lockedBy });
-    }
-    if (errors.length > 0) {
-        for (const e of errors)
-            ctx.journal.append('error', { status: 'error', details: { message: e } });
-        return finish('failed', `Cannot roll back to release ${record.releaseId}; nothing was changed:\n- ${errors.join('\n- ')}`);
-    }
-    if (todo.length === 0) {
-        return finish('succeeded', `Every flow of release ${record.releaseId} is still at its recorded version; nothing to restore.`);
-    }
-    ctx.journal.append('rollback-started', {
-        status: 'warning',
-        details: { reason: `command: rollback to release ${record.releaseId}`, flows: todo.map((t) => t.rec.name) }
+    // 2. Publish.
+    const published = await publishAll(run, stage, toChange);
+    if (published === 'cancelled')
+        return fail(run, stage, 'cancelled', true);
+    if (published.length > 0)
+        return fail(run, stage, `Publish failed: ${published.join(' | ')}`);
+    // 3. Bake with checks while one export job verifies that what is live is what this stage uploaded (a concurrent
+    //    publisher may have won the race); a mismatch ends the bake at once.
+    const stop = new AbortController();
+    const verifying = verifyStage(run, stage, toChange).then((v) => {
+        if (v)
+            stop.abort(new Error('verification failed'));
+        return v;
     });
-    const results = [];
-    for (const t of todo) {
-        if (ctx.signal?.aborted) {
-            // Start no new restore; the ones done stay done (each is a complete, verified republish).
-            ctx.journal.append('cancelled', { status: 'warning', details: { signal: abortReason(ctx.signal) } });
-            break;
-        }
-        const { rec } = t;
-        if (t.unlock) {
-            await ctx.api.unlockFlow(rec.id);
-            ctx.journal.append('flow-unlocked', {
-                flow: rec.name,
-                status: 'warning',
-                details: { flowId: rec.id, lockedBy: t.unlock }
-            });
-        }
-        const content = opts.recordedContent.get(rec.name);
-        const r = await restoreContent(ctx, { name: rec.name, type: rec.type, flowId: rec.id, stage: '' }, recordedTarget(content, rec.version));
-        ctx.journal.append('rollback-flow', { flow: rec.name, status: r.ok ? 'ok' : 'error', details: r });
-        results.push(r);
-        if (r.ok && r.actual.version) {
-            state.set(rec.name, {
-                flowId: r.flowId,
-                state: 'rolled-back',
-                version: r.actual.version,
-                fromVersion: t.current ?? null
-            });
-            state.published.set(rec.name, {
-                name: rec.name,
-                type: rec.type,
-                flowId: r.flowId,
-                fromVersion: t.current ?? null,
-                toVersion: r.actual.version
-            });
-        }
-        else {
-            state.set(rec.name, { flowId: rec.id, state: 'unknown', version: r.actual.version, reason: r.error });
-        }
+    const bake = await bakeStage(run, stage, stageStartedAt, stop.signal);
+    const verifyFailure = await verifying;
+    if (ctx.signal?.aborted)
+        return fail(run, stage, 'cancelled', true);
+    if (verifyFailure)
+        return fail(run, stage, verifyFailure);
+    if (bake)
+        return fail(run, stage, bake.reason, bake.cancelled);
+    ctx.journal.append('stage-succeeded', { stage: name, status: 'ok', details: { name } });
+    return undefined;
+}
+
+;// CONCATENATED MODULE: ./src/release/release.ts
+
+
+
+
+
+
+
+
+function toPlanned(p) {
+    const { spec: _spec, org: _org, unlock: _unlock, ...planned } = p;
+    return planned;
+}
+function startRun(deps, opts) {
+    const ctx = {
+        api: deps.api,
+        journal: deps.journal,
+        clock: deps.clock,
+        log: deps.log,
+        signal: deps.signal,
+        httpGet: deps.httpGet ?? defaultHttpGet,
+        manifest: opts.manifest,
+        releaseId: opts.releaseId
+    };
+    const order = opts.manifest.flows.map((f) => f.name);
+    const first = deps.journal.events.length;
+    const events = () => deps.journal.events.slice(first);
+    return {
+        ctx,
+        opts,
+        work: { verified: new Map(), settle: new Map() },
+        events,
+        view: () => runView(events(), order, opts.command)
+    };
+}
+/** Phase 1: the plan, journaled and logged. */
+async function planRelease(run) {
+    const { ctx, opts } = run;
+    ctx.log.startGroup('Plan');
+    let plan;
+    try {
+        plan = await buildPlan(ctx, opts);
     }
-    const ok = results.length === todo.length && results.every((r) => r.ok) && !ctx.signal?.aborted;
-    ctx.journal.append('rollback-finished', { status: ok ? 'ok' : 'error', details: { ok, flows: results } });
-    if (ctx.signal?.aborted) {
-        const done = results.filter((r) => r.ok).map((r) => `${r.name} → ${r.actual.version ?? '?'}`);
-        const unsure = results.filter((r) => !r.ok && r.attempts > 0).map((r) => r.name);
-        const notReached = todo.map((t) => t.rec.name).filter((n) => !results.some((r) => r.name === n && r.ok));
-        return finish('failed', `Rollback to release ${record.releaseId} cancelled (${abortReason(ctx.signal)}): no restore was started after the signal.` +
-            (done.length ? ` Restored and verified: ${done.join(', ')}.` : '') +
-            (unsure.length ? ` In flight when cancelled, state unknown: ${unsure.join(', ')}.` : '') +
-            (notReached.length ? ` Not restored: ${notReached.join(', ')}.` : '') +
-            ' Run command: rollback again to finish.');
+    finally {
+        ctx.log.endGroup();
     }
-    if (!ok) {
-        const bad = results.filter((r) => !r.ok);
-        return finish(results.length < todo.length && bad.length === 0 ? 'failed' : 'rollback-failed', `Rollback to release ${record.releaseId} incomplete: ${bad.map((r) => `${r.name} (expected ${JSON.stringify(r.expected)}, actual ${JSON.stringify(r.actual)}: ${r.error ?? ''})`).join('; ') || 'cancelled'}`);
+    ctx.journal.append('plan', {
+        status: plan.errors.length ? 'error' : 'info',
+        details: {
+            flows: plan.flows.map(toPlanned),
+            stages: plan.stages.map((s) => ({
+                name: s.spec.name,
+                flows: s.flows.map((f) => f.name),
+                bakeMs: s.spec.bakeMs,
+                checks: s.spec.checks
+            }))
+        }
+    });
+    for (const p of plan.flows.filter((f) => f.action !== 'skipped')) {
+        ctx.log.info(`${p.stage}: ${p.name} (${p.type}) → ${p.action}${p.publishedVersion ? ` from version ${p.publishedVersion}` : ''} — ${p.reason}`);
     }
-    const message = `Restored release ${record.releaseId}: ${results.map((r) => `${r.name} → ${r.actual.version}`).join(', ')}.`;
-    const result = finish('succeeded', message);
-    if (opts.exportAfter)
-        result.exports = await exportReleased(ctx, state);
+    return plan;
+}
+/** Phase 2: the stages in order, until one fails. */
+async function runStages(run, plan) {
+    for (const stage of plan.stages) {
+        const failure = await runStage(run, stage, plan);
+        if (failure)
+            return failure;
+    }
+    return undefined;
+}
+async function deploy(run) {
+    const plan = await planRelease(run);
+    if (plan.errors.length > 0)
+        return refuse(run, { kind: 'plan-errors', errors: plan.errors }, plan.errors);
+    if (run.opts.command === 'plan') {
+        const toPublish = plan.flows.filter((f) => f.action === 'create' || f.action === 'update').length;
+        return finish_conclude(run, { kind: 'planned', toPublish, stages: plan.stages.length });
+    }
+    const failure = await runStages(run, plan);
+    if (failure)
+        return finishFailedStage(run, failure);
+    const result = finish_conclude(run, { kind: 'succeeded' });
+    if (run.opts.exportAfter)
+        result.exports = await exportReleased(run);
     return result;
+}
+async function runRelease(deps, opts) {
+    const run = startRun(deps, opts);
+    try {
+        const { unknown } = filterFlows(opts.manifest.flows, opts.flowsFilter);
+        if (unknown.length > 0) {
+            return refuse(run, { kind: 'unknown-flows', unknown, known: opts.manifest.flows.map((f) => f.name) });
+        }
+        if (opts.command === 'rollback')
+            return await rollbackCommand(run);
+        return await deploy(run);
+    }
+    catch (e) {
+        return finishCrashed(run, e);
+    }
 }
 
 ;// CONCATENATED MODULE: ./src/version.ts
@@ -96712,6 +96938,7 @@ async function commit(ctx, manifest, exports, lastRecord, end) {
 
 
 
+
 /**
  * A cancelled run gets SIGINT, then SIGTERM 7.5 s later, then SIGKILL. On the signal the engine starts no new change
  * (no rollback either) and abandons its waits; the evidence is flushed by CANCEL_FLUSH_MS whatever it is still doing.
@@ -96740,7 +96967,7 @@ async function run(env = process.env, clock = systemClock) {
     const controller = new AbortController();
     let reporting;
     const reportOnce = (end) => (reporting ??= report(target, end()));
-    const stopOnSignal = onCancel(target, controller, (signal) => reportOnce(() => main_cancelledFinish(target.journal.events, signal)));
+    const stopOnSignal = onCancel(target, controller, (signal) => reportOnce(() => cancelledFinish(target.journal.events, signal)));
     let end;
     try {
         end = await runPipeline({
@@ -96826,35 +97053,12 @@ function onCancel(target, controller, flush) {
 }
 /**
  * The outcome when the evidence must be written while the release is still running (cancelled, the engine did not
- * finish within CANCEL_FLUSH_MS): the worst thing the journal proves. A rollback that started and has not finished
- * left the org unverified; flows published and not rolled back are named.
+ * finish within CANCEL_FLUSH_MS). journal/outcome.ts owns the rule, shared with the engine and with the post step's
+ * rebuild of the audit, so the three always agree.
  */
-function main_cancelledFinish(events, signal) {
-    const started = events.filter((e) => e.type === 'rollback-started').length;
-    const finished = events.filter((e) => e.type === 'rollback-finished');
-    if (started > finished.length) {
-        return {
-            outcome: 'rollback-failed',
-            stepError: `Cancelled by ${signal}: the rollback did not finish before the evidence had to be written, so the flows it was restoring are unverified and need manual attention.`
-        };
-    }
-    if (finished.some((e) => !e.details.ok)) {
-        return { outcome: 'rollback-failed', stepError: `Cancelled by ${signal}: the rollback failed.` };
-    }
-    if (finished.length)
-        return { outcome: 'rolled-back', stepError: `Cancelled by ${signal}` };
-    const published = new Map();
-    for (const e of events) {
-        if (e.type === 'publish-succeeded' && e.flow)
-            published.set(e.flow, e.details.toVersion);
-    }
-    const left = [...published].map(([name, v]) => `${name} ${v}`);
-    return {
-        outcome: 'failed',
-        stepError: left.length
-            ? `Cancelled by ${signal}: nothing was rolled back; left at their new versions: ${left.join(', ')}. Re-run the release, or run it with command: rollback.`
-            : `Cancelled by ${signal}`
-    };
+function cancelledFinish(events, signal) {
+    const { outcome, message } = cancelledVerdict(events, signal);
+    return { outcome, stepError: message };
 }
 
 

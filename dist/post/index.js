@@ -42517,7 +42517,7 @@ function pairs(o, kit) {
         .join(', ');
 }
 
-;// CONCATENATED MODULE: ./src/journal/derive.ts
+;// CONCATENATED MODULE: ./src/journal/derived.ts
 function emptyFlow(name) {
     return {
         name,
@@ -42538,8 +42538,41 @@ function emptyFlow(name) {
         rollback: null,
         export: null,
         drift: null,
-        lockedBy: null
+        lockedBy: null,
+        changedSeq: null,
+        leftVersion: null,
+        liveSince: null,
+        conflict: null,
+        inFlight: null,
+        rollbackFrom: null
     };
+}
+
+;// CONCATENATED MODULE: ./src/journal/derive-events.ts
+
+function flowOf(r, name) {
+    let f = r.flows.get(name);
+    if (!f)
+        r.flows.set(name, (f = emptyFlow(name)));
+    return f;
+}
+function stageOf(r, name) {
+    let s = r.stages.get(name);
+    if (!s) {
+        s = {
+            index: r.stages.size,
+            name,
+            flows: [],
+            bakeMs: null,
+            checks: [],
+            startedAt: null,
+            finishedAt: null,
+            status: 'pending',
+            reason: null
+        };
+        r.stages.set(name, s);
+    }
+    return s;
 }
 function applyPlan(f, p, command) {
     f.type = p.type;
@@ -42562,6 +42595,429 @@ function applyPlan(f, p, command) {
                     ? 'planned'
                     : 'not-started';
 }
+function readPlan(r, e) {
+    for (const s of e.details.stages) {
+        const st = stageOf(r, s.name);
+        st.flows = [...s.flows];
+        st.bakeMs = s.bakeMs;
+        st.checks = [...s.checks];
+    }
+    for (const p of e.details.flows) {
+        applyPlan(flowOf(r, p.name), p, r.d.command);
+        const st = stageOf(r, p.stage);
+        if (!st.flows.includes(p.name))
+            st.flows.push(p.name);
+    }
+    r.d.validated ??= e.details.flows.length;
+}
+function readPublishSucceeded(r, e, flow) {
+    const f = flowOf(r, flow);
+    f.status = 'published';
+    f.flowId = e.details.flowId;
+    f.fromVersion = e.details.fromVersion;
+    f.toVersion = e.details.toVersion;
+    f.finalVersion = e.details.toVersion;
+    f.created = e.details.created;
+    if (e.details.contentHash)
+        f.contentHash = e.details.contentHash;
+    if (e.stage && !f.stage)
+        f.stage = e.stage;
+    f.changedSeq = e.seq;
+    f.leftVersion = e.details.toVersion;
+    f.liveSince = e.at;
+}
+function readPublishFailed(r, e) {
+    if (!e.flow) {
+        r.publishFailures.push(e.details.error);
+        return;
+    }
+    const f = flowOf(r, e.flow);
+    f.status = 'publish-failed';
+    f.error = [e.details.error, ...(e.details.messages ?? [])].join('; ');
+    if (e.details.flowId)
+        f.flowId = e.details.flowId;
+    r.publishFailures.push(`${e.flow}: ${e.details.error}`);
+    if (e.details.conflict) {
+        // Another publisher's content is live: not this release's change any more, never rolled back over.
+        f.conflict = e.details.conflict;
+        f.changedSeq = null;
+        f.leftVersion = null;
+        f.liveSince = null;
+    }
+    else if (e.details.changed === true || e.details.changed === null) {
+        // Changed, or not known: the rollback must restore it (it reads the state back first).
+        f.changedSeq = e.seq;
+        f.leftVersion = e.details.toVersion ?? null;
+    }
+}
+/** plan, flow-refused, drift-detected, flow-unlocked, snapshot, publish-*, warning: facts about one flow. */
+function readFlowEvent(r, e) {
+    switch (e.type) {
+        case 'plan':
+            readPlan(r, e);
+            return true;
+        case 'flow-refused':
+            if (e.flow) {
+                const f = flowOf(r, e.flow);
+                f.status = 'refused';
+                f.error = e.details.reason;
+                f.flowId = e.details.flowId ?? f.flowId;
+                f.lockedBy = e.details.lockedBy ?? f.lockedBy;
+            }
+            return true;
+        case 'drift-detected':
+            if (e.flow) {
+                flowOf(r, e.flow).drift = {
+                    recordedVersion: e.details.recordedVersion,
+                    actualVersion: e.details.actualVersion
+                };
+            }
+            return true;
+        case 'flow-unlocked':
+            if (e.flow)
+                flowOf(r, e.flow).lockedBy = e.details.lockedBy;
+            return true;
+        case 'snapshot':
+            if (e.flow) {
+                const f = flowOf(r, e.flow);
+                f.flowId = e.details.flowId;
+                f.snapshot = { version: e.details.version, contentHash: e.details.contentHash };
+                f.fromVersion ??= e.details.version;
+                if (e.stage && !f.stage)
+                    f.stage = e.stage;
+            }
+            return true;
+        case 'publish-started':
+            if (e.flow) {
+                const f = flowOf(r, e.flow);
+                f.status = 'publishing';
+                if (e.details.flowId)
+                    f.flowId = e.details.flowId;
+                if (e.details.fromVersion !== undefined)
+                    f.fromVersion = e.details.fromVersion;
+                if (e.stage && !f.stage)
+                    f.stage = e.stage;
+            }
+            return true;
+        case 'publish-succeeded':
+            if (e.flow)
+                readPublishSucceeded(r, e, e.flow);
+            return true;
+        case 'publish-failed':
+            readPublishFailed(r, e);
+            return true;
+        case 'warning':
+            r.d.warnings.push(e.details.message);
+            if (e.flow && e.details.inFlight)
+                flowOf(r, e.flow).inFlight = e.details.inFlight.what;
+            return true;
+        case 'export':
+            if (e.flow) {
+                flowOf(r, e.flow).export = {
+                    version: e.details.version,
+                    contentHash: e.details.contentHash,
+                    path: e.details.path
+                };
+            }
+            return true;
+        default:
+            return false;
+    }
+}
+function openRollback(r, at) {
+    if (!r.rollback) {
+        r.rollback = { reason: 'unknown', startedAt: at, finishedAt: null, ok: null, flows: [] };
+        r.d.rollbacks.push(r.rollback);
+    }
+    return r.rollback;
+}
+/** stage-*, check-result, rollback-*: the stages' course and the rollbacks. */
+function readStageEvent(r, e) {
+    switch (e.type) {
+        case 'stage-started': {
+            const st = stageOf(r, e.details.name);
+            st.index = e.details.index;
+            st.startedAt = e.at;
+            st.status = 'running';
+            for (const n of e.details.flows)
+                if (!st.flows.includes(n))
+                    st.flows.push(n);
+            return true;
+        }
+        case 'check-result':
+            r.d.checks.push({ ...e.details, stage: e.stage ?? null, flow: e.flow ?? null, at: e.at, seq: e.seq });
+            return true;
+        case 'stage-succeeded': {
+            const st = stageOf(r, e.details.name);
+            st.status = 'succeeded';
+            st.finishedAt = e.at;
+            return true;
+        }
+        case 'stage-failed': {
+            const st = stageOf(r, e.details.name);
+            st.status = 'failed';
+            st.finishedAt = e.at;
+            st.reason = e.details.reason;
+            r.stageFailures.push(`stage ${e.details.name}: ${e.details.reason}`);
+            return true;
+        }
+        case 'rollback-started':
+            r.rollback = { reason: e.details.reason, startedAt: e.at, finishedAt: null, ok: null, flows: [] };
+            r.d.rollbacks.push(r.rollback);
+            for (const [name, v] of Object.entries(e.details.fromVersions ?? {}))
+                flowOf(r, name).rollbackFrom = v;
+            return true;
+        case 'rollback-flow': {
+            const rb = openRollback(r, e.at);
+            rb.flows = rb.flows.filter((x) => x.name !== e.details.name).concat(e.details);
+            return true;
+        }
+        case 'rollback-finished': {
+            const rb = openRollback(r, e.at);
+            rb.finishedAt = e.at;
+            rb.ok = e.details.ok;
+            if (e.details.flows.length)
+                rb.flows = [...e.details.flows];
+            r.rollback = null;
+            return true;
+        }
+        default:
+            return false;
+    }
+}
+/** Everything about the release as a whole. */
+function readReleaseEvent(r, e) {
+    const d = r.d;
+    switch (e.type) {
+        case 'release-started':
+            d.started = e.details;
+            d.releaseId = e.details.releaseId;
+            d.command = e.details.command;
+            d.startedAt = e.at;
+            break;
+        case 'validation-failed':
+            d.validationIssues.push(...e.details.issues);
+            if (typeof e.details.checked === 'number')
+                d.validated = e.details.checked;
+            break;
+        case 'commit':
+            d.commit = e.details;
+            break;
+        case 'error':
+            d.errors.push(e.details.message);
+            break;
+        case 'cancelled':
+            // The first one is the signal itself (main.ts); later ones are the engine's, carrying the abort message.
+            d.cancelled ??= e.details.signal;
+            break;
+        case 'release-finished':
+            r.finished = e.details;
+            d.finishedAt = e.at;
+            break;
+        default:
+            break;
+    }
+}
+function readEvent(r, e) {
+    if (readFlowEvent(r, e) || readStageEvent(r, e))
+        return;
+    readReleaseEvent(r, e);
+}
+
+;// CONCATENATED MODULE: ./src/journal/outcome.ts
+/**
+ * The outcome of a run that ends without its own conclusion (cancelled, crashed, or the engine's cancellation path):
+ * the worst thing the journal proves. The signal's time is the first `cancelled` event (main.ts journals it the
+ * moment the signal arrives; the engine journals one before it closes a cancelled rollback).
+ * - A rollback that finished unverified before the signal, or a failed restore in a run that was not cancelled
+ *   → rollback-failed.
+ * - The last rollback finished verified → rolled-back.
+ * - Otherwise (cancelled before any publish, after publishes without rollback, or while a rollback was running: its
+ *   flows are reported restored, left or in flight, as after a cancelled publish) → failed.
+ */
+function unfinishedOutcome(events) {
+    const signal = events.find((e) => e.type === 'cancelled')?.seq;
+    const failedRestore = events.some((e) => signal === undefined
+        ? (e.type === 'rollback-flow' || e.type === 'rollback-finished') && !e.details.ok
+        : e.type === 'rollback-finished' && !e.details.ok && e.seq < signal);
+    if (failedRestore)
+        return 'rollback-failed';
+    const lastRollback = events.findLast((e) => e.type === 'rollback-started' || e.type === 'rollback-finished');
+    if (lastRollback?.type === 'rollback-finished' && lastRollback.details.ok)
+        return 'rolled-back';
+    return 'failed';
+}
+/** Flows this run published and nothing since took back (a conflict, a restore): left at their new versions. */
+function leftAtNewVersion(events) {
+    const left = new Map();
+    for (const e of events) {
+        if (!e.flow)
+            continue;
+        if (e.type === 'publish-succeeded')
+            left.set(e.flow, e.details.toVersion);
+        else if ((e.type === 'publish-failed' && e.details.conflict) || e.type === 'rollback-flow')
+            left.delete(e.flow);
+    }
+    return left;
+}
+/** The cancellation flush: the evidence must be written while the engine is still running. */
+function cancelledVerdict(events, signal) {
+    const outcome = unfinishedOutcome(events);
+    const started = events.filter((e) => e.type === 'rollback-started').length;
+    const finished = events.filter((e) => e.type === 'rollback-finished').length;
+    if (started > finished) {
+        return {
+            outcome,
+            message: `Cancelled by ${signal}: the rollback did not finish before the evidence had to be written, so the flows it was restoring are unverified and need manual attention.`
+        };
+    }
+    if (outcome === 'rollback-failed')
+        return { outcome, message: `Cancelled by ${signal}: the rollback failed.` };
+    if (outcome === 'rolled-back' || finished > 0)
+        return { outcome, message: `Cancelled by ${signal}` };
+    const left = [...leftAtNewVersion(events)].map(([name, v]) => `${name} ${v}`);
+    return {
+        outcome,
+        message: left.length
+            ? `Cancelled by ${signal}: nothing was rolled back; left at their new versions: ${left.join(', ')}. Re-run the release, or run it with command: rollback.`
+            : `Cancelled by ${signal}`
+    };
+}
+function conflictText(facts) {
+    const list = facts.conflicts.flatMap((f) => f.conflict
+        ? [
+            `${f.name} (version ${f.conflict.version}: expected content ${f.conflict.expected.slice(0, 12)}, actual ${f.conflict.actual.slice(0, 12)})`
+        ]
+        : []);
+    return list.length
+        ? ` Not rolled back because another publisher's content is live (conflict, expected vs actual): ${list.join('; ')}.`
+        : '';
+}
+const expectedVsActual = (r) => `${r.name} (expected ${JSON.stringify(r.expected)}, actual ${JSON.stringify(r.actual)}: ${r.error ?? ''})`;
+function successText(published) {
+    if (published.length === 0)
+        return 'Release succeeded: nothing needed publishing (every flow is unchanged).';
+    return `Release succeeded: published ${published.map((p) => `${p.name} ${p.fromVersion ?? 'new'} → ${p.toVersion}`).join(', ')}.`;
+}
+/** A cancelled run starts nothing new, not even a rollback publish: it says what it leaves behind. */
+function cancelledText(facts, e) {
+    const where = e.stage ? ` during stage ${e.stage}` : '';
+    const left = facts.published;
+    let text;
+    if (left.length === 0 && facts.inFlight.length === 0 && facts.conflicts.length === 0) {
+        text = `Cancelled (${e.signal})${where}: no change was started after the signal, and nothing had been changed in the org.`;
+    }
+    else {
+        const parts = [
+            `Cancelled (${e.signal})${where}: no change was started after the signal and nothing was rolled back.`
+        ];
+        if (left.length) {
+            parts.push(`Left at their new versions (published by this release, not rolled back): ${left
+                .map((p) => `${p.name} ${p.toVersion} (was ${p.fromVersion ?? 'new'})`)
+                .join(', ')}.`);
+        }
+        if (facts.inFlight.length) {
+            parts.push(`In flight when cancelled, may still publish on the platform (state unknown): ${facts.inFlight
+                .map((f) => `${f.name} (${f.inFlight})`)
+                .join(', ')}.`);
+        }
+        if (facts.conflicts.length)
+            parts.push(conflictText(facts).trim());
+        parts.push('To finish or undo it: re-run the release, or run it with command: rollback.');
+        text = parts.join(' ');
+    }
+    if (e.rollbackReason === undefined)
+        return text;
+    const done = (facts.rollback?.flows ?? []).filter((r) => r.ok).map((r) => r.name);
+    return `${e.rollbackReason}. The rollback was cancelled${done.length ? ` after restoring ${done.join(', ')}` : ''}. ${text}`;
+}
+function rollbackText(facts, e) {
+    const conflicts = conflictText(facts);
+    const results = facts.rollback?.flows ?? [];
+    if (facts.rollback?.ok) {
+        return {
+            outcome: 'rolled-back',
+            message: `${e.reason.replace(/\.$/, '')}. Rolled back and verified: ${e.flows.join(', ')}.${conflicts}`
+        };
+    }
+    const bad = results.filter((r) => !r.ok);
+    return {
+        outcome: 'rollback-failed',
+        message: `${e.reason}. ROLLBACK FAILED for ${bad.map(expectedVsActual).join('; ')}. Restore these flows by hand in Architect or run command: rollback.${conflicts}`
+    };
+}
+/** `command: rollback` after its restores (or after the signal stopped them). */
+function restoreText(events, facts, e) {
+    const results = facts.rollback?.flows ?? [];
+    if (e.signal !== undefined) {
+        const done = results.filter((r) => r.ok).map((r) => `${r.name} → ${r.actual.version ?? '?'}`);
+        const unsure = results.filter((r) => !r.ok && r.attempts > 0).map((r) => r.name);
+        const notReached = e.flows.filter((n) => !results.some((r) => r.name === n && r.ok));
+        return {
+            outcome: unfinishedOutcome(events),
+            message: `Rollback to release ${e.releaseId} cancelled (${e.signal}): no restore was started after the signal.` +
+                (done.length ? ` Restored and verified: ${done.join(', ')}.` : '') +
+                (unsure.length ? ` In flight when cancelled, state unknown: ${unsure.join(', ')}.` : '') +
+                (notReached.length ? ` Not restored: ${notReached.join(', ')}.` : '') +
+                ' Run command: rollback again to finish.'
+        };
+    }
+    if (!facts.rollback?.ok) {
+        const bad = results.filter((r) => !r.ok);
+        return {
+            outcome: results.length < e.flows.length && bad.length === 0 ? 'failed' : 'rollback-failed',
+            message: `Rollback to release ${e.releaseId} incomplete: ${bad.map(expectedVsActual).join('; ') || 'cancelled'}`
+        };
+    }
+    return {
+        outcome: 'succeeded',
+        message: `Restored release ${e.releaseId}: ${results.map((r) => `${r.name} → ${r.actual.version}`).join(', ')}.`
+    };
+}
+/** The engine's conclusion. */
+function outcome_verdict(events, facts, e) {
+    const failed = (message) => ({ outcome: 'failed', message });
+    switch (e.kind) {
+        case 'unknown-flows':
+            return failed(`The flows input names ${e.unknown.map((n) => `"${n}"`).join(', ')}, which the manifest does not define (it defines: ${e.known.join(', ')}). Nothing was changed.`);
+        case 'plan-errors':
+            return failed(`The plan has ${e.errors.length} problem(s); nothing was changed:\n- ${e.errors.join('\n- ')}`);
+        case 'planned':
+            return {
+                outcome: 'planned',
+                message: `Plan: ${e.toPublish} flow(s) to publish in ${e.stages} stage(s); nothing was changed.`
+            };
+        case 'succeeded':
+            return { outcome: 'succeeded', message: successText(facts.published) };
+        case 'crashed':
+            return failed(`Release failed: ${e.error}`);
+        case 'stage-failed':
+            return failed(facts.conflicts.length
+                ? `${e.reason}. ${conflictText(facts)}`
+                : `${e.reason}. Nothing had been changed in the org.`);
+        case 'rollback-off':
+            return failed(`${e.reason}. Automatic rollback is off (rollback.automatic: false): ${e.flows.join(', ')} stay as published; run command: rollback to restore the last release.${conflictText(facts)}`);
+        case 'rollback-done':
+            return rollbackText(facts, e);
+        case 'cancelled':
+            return { outcome: unfinishedOutcome(events), message: cancelledText(facts, e) };
+        case 'no-record':
+            return failed(`No release record found (${e.dir}/release.json). command: rollback restores the last successful release, so a successful deploy must have committed release.json first.`);
+        case 'restore-refused':
+            return failed(`Cannot roll back to release ${e.releaseId}; nothing was changed:\n- ${e.errors.join('\n- ')}`);
+        case 'restore-nothing':
+            return {
+                outcome: 'succeeded',
+                message: `Every flow of release ${e.releaseId} is still at its recorded version; nothing to restore.`
+            };
+        case 'restore-done':
+            return restoreText(events, facts, e);
+    }
+}
+
+;// CONCATENATED MODULE: ./src/journal/derive.ts
+
+
 function formatDuration(ms) {
     if (!Number.isFinite(ms) || ms < 0)
         return '0s';
@@ -42573,33 +43029,8 @@ function formatDuration(ms) {
     const sec = s % 60;
     return h > 0 ? `${h}h ${m}m` : sec ? `${m}m ${sec}s` : `${m}m`;
 }
-function deriveRelease(events) {
-    const flows = new Map();
-    const flow = (name) => {
-        let f = flows.get(name);
-        if (!f)
-            flows.set(name, (f = emptyFlow(name)));
-        return f;
-    };
-    const stages = new Map();
-    const stage = (name) => {
-        let s = stages.get(name);
-        if (!s) {
-            stages.set(name, (s = {
-                index: stages.size,
-                name,
-                flows: [],
-                bakeMs: null,
-                checks: [],
-                startedAt: null,
-                finishedAt: null,
-                status: 'pending',
-                reason: null
-            }));
-        }
-        return s;
-    };
-    const d = {
+function emptyRelease(events) {
+    return {
         started: null,
         releaseId: null,
         command: null,
@@ -42621,239 +43052,79 @@ function deriveRelease(events) {
         warnings: [],
         errors: [],
         cancelled: null,
-        commit: null,
-        artifact: null
+        commit: null
     };
-    let finished = null;
-    let rollback = null;
-    const stageFailures = [];
-    const publishFailures = [];
-    for (const e of events) {
-        switch (e.type) {
-            case 'release-started':
-                d.started = e.details;
-                d.releaseId = e.details.releaseId;
-                d.command = e.details.command;
-                d.startedAt = e.at;
-                break;
-            case 'validation-failed':
-                d.validationIssues.push(...e.details.issues);
-                if (typeof e.details.checked === 'number')
-                    d.validated = e.details.checked;
-                break;
-            case 'plan':
-                for (const s of e.details.stages) {
-                    const st = stage(s.name);
-                    st.flows = [...s.flows];
-                    st.bakeMs = s.bakeMs;
-                    st.checks = [...s.checks];
-                }
-                for (const p of e.details.flows) {
-                    applyPlan(flow(p.name), p, d.command);
-                    const st = stage(p.stage);
-                    if (!st.flows.includes(p.name))
-                        st.flows.push(p.name);
-                }
-                d.validated ??= e.details.flows.length;
-                break;
-            case 'flow-refused':
-                if (e.flow) {
-                    const f = flow(e.flow);
-                    f.status = 'refused';
-                    f.error = e.details.reason;
-                    f.flowId = e.details.flowId ?? f.flowId;
-                    f.lockedBy = e.details.lockedBy ?? f.lockedBy;
-                }
-                break;
-            case 'drift-detected':
-                if (e.flow) {
-                    flow(e.flow).drift = { recordedVersion: e.details.recordedVersion, actualVersion: e.details.actualVersion };
-                }
-                break;
-            case 'flow-unlocked':
-                if (e.flow)
-                    flow(e.flow).lockedBy = e.details.lockedBy;
-                break;
-            case 'stage-started': {
-                const st = stage(e.details.name);
-                st.index = e.details.index;
-                st.startedAt = e.at;
-                st.status = 'running';
-                for (const n of e.details.flows)
-                    if (!st.flows.includes(n))
-                        st.flows.push(n);
-                break;
+}
+/** Rollback results override the publish state: what is live at the end is what the rollback left. */
+function applyRollbacks(r) {
+    for (const rb of r.d.rollbacks) {
+        for (const x of rb.flows) {
+            const f = flowOf(r, x.name);
+            f.rollback = x;
+            f.type ??= x.type;
+            f.flowId ??= x.flowId;
+            f.status = x.ok ? 'rolled-back' : 'rollback-failed';
+            if (x.ok) {
+                f.finalVersion = x.actual.deleted ? null : (x.actual.version ?? x.expected.version ?? null);
+                f.liveSince = x.action === 'republish' ? rb.finishedAt : null;
             }
-            case 'snapshot':
-                if (e.flow) {
-                    const f = flow(e.flow);
-                    f.flowId = e.details.flowId;
-                    f.snapshot = { version: e.details.version, contentHash: e.details.contentHash };
-                    f.fromVersion ??= e.details.version;
-                    if (e.stage && !f.stage)
-                        f.stage = e.stage;
-                }
-                break;
-            case 'publish-started':
-                if (e.flow) {
-                    const f = flow(e.flow);
-                    f.status = 'publishing';
-                    if (e.details.flowId)
-                        f.flowId = e.details.flowId;
-                    if (e.details.fromVersion !== undefined)
-                        f.fromVersion = e.details.fromVersion;
-                    if (e.stage && !f.stage)
-                        f.stage = e.stage;
-                }
-                break;
-            case 'publish-succeeded':
-                if (e.flow) {
-                    const f = flow(e.flow);
-                    f.status = 'published';
-                    f.flowId = e.details.flowId;
-                    f.fromVersion = e.details.fromVersion;
-                    f.toVersion = e.details.toVersion;
-                    f.finalVersion = e.details.toVersion;
-                    f.created = e.details.created;
-                    if (e.details.contentHash)
-                        f.contentHash = e.details.contentHash;
-                    if (e.stage && !f.stage)
-                        f.stage = e.stage;
-                }
-                break;
-            case 'publish-failed':
-                if (e.flow) {
-                    const f = flow(e.flow);
-                    f.status = 'publish-failed';
-                    f.error = [e.details.error, ...(e.details.messages ?? [])].join('; ');
-                    if (e.details.flowId)
-                        f.flowId = e.details.flowId;
-                    publishFailures.push(`${e.flow}: ${e.details.error}`);
-                }
-                else
-                    publishFailures.push(e.details.error);
-                break;
-            case 'check-result':
-                d.checks.push({ ...e.details, stage: e.stage ?? null, flow: e.flow ?? null, at: e.at, seq: e.seq });
-                break;
-            case 'stage-succeeded': {
-                const st = stage(e.details.name);
-                st.status = 'succeeded';
-                st.finishedAt = e.at;
-                break;
-            }
-            case 'stage-failed': {
-                const st = stage(e.details.name);
-                st.status = 'failed';
-                st.finishedAt = e.at;
-                st.reason = e.details.reason;
-                stageFailures.push(`stage ${e.details.name}: ${e.details.reason}`);
-                break;
-            }
-            case 'rollback-started':
-                rollback = { reason: e.details.reason, startedAt: e.at, finishedAt: null, ok: null, flows: [] };
-                d.rollbacks.push(rollback);
-                break;
-            case 'rollback-flow': {
-                if (!rollback) {
-                    rollback = { reason: 'unknown', startedAt: e.at, finishedAt: null, ok: null, flows: [] };
-                    d.rollbacks.push(rollback);
-                }
-                rollback.flows = rollback.flows.filter((r) => r.name !== e.details.name).concat(e.details);
-                break;
-            }
-            case 'rollback-finished':
-                if (!rollback) {
-                    rollback = { reason: 'unknown', startedAt: e.at, finishedAt: null, ok: null, flows: [] };
-                    d.rollbacks.push(rollback);
-                }
-                rollback.finishedAt = e.at;
-                rollback.ok = e.details.ok;
-                if (e.details.flows.length)
-                    rollback.flows = [...e.details.flows];
-                rollback = null;
-                break;
-            case 'export':
-                if (e.flow) {
-                    flow(e.flow).export = {
-                        version: e.details.version,
-                        contentHash: e.details.contentHash,
-                        path: e.details.path
-                    };
-                }
-                break;
-            case 'commit':
-                d.commit = e.details;
-                break;
-            case 'artifact':
-                d.artifact = e.details;
-                break;
-            case 'warning':
-                d.warnings.push(e.details.message);
-                break;
-            case 'error':
-                d.errors.push(e.details.message);
-                break;
-            case 'cancelled':
-                // The first one is the signal itself (main.ts); later ones are the engine's, carrying the abort message.
-                d.cancelled ??= e.details.signal;
-                break;
-            case 'release-finished':
-                finished = e.details;
-                d.finishedAt = e.at;
-                break;
-            default:
-                break;
-        }
-    }
-    // Rollback results override the publish state: what is live at the end is what the rollback left.
-    for (const rb of d.rollbacks) {
-        for (const r of rb.flows) {
-            const f = flow(r.name);
-            f.rollback = r;
-            f.type ??= r.type;
-            f.flowId ??= r.flowId;
-            f.status = r.ok ? 'rolled-back' : 'rollback-failed';
-            if (r.ok)
-                f.finalVersion = r.actual.deleted ? null : (r.actual.version ?? r.expected.version ?? null);
             else {
-                f.finalVersion = r.actual.version ?? null;
-                f.error = r.error ?? f.error;
+                f.finalVersion = x.actual.version ?? null;
+                f.error = x.error ?? f.error;
             }
         }
     }
-    d.flows = [...flows.values()];
-    d.stages = [...stages.values()].sort((a, b) => a.index - b.index);
+}
+/** A cancelled or crashed run: outcome.ts's rule, and what the journal proves was published. */
+function concludeUnfinished(d, events) {
+    d.outcome = unfinishedOutcome(events);
+    d.durationMs = d.startedAt && d.finishedAt ? Math.max(0, Date.parse(d.finishedAt) - Date.parse(d.startedAt)) : 0;
+    d.notes.push(d.cancelled
+        ? `The run was cancelled (${d.cancelled}) before the release finished; the journal ends at event ${events.at(-1)?.seq ?? 0}.`
+        : `The journal ends without a release-finished event (the run crashed or was killed); last event ${events.at(-1)?.seq ?? 0}.`);
+    d.published = d.flows
+        .filter((f) => f.status === 'published' && f.flowId && f.toVersion)
+        .map((f) => ({
+        name: f.name,
+        type: f.type ?? 'unknown',
+        flowId: f.flowId,
+        fromVersion: f.fromVersion,
+        toVersion: f.toVersion
+    }));
+}
+function conclude(d, finished, events) {
     d.incomplete = finished === null;
-    const rollbackBroken = d.rollbacks.some((r) => r.ok === false || r.flows.some((f) => !f.ok));
     if (finished) {
         d.outcome = finished.outcome;
         d.durationMs = finished.durationMs;
         d.api = finished.api;
         d.published = finished.published;
     }
-    else {
-        // A cancelled or crashed run: report the worst thing the journal proves.
-        d.outcome = rollbackBroken ? 'rollback-failed' : 'failed';
-        d.durationMs = d.startedAt && d.finishedAt ? Math.max(0, Date.parse(d.finishedAt) - Date.parse(d.startedAt)) : 0;
-        d.notes.push(d.cancelled
-            ? `The run was cancelled (${d.cancelled}) before the release finished; the journal ends at event ${events.at(-1)?.seq ?? 0}.`
-            : `The journal ends without a release-finished event (the run crashed or was killed); last event ${events.at(-1)?.seq ?? 0}.`);
-        d.published = d.flows
-            .filter((f) => f.status === 'published' && f.flowId && f.toVersion)
-            .map((f) => ({
-            name: f.name,
-            type: f.type ?? 'unknown',
-            flowId: f.flowId,
-            fromVersion: f.fromVersion,
-            toVersion: f.toVersion
-        }));
-    }
+    else
+        concludeUnfinished(d, events);
     if (d.cancelled && finished)
         d.notes.push(`The run was cancelled (${d.cancelled}).`);
     if (!d.started)
         d.notes.push('The journal has no release-started event: release id, command and target are unknown.');
-    d.reason = reasonFor(d, finished?.message, stageFailures, publishFailures);
+}
+function deriveRelease(events) {
+    const r = {
+        d: emptyRelease(events),
+        flows: new Map(),
+        stages: new Map(),
+        finished: null,
+        rollback: null,
+        stageFailures: [],
+        publishFailures: []
+    };
+    for (const e of events)
+        readEvent(r, e);
+    applyRollbacks(r);
+    const d = r.d;
+    d.flows = [...r.flows.values()];
+    d.stages = [...r.stages.values()].sort((a, b) => a.index - b.index);
+    conclude(d, r.finished, events);
+    d.reason = reasonFor(d, r.finished?.message, r.stageFailures, r.publishFailures);
     return d;
 }
 function plural(n, word) {
