@@ -3,7 +3,7 @@
 // a function of the injected clock: `tick()` applies, in time order, whatever has become due (jobs/lifecycle.ts).
 // This class holds the state and the lookups; the behaviour lives in the modules it delegates to.
 import { randomUUID } from 'node:crypto';
-import type { Clock } from '../src/clock.ts';
+import type { Clock } from '../src/common/clock.ts';
 import type { ParsedArchy } from './archy.ts';
 import { launchExecution } from './executions.ts';
 import type { Execution, LaunchRequest } from './executions.ts';

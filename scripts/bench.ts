@@ -15,7 +15,7 @@ import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import type { ScenarioInput } from '../emulator/scenario.ts';
 import { startEmulator, type Emulator, type RequestRecord } from '../emulator/server.ts';
-import { systemClock, type Clock } from '../src/clock.ts';
+import { systemClock, type Clock } from '../src/common/clock.ts';
 import { runBaseline, STRATEGIES, type BaselineRun } from './lib/bench-baselines.ts';
 import { makeRelease, type BenchRelease, type BenchTimings } from './lib/bench-fixture.ts';
 import { exitPeakImportUrl, MEMORY_FILE_ENV, type MemoryReport } from './lib/bench-memory.ts';

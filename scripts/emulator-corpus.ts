@@ -11,7 +11,7 @@ import { extractReferences } from '../emulator/references.ts';
 import type { ScenarioInput } from '../emulator/scenario.ts';
 import { startEmulator } from '../emulator/server.ts';
 import type { Emulator } from '../emulator/server.ts';
-import { FakeClock } from '../src/clock.ts';
+import { FakeClock } from '../src/common/clock.ts';
 
 const args = process.argv.slice(2).filter((a) => a !== '--');
 /** `--no-seed`: an org with nothing but the Home division (and the file's own division), to see what each file needs. */

@@ -9,14 +9,14 @@ import { getInputs, InputError, type Inputs } from './action/inputs.ts';
 import { coreLogger, safeText } from './action/logger.ts';
 import { failStep, report, type ReportTarget } from './action/report.ts';
 import { saveEvidenceLocation } from './action/state.ts';
-import { systemClock, type Clock } from './clock.ts';
+import { systemClock, type Clock } from './common/clock.ts';
 import type { RunEnd } from './domain/types.ts';
 import type { JournalEvent } from './journal/events.ts';
 import { Journal } from './journal/journal.ts';
 import { cancelledVerdict } from './journal/outcome.ts';
-import type { Logger } from './log.ts';
+import type { Logger } from './common/log.ts';
 import { runPipeline } from './pipeline.ts';
-import { redactor } from './redact.ts';
+import { redactor } from './common/redact.ts';
 
 /**
  * A cancelled run gets SIGINT, then SIGTERM 7.5 s later, then SIGKILL. On the signal the engine starts no new change

@@ -2,7 +2,7 @@
 // what went live. It receives a typed settings object and its collaborators; the runner edge (main.ts) wires them.
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import type { Clock } from './clock.ts';
+import type { Clock } from './common/clock.ts';
 import type { GithubContext, RunEnd } from './domain/types.ts';
 import { GenesysClient } from './genesys/client.ts';
 import { resolveEndpoints } from './genesys/regions.ts';
@@ -11,13 +11,13 @@ import { GitCommitter } from './git/committer.ts';
 import { readReleaseRecord } from './git/record.ts';
 import type { ReleaseRecord } from './git/types.ts';
 import type { Journal } from './journal/journal.ts';
-import type { Logger } from './log.ts';
+import type { Logger } from './common/log.ts';
 import { formatIssue, loadManifest } from './manifest/loader.ts';
 import type { ReleaseManifest } from './manifest/types.ts';
-import { redactor } from './redact.ts';
+import { redactor } from './common/redact.ts';
 import { runRelease } from './release/release.ts';
 import type { HttpGet } from './checks/types.ts';
-import { TOOL_VERSION } from './version.ts';
+import { TOOL_VERSION } from './common/version.ts';
 import type { Inputs } from './action/inputs.ts';
 
 export interface PipelineContext {

@@ -2,7 +2,7 @@
 // tutorial loop (publish one flow, poll every 5 s doubling to 60 s, then the next flow) and the Terraform provider's
 // fixed 15 s poll. Both are sequential, bake each stage for the same time and run the same analytics check rounds,
 // but take no snapshot, read nothing back and export nothing — strictly less work than the action does.
-import type { Clock } from '../../src/clock.ts';
+import type { Clock } from '../../src/common/clock.ts';
 import { GenesysClient } from '../../src/genesys/client.ts';
 import type { BenchRelease } from './bench-fixture.ts';
 

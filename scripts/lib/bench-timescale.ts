@@ -5,7 +5,7 @@
 // intervals, retry backoffs) are dilated exactly like the emulator's latencies — so the production code is measured
 // unchanged, in its own units. CPU time is not dilated: each real millisecond of work costs k virtual ms, which makes
 // the figures pessimistic (it stands in for network round trips).
-import type { Clock } from '../../src/clock.ts';
+import type { Clock } from '../../src/common/clock.ts';
 
 export const T0_ENV = 'FLOW_RELEASE_BENCH_T0';
 export const SCALE_ENV = 'FLOW_RELEASE_BENCH_TIME_SCALE';

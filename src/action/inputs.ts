@@ -3,8 +3,8 @@
 // contain them are masked before the message is built).
 import * as core from '@actions/core';
 import type { Command } from '../domain/types.ts';
-import type { Redactor } from '../redact.ts';
-import { redactor as processRedactor } from '../redact.ts';
+import type { Redactor } from '../common/redact.ts';
+import { redactor as processRedactor } from '../common/redact.ts';
 
 export interface Inputs {
   command: Command;

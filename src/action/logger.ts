@@ -2,8 +2,8 @@
 // workflow command (`::name::`) is defused, so a hostile flow name or API message can never mask output, stop command
 // processing or set an output.
 import * as core from '@actions/core';
-import type { Logger } from '../log.ts';
-import { redactor } from '../redact.ts';
+import type { Logger } from '../common/log.ts';
+import { redactor } from '../common/redact.ts';
 
 /**
  * Makes text safe to print on a runner: redacted, and no line can be read as a workflow command — neither `::name::`

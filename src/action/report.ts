@@ -1,14 +1,14 @@
 // The end of every run on a runner: the final journal event, the audit document, the artifact upload, the step
 // summary, the outputs and the step's status — in that order, so that whatever fails later, the evidence exists.
 import * as core from '@actions/core';
-import type { Clock } from '../clock.ts';
+import type { Clock } from '../common/clock.ts';
 import type { RunEnd } from '../domain/types.ts';
 import { buildAuditDocument, writeAuditDocument } from '../evidence/audit.ts';
 import { computeOutputs } from '../evidence/outputs.ts';
 import { buildSummary } from '../evidence/summary.ts';
 import { writeSummary } from './summary-sink.ts';
 import type { Journal } from '../journal/journal.ts';
-import type { Logger } from '../log.ts';
+import type { Logger } from '../common/log.ts';
 import { uploadAudit } from './artifact.ts';
 import { commitUrl, runUrl } from './github.ts';
 import { safeText } from './logger.ts';

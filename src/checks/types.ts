@@ -6,12 +6,12 @@
 // This folder imports nothing from src/release/ or src/manifest/ (both depend on it): `CheckContext` is the narrow
 // part of the engine's context a check uses, which the engine's EngineContext satisfies structurally.
 import type { z } from 'zod';
-import type { Clock } from '../clock.ts';
+import type { Clock } from '../common/clock.ts';
 import type { CheckMeasurement } from '../domain/types.ts';
 import type { PathSegment } from '../fields/issues.ts';
 import type { GenesysApi } from '../genesys/api.ts';
 import type { JournalSink } from '../journal/events.ts';
-import type { Logger } from '../log.ts';
+import type { Logger } from '../common/log.ts';
 
 /** Every check spec: its kind and its name (the key under `checks:`); each kind adds its own settings. */
 export interface CheckSpec {

@@ -2,9 +2,9 @@
 // before the cached one expires, and once more when an API call answers 401. The client secret, the Basic header value
 // and every token are registered with the redactor (and handed to `onSecret`, i.e. core.setSecret) the moment they
 // exist, so no later log line can carry them.
-import type { Clock } from '../clock.ts';
-import type { Logger } from '../log.ts';
-import { redactor } from '../redact.ts';
+import type { Clock } from '../common/clock.ts';
+import type { Logger } from '../common/log.ts';
+import { redactor } from '../common/redact.ts';
 import { GenesysError, isGenesysError } from './errors.ts';
 import type { HttpClient } from './http.ts';
 import { TokenResponse } from './models.ts';

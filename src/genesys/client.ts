@@ -2,9 +2,9 @@
 // (auth.ts) and the authenticated, schema-checked REST plumbing (rest.ts), and delegates each endpoint to the typed
 // functions in flows.ts, jobs.ts and executions.ts. Every response is checked with the zod schemas in models.ts; a
 // body that does not match is a GenesysError of kind 'shape' naming the endpoint and the first problem.
-import type { Clock } from '../clock.ts';
-import type { Logger } from '../log.ts';
-import { redactor } from '../redact.ts';
+import type { Clock } from '../common/clock.ts';
+import type { Logger } from '../common/log.ts';
+import { redactor } from '../common/redact.ts';
 import type { ApiStats, ExportedFile, GenesysApi } from './api.ts';
 import { TokenProvider } from './auth.ts';
 import * as executions from './executions.ts';

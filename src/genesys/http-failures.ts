@@ -1,7 +1,7 @@
 // Error classification for the HTTP layer: which transport failures happened before the request was sent (safe to
 // re-send), which after (the outcome is unknown), and how an error response (Genesys error body, OAuth error, HTML
 // page, redirect, anything else) becomes a GenesysError. Everything put in a message passes through the redactor.
-import { redactor } from '../redact.ts';
+import { redactor } from '../common/redact.ts';
 import { GenesysError } from './errors.ts';
 import type { GenesysErrorInit } from './errors.ts';
 import { safeUrl } from './http-urls.ts';

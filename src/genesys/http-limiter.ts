@@ -1,5 +1,5 @@
 // Client-side pacing for the HTTP layer, so a concurrent release stays under the 300 requests/min/token limit.
-import type { Clock } from '../clock.ts';
+import type { Clock } from '../common/clock.ts';
 
 /** Sliding-window pacing on the injected clock. Check and record happen synchronously, so concurrent callers share it. */
 export class SlidingWindowLimiter {

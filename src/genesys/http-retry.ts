@@ -2,7 +2,7 @@
 // failed attempt — wait and try again (429 honouring Retry-After; 502/503/504 and network errors with capped
 // exponential backoff) inside the call's time budget, or the GenesysError to throw. A POST whose outcome is unknown is
 // never re-sent.
-import { redactor } from '../redact.ts';
+import { redactor } from '../common/redact.ts';
 import { GenesysError } from './errors.ts';
 import type { GenesysErrorInit } from './errors.ts';
 import { errorFrom } from './http-failures.ts';

@@ -1,6 +1,6 @@
 // URL helpers of the HTTP layer: the templated endpoint key used for counters and log labels, and URLs reduced to
 // what is safe to show (no query, no fragment, redacted).
-import { redactor } from '../redact.ts';
+import { redactor } from '../common/redact.ts';
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 /** Collections whose next path segment is an id unless it is one of the known literal sub-resources. */

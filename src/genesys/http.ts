@@ -7,9 +7,9 @@
 // mapping (http-failures.ts), and the retry decisions (http-retry.ts).
 import { EnvHttpProxyAgent, request } from 'undici';
 import type { Dispatcher } from 'undici';
-import type { Clock } from '../clock.ts';
-import type { Logger } from '../log.ts';
-import { redactor } from '../redact.ts';
+import type { Clock } from '../common/clock.ts';
+import type { Logger } from '../common/log.ts';
+import { redactor } from '../common/redact.ts';
 import type { ApiStats } from './api.ts';
 import { GenesysError } from './errors.ts';
 import { classify, isJsonType, oneLine, TimeoutSignal } from './http-failures.ts';

@@ -3,8 +3,8 @@
 // paging, and the check of every response against its zod schema at this boundary — a body that does not match is a
 // GenesysError of kind 'shape' naming the endpoint and the first problem, never an unchecked value.
 import type { z } from 'zod';
-import type { Logger } from '../log.ts';
-import { redactor } from '../redact.ts';
+import type { Logger } from '../common/log.ts';
+import { redactor } from '../common/redact.ts';
 import type { TokenProvider } from './auth.ts';
 import { GenesysError, isGenesysError } from './errors.ts';
 import type { HttpClient, HttpRequest, HttpResponse } from './http.ts';

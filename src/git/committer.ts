@@ -9,7 +9,7 @@
 // - a push is never forced: a non-fast-forward rejection is answered with fetch + rebase + retry (bounded), any
 //   other rejection fails at once, and a failed push leaves the local commit in place (push.ts).
 
-import type { Logger } from '../log.ts';
+import type { Logger } from '../common/log.ts';
 import { errorText, GitError } from './errors.ts';
 import { pushWithRebase } from './push.ts';
 import { authHeaderFor, BOT_NAME, GitRunner, splitZ } from './run.ts';

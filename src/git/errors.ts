@@ -1,6 +1,6 @@
 // The committer's errors. Every message is scrubbed of registered secrets and of credentials embedded in URLs, so
 // a git error can be logged or reported as it is.
-import { redactor } from '../redact.ts';
+import { redactor } from '../common/redact.ts';
 
 export type GitErrorKind =
   /** A branch, remote, path or message failed validation; git was not run. */

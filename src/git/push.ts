@@ -1,7 +1,7 @@
 // Pushing the release commit to the branch it ran from. A push is never forced: a non-fast-forward rejection is
 // answered with fetch + rebase + retry (bounded), any other rejection fails at once, and a failed push leaves the
 // local commit in place.
-import type { Logger } from '../log.ts';
+import type { Logger } from '../common/log.ts';
 import { errorText, GitError } from './errors.ts';
 import { authFor, BOT_NAME, splitZ } from './run.ts';
 import type { Auth, GitRunner } from './run.ts';

@@ -3,8 +3,8 @@
 // of the one fetch/push that needs it (GIT_CONFIG_* entries for http.extraheader, scoped to the remote's https URLs):
 // never in the remote URL, .git/config, the process command line, a log line or an error.
 import { simpleGit } from 'simple-git';
-import type { Logger } from '../log.ts';
-import { redactor } from '../redact.ts';
+import type { Logger } from '../common/log.ts';
+import { redactor } from '../common/redact.ts';
 import { GitCommandError, scrub } from './errors.ts';
 
 export const BOT_NAME = 'github-actions[bot]';

@@ -3,8 +3,8 @@
 import { createHash } from 'node:crypto';
 import { appendFileSync, existsSync, mkdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import type { Clock } from '../clock.ts';
-import { redactor as defaultRedactor, type Redactor } from '../redact.ts';
+import type { Clock } from '../common/clock.ts';
+import { redactor as defaultRedactor, type Redactor } from '../common/redact.ts';
 import type { EventInit, EventType, JournalEvent, JournalSink } from './events.ts';
 
 export const GENESIS_HASH = '0'.repeat(64);

@@ -3,7 +3,7 @@
 // stage. Checks measure what view() says is live.
 import { runStageChecks } from '../checks/index.ts';
 import { isCancellation, throwIfCancelled, type RunContext } from './context.ts';
-import { errorText } from '../common/error-text.ts';
+import { errorText } from '../genesys/errors.ts';
 import type { StagePlan } from './plan.ts';
 
 export interface BakeFailure {

@@ -13,13 +13,13 @@
 // in conflict, restored) is appended to the journal when it happens and read back through view() — the same reading
 // (journal/derive.ts) that builds the audit document and the summary. WorkingSet holds only what is not a fact:
 // downloaded export contents and the callbacks that wait for a job cut short.
-import type { Clock } from '../clock.ts';
+import type { Clock } from '../common/clock.ts';
 import type { EventStatus } from '../domain/types.ts';
 import type { JournalEvent, JournalSink } from '../journal/events.ts';
 import type { RunView } from '../journal/view.ts';
 import type { GenesysApi } from '../genesys/api.ts';
 import { isGenesysError } from '../genesys/errors.ts';
-import type { Logger } from '../log.ts';
+import type { Logger } from '../common/log.ts';
 import type { ReleaseManifest } from '../manifest/types.ts';
 import type { ExportedVersion } from './exports.ts';
 import type { HttpGet } from '../checks/types.ts';

@@ -3,7 +3,7 @@
 import type { ExportedFlow } from '../domain/types.ts';
 import { artifactPath } from '../git/record.ts';
 import { type RunContext } from './context.ts';
-import { errorText } from '../common/error-text.ts';
+import { errorText } from '../genesys/errors.ts';
 import { exportVersions, type ExportedVersion } from './exports.ts';
 
 export async function exportReleased(run: RunContext): Promise<ExportedFlow[]> {

@@ -4,7 +4,7 @@ import type { RollbackFlowResult } from '../domain/types.ts';
 import type { FlowType } from '../genesys/models.ts';
 import { runStageChecks } from '../checks/index.ts';
 import { abortReason, isCancellation, type RunContext } from './context.ts';
-import { errorText } from '../common/error-text.ts';
+import { errorText } from '../genesys/errors.ts';
 import { runSpec } from './bake.ts';
 import { conclude, finishCancelled } from './finish.ts';
 import type { StagePlan } from './plan.ts';

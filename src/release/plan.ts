@@ -8,7 +8,7 @@ import type { EngineContext } from './context.ts';
 import { sourceOf, UnknownFlowSourceError } from '../sources/registry.ts';
 import type { SourcePlan } from '../sources/source.ts';
 import { isCancellation, sameType } from './context.ts';
-import { errorText } from '../common/error-text.ts';
+import { errorText } from '../genesys/errors.ts';
 import { waitForPlatformJob } from './wait.ts';
 
 export interface FlowPlan extends PlannedFlow {

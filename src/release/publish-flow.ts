@@ -13,7 +13,7 @@ import {
   type EngineContext,
   type RunContext
 } from './context.ts';
-import { errorText } from '../common/error-text.ts';
+import { errorText } from '../genesys/errors.ts';
 import type { FlowPlan } from './plan.ts';
 import { publishDraft, publishYaml, type PublishOutcome, type PublishTarget } from './publish.ts';
 

@@ -5,9 +5,9 @@
 import type { Flow, FlowType } from '../genesys/models.ts';
 import type { EngineContext } from './context.ts';
 import { CancelledError, abortReason, isCancellation, isNotFound, sameType } from './context.ts';
-import { errorText } from '../common/error-text.ts';
+import { errorText } from '../genesys/errors.ts';
 import { waitForPlatformJob } from './wait.ts';
-import { WaitTimeoutError, waitFor } from '../common/wait.ts';
+import { WaitTimeoutError, waitFor } from '../genesys/wait.ts';
 
 export interface PublishOutcome {
   ok: boolean;

@@ -5,7 +5,7 @@ import type { RollbackFlowResult } from '../domain/types.ts';
 import type { FlowType } from '../genesys/models.ts';
 import type { ReleaseRecord } from '../git/types.ts';
 import { abortReason, isNotFound, type RunContext } from './context.ts';
-import { errorText } from '../common/error-text.ts';
+import { errorText } from '../genesys/errors.ts';
 import { exportReleased } from './export-released.ts';
 import { conclude, refuse } from './finish.ts';
 import { filterFlows } from './plan.ts';

@@ -6,7 +6,7 @@ import type { RollbackFlowResult } from '../domain/types.ts';
 import type { FlowType } from '../genesys/models.ts';
 import type { EngineContext } from './context.ts';
 import { isNotFound, sameType } from './context.ts';
-import { errorText } from '../common/error-text.ts';
+import { errorText } from '../genesys/errors.ts';
 import { exportVersions } from './exports.ts';
 import { exportHash } from './normalize.ts';
 import { publishYaml } from './publish.ts';

@@ -3,7 +3,7 @@
 // stage-succeeded / stage-failed.
 import { bakeStage } from './bake.ts';
 import { isCancellation, throwIfCancelled, type RunContext } from './context.ts';
-import { errorText } from '../common/error-text.ts';
+import { errorText } from '../genesys/errors.ts';
 import { exportVersions, type ExportedVersion } from './exports.ts';
 import type { Plan, StagePlan } from './plan.ts';
 import { runBounded } from './pool.ts';

@@ -1,12 +1,12 @@
 // Inputs and results of the release engine. The engine never throws for an expected failure: it journals what
 // happened and returns an outcome; these types are what main.ts and the git committer consume. What happened to each
 // flow is in the journal (journal/view.ts and journal/derive.ts read it), not in the result.
-import type { Clock } from '../clock.ts';
+import type { Clock } from '../common/clock.ts';
 import type { JournalSink } from '../journal/events.ts';
 import type { ExportedFlow, Outcome, PublishedFlow } from '../domain/types.ts';
 import type { GenesysApi } from '../genesys/api.ts';
 import type { ReleaseRecord } from '../git/types.ts';
-import type { Logger } from '../log.ts';
+import type { Logger } from '../common/log.ts';
 import type { ReleaseManifest } from '../manifest/types.ts';
 
 import type { HttpGet } from '../checks/types.ts';

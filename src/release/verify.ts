@@ -4,7 +4,7 @@
 // which takes it out of what this release changed — it is never rolled back over the other publisher's content.
 import { sourceOf } from '../sources/registry.ts';
 import { isCancellation, type RunContext } from './context.ts';
-import { errorText } from '../common/error-text.ts';
+import { errorText } from '../genesys/errors.ts';
 import { exportVersions, type ExportedVersion } from './exports.ts';
 import { exportHash } from './normalize.ts';
 import type { FlowPlan, StagePlan } from './plan.ts';

@@ -1,9 +1,9 @@
 // Waiting for a platform job (Architect, export, validate) with the manifest's job deadline, its progress journaled as
 // `wait-progress` events of the stage. The poller itself (src/common/wait.ts) is shared with the check kinds.
-import type { Clock } from '../clock.ts';
-import { waitFor } from '../common/wait.ts';
+import type { Clock } from '../common/clock.ts';
+import { waitFor } from '../genesys/wait.ts';
 import type { JournalSink } from '../journal/events.ts';
-import type { Logger } from '../log.ts';
+import type { Logger } from '../common/log.ts';
 
 /**
  * Waits for an Architect, export or validate job (Registered → Started → Success | Failure) with the manifest's job

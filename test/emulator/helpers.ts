@@ -1,6 +1,6 @@
 // Shared helpers for the emulator tests: an emulator on a free port with a FakeClock and a tiny fetch client.
 import { inflateRawSync } from 'node:zlib';
-import { FakeClock } from '../../src/clock.ts';
+import { FakeClock } from '../../src/common/clock.ts';
 import type { ScenarioInput } from '../../emulator/scenario.ts';
 import { startEmulator } from '../../emulator/server.ts';
 import type { Emulator } from '../../emulator/server.ts';

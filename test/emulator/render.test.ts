@@ -2,7 +2,7 @@
 // (../shared/archy-corpus, skipped when absent), and through export jobs with `exportRendering: architect`.
 import { afterEach, describe, expect, it } from '@jest/globals';
 import { parse } from 'yaml';
-import { FakeClock } from '../../src/clock.ts';
+import { FakeClock } from '../../src/common/clock.ts';
 import { renderExport } from '../../emulator/render.ts';
 import { startEmulator } from '../../emulator/server.ts';
 import { corpusFiles, fillPlaceholders } from './corpus.ts';

@@ -3,7 +3,7 @@ import { spawn } from 'node:child_process';
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { FakeClock } from '../../src/clock.ts';
+import { FakeClock } from '../../src/common/clock.ts';
 import { loadScenarioFile, parseScenario, ScenarioError } from '../../emulator/scenario.ts';
 import { startEmulator } from '../../emulator/server.ts';
 

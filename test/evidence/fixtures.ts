@@ -2,10 +2,10 @@
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { FakeClock } from '../../src/clock.ts';
+import { FakeClock } from '../../src/common/clock.ts';
 import type { CheckMeasurement, PlannedFlow, RollbackFlowResult } from '../../src/domain/types.ts';
 import { Journal } from '../../src/journal/journal.ts';
-import { Redactor } from '../../src/redact.ts';
+import { Redactor } from '../../src/common/redact.ts';
 
 export const HASH_A = 'a'.repeat(64);
 export const HASH_B = 'b'.repeat(64);

@@ -1,10 +1,10 @@
 import { describe, expect, it } from '@jest/globals';
 import { readFileSync } from 'node:fs';
-import { FakeClock } from '../../src/clock.ts';
+import { FakeClock } from '../../src/common/clock.ts';
 import type { JournalEvent } from '../../src/journal/events.ts';
 import { canonicalJson, GENESIS_HASH, hashEvent, Journal, parseJournal } from '../../src/journal/journal.ts';
 import { verifyChain } from '../../src/evidence/verify.ts';
-import { Redactor } from '../../src/redact.ts';
+import { Redactor } from '../../src/common/redact.ts';
 import { newJournal, scenario, tempDir } from './fixtures.ts';
 
 const lines = (path: string) => readFileSync(path, 'utf8').split('\n').filter(Boolean);

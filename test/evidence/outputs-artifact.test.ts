@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { uploadAudit, type ArtifactUploader } from '../../src/action/artifact.ts';
 import { computeOutputs } from '../../src/evidence/outputs.ts';
 import { setOutputs } from '../../src/action/outputs-sink.ts';
-import { redactor } from '../../src/redact.ts';
+import { redactor } from '../../src/common/redact.ts';
 import { scenario, tempDir } from './fixtures.ts';
 
 describe('computeOutputs', () => {

@@ -1,7 +1,7 @@
 import { describe, expect, it } from '@jest/globals';
 import fc from 'fast-check';
 import { toPlainJson, toRedactedPlainJson } from '../../src/journal/journal.ts';
-import { Redactor } from '../../src/redact.ts';
+import { Redactor } from '../../src/common/redact.ts';
 
 /** The redactor as it was before the hot-path work: sort every call, split/join every secret, every pattern. */
 function reference(secrets: string[], text: string): string {
@@ -106,7 +106,7 @@ describe('toRedactedPlainJson', () => {
 describe('safeText', () => {
   it('redacts, defuses workflow commands and normalises line breaks; plain lines come back unchanged', async () => {
     const { safeText } = await import('../../src/action/logger.ts');
-    const { redactor } = await import('../../src/redact.ts');
+    const { redactor } = await import('../../src/common/redact.ts');
     redactor.add('safe-text-secret');
     const plain = 'Published "Bench IVR 001": 1.0 → 2.0';
     expect(safeText(plain)).toBe(plain);

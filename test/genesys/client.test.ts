@@ -1,9 +1,9 @@
 import { describe, expect, it } from '@jest/globals';
-import { FakeClock } from '../../src/clock.ts';
+import { FakeClock } from '../../src/common/clock.ts';
 import { renewalMargin } from '../../src/genesys/auth.ts';
 import { createGenesysClient, GenesysClient } from '../../src/genesys/client.ts';
 import { GenesysError } from '../../src/genesys/errors.ts';
-import { MemoryLogger } from '../../src/log.ts';
+import { MemoryLogger } from '../../src/common/log.ts';
 import { API, buildZip, isToken, json, LOGIN, mockGenesys, STORAGE, tokenIssuer } from './helpers.ts';
 import type { Reply, SeenRequest } from './helpers.ts';
 

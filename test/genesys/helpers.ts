@@ -2,7 +2,7 @@
 // lower-case headers, body) and returns a reply or throws a network error. Every request is recorded for assertions.
 import { crc32, deflateRawSync } from 'node:zlib';
 import { MockAgent } from 'undici';
-import type { FakeClock } from '../../src/clock.ts';
+import type { FakeClock } from '../../src/common/clock.ts';
 
 export const API = 'https://api.mypurecloud.com';
 export const LOGIN = 'https://login.mypurecloud.com';

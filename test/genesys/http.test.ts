@@ -2,13 +2,13 @@ import { describe, expect, it } from '@jest/globals';
 import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { Agent } from 'undici';
-import { FakeClock } from '../../src/clock.ts';
+import { FakeClock } from '../../src/common/clock.ts';
 import { GenesysError } from '../../src/genesys/errors.ts';
 import { HttpClient } from '../../src/genesys/http.ts';
 import { parseRetryAfter } from '../../src/genesys/http-retry.ts';
 import { endpointKey } from '../../src/genesys/http-urls.ts';
 import type { HttpOptions } from '../../src/genesys/http.ts';
-import { MemoryLogger } from '../../src/log.ts';
+import { MemoryLogger } from '../../src/common/log.ts';
 import { API, json, mockGenesys, netError } from './helpers.ts';
 import type { Handler } from './helpers.ts';
 

@@ -2,9 +2,9 @@
 // error bodies: neither the secret, the tokens, nor the Basic header value may appear in any log line or error.
 import { describe, expect, it } from '@jest/globals';
 import { inspect } from 'node:util';
-import { FakeClock } from '../../src/clock.ts';
+import { FakeClock } from '../../src/common/clock.ts';
 import { GenesysClient } from '../../src/genesys/client.ts';
-import { MemoryLogger } from '../../src/log.ts';
+import { MemoryLogger } from '../../src/common/log.ts';
 import { API, isToken, json, LOGIN, mockGenesys, STORAGE } from './helpers.ts';
 import type { Reply, SeenRequest } from './helpers.ts';
 

@@ -10,7 +10,7 @@ import { isNonFastForward } from '../../src/git/push.ts';
 import { artifactPath } from '../../src/git/record.ts';
 import { BOT_EMAIL, BOT_NAME } from '../../src/git/run.ts';
 import type { CommitRequest } from '../../src/git/types.ts';
-import { MemoryLogger } from '../../src/log.ts';
+import { MemoryLogger } from '../../src/common/log.ts';
 import { git, installHook, makeFixture, pushFromOther, remoteHead, writeFile } from './git-fixture.ts';
 import type { Fixture } from './git-fixture.ts';
 

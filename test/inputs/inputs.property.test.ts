@@ -3,7 +3,7 @@
 import { describe, expect, it } from '@jest/globals';
 import fc from 'fast-check';
 import { getInputs, InputError } from '../../src/action/inputs.ts';
-import { Redactor } from '../../src/redact.ts';
+import { Redactor } from '../../src/common/redact.ts';
 import { check } from '../manifest/fc-settings.ts';
 
 const NAMES = [

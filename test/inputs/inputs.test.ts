@@ -1,6 +1,6 @@
 import { describe, expect, it } from '@jest/globals';
 import { getInputs, InputError } from '../../src/action/inputs.ts';
-import { Redactor } from '../../src/redact.ts';
+import { Redactor } from '../../src/common/redact.ts';
 
 const SECRET = 'sUp3r-s3cret-Value-42';
 const TOKEN = 'ghs_abcdefghijklmnopqrstuvwxyz012345';

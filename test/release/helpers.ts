@@ -1,9 +1,9 @@
 // Test helpers for the release engine: an in-memory journal, manifest builders and a ready-made harness.
 import { createHash } from 'node:crypto';
-import { FakeClock } from '../../src/clock.ts';
+import { FakeClock } from '../../src/common/clock.ts';
 import type { EventInit, EventType, JournalEvent, JournalSink } from '../../src/journal/events.ts';
 import type { FlowType } from '../../src/genesys/models.ts';
-import { MemoryLogger } from '../../src/log.ts';
+import { MemoryLogger } from '../../src/common/log.ts';
 import type { KnownCheckSpec as CheckSpec } from '../../src/checks/registry.ts';
 import type { DraftFlowSpec, FileFlowSpec, FlowSpec, ReleaseManifest, StageSpec } from '../../src/manifest/types.ts';
 import { deriveRelease, type DerivedFlow } from '../../src/journal/derive.ts';

@@ -2,7 +2,7 @@
 // (main.ts cancelledFinish) and the post step's rebuild of the audit (deriveRelease for a journal without
 // release-finished) must agree, and the engine's own cancellation path uses the same rule.
 import { describe, expect, it } from '@jest/globals';
-import { FakeClock } from '../../src/clock.ts';
+import { FakeClock } from '../../src/common/clock.ts';
 import type { RollbackFlowResult } from '../../src/domain/types.ts';
 import { buildAuditDocument } from '../../src/evidence/audit.ts';
 import type { JournalEvent } from '../../src/journal/events.ts';

@@ -2,7 +2,7 @@
 // aggregates, against a maximum (and optionally against the previous version's rate). Too few outcomes is
 // "inconclusive", which fails unless the manifest says pass-with-warning.
 import { z } from 'zod';
-import { errorText } from '../../common/error-text.ts';
+import { errorText } from '../../genesys/errors.ts';
 import { name, ratio } from '../../fields/schema.ts';
 import type { FlowAggregateQueryResponse, FlowAggregationQuery } from '../../genesys/models.ts';
 import { isCancellation } from '../cancel.ts';

@@ -2,8 +2,8 @@
 // (and outputs). The workflow must be a flow of the manifest; `{{run}}`-style built-ins in the input make each
 // synthetic run distinguishable.
 import { z } from 'zod';
-import { errorText } from '../../common/error-text.ts';
-import { WaitTimeoutError, waitFor } from '../../common/wait.ts';
+import { errorText } from '../../genesys/errors.ts';
+import { WaitTimeoutError, waitFor } from '../../genesys/wait.ts';
 import { describe } from '../../fields/duration.ts';
 import type { PathSegment } from '../../fields/issues.ts';
 import { PLACEHOLDER } from '../../fields/placeholders.ts';

@@ -1,6 +1,6 @@
 // `kind: http` — GET a URL (a status page, a dependency's health endpoint) and expect a status (and a body text).
 import { z } from 'zod';
-import { errorText } from '../../common/error-text.ts';
+import { errorText } from '../../genesys/errors.ts';
 import { durationWithin } from '../../fields/schema.ts';
 import { describeStatus } from '../text.ts';
 import { defineCheckKind } from '../types.ts';

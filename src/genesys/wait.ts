@@ -2,9 +2,9 @@
 // operations and flow executions. Adaptive backoff (start small, grow ×1.5, cap), a deadline, progress lines that a
 // person watching the log can follow, and tolerance for transient read errors.
 // Shared by the engine (jobs) and the check kinds (executions), so it sits below both.
-import type { Clock } from '../clock.ts';
-import { isGenesysError } from '../genesys/errors.ts';
-import type { Logger } from '../log.ts';
+import type { Clock } from '../common/clock.ts';
+import { isGenesysError } from './errors.ts';
+import type { Logger } from '../common/log.ts';
 
 export interface WaitOptions<T> {
   /** What is waited for, for messages: `publish job`, `export job`, `execution`... */

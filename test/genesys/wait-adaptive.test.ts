@@ -1,7 +1,7 @@
 import { describe, expect, it } from '@jest/globals';
-import { FakeClock } from '../../src/clock.ts';
-import { MemoryLogger } from '../../src/log.ts';
-import { adaptiveDelay, expectedLatency, MIN_DELAY_MS, waitFor } from '../../src/common/wait.ts';
+import { FakeClock } from '../../src/common/clock.ts';
+import { MemoryLogger } from '../../src/common/log.ts';
+import { adaptiveDelay, expectedLatency, MIN_DELAY_MS, waitFor } from '../../src/genesys/wait.ts';
 
 /** A job that finishes `latencyMs` after the wait starts, polled through waitFor; returns the polls it took. */
 async function job(clock: FakeClock, latencyMs: number, expectedLatencyMs = 4000) {

@@ -1,8 +1,8 @@
 import { describe, expect, it } from '@jest/globals';
-import { FakeClock } from '../../src/clock.ts';
+import { FakeClock } from '../../src/common/clock.ts';
 import { GenesysError } from '../../src/genesys/errors.ts';
-import { MemoryLogger } from '../../src/log.ts';
-import { backoffDelay, MAX_DELAY_MS, MIN_DELAY_MS, waitFor, WaitTimeoutError } from '../../src/common/wait.ts';
+import { MemoryLogger } from '../../src/common/log.ts';
+import { backoffDelay, MAX_DELAY_MS, MIN_DELAY_MS, waitFor, WaitTimeoutError } from '../../src/genesys/wait.ts';
 
 describe('waitFor', () => {
   it('backs off ×1.5 from 250 ms up to the 5 s cap and returns the finished value', async () => {
