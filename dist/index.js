@@ -75333,7 +75333,7 @@ module.exports = {
 /***/ ((module, __unused_webpack___webpack_exports__, __nccwpck_require__) => {
 
 __nccwpck_require__.a(module, async (__webpack_handle_async_dependencies__, __webpack_async_result__) => { try {
-/* harmony import */ var _main_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(27912);
+/* harmony import */ var _main_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(30249);
 
 await (0,_main_js__WEBPACK_IMPORTED_MODULE_0__/* .run */ .eF)();
 
@@ -75342,7 +75342,7 @@ __webpack_async_result__();
 
 /***/ }),
 
-/***/ 27912:
+/***/ 30249:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
 
@@ -75395,7 +75395,7 @@ function pushBranch(env) {
 
 // EXTERNAL MODULE: ./node_modules/@actions/core/lib/core.js + 13 modules
 var lib_core = __nccwpck_require__(77094);
-;// CONCATENATED MODULE: ./src/redact.ts
+;// CONCATENATED MODULE: ./src/common/redact.ts
 // The one redaction layer: every string that leaves the process (logs, journal, audit, summary, outputs, errors)
 // can pass through `redact`. Known secrets are registered as soon as they exist; patterns catch the rest.
 // `redact` is on the hot path (every log line, every journal string and key), so it allocates nothing for text that
@@ -85331,11 +85331,7 @@ class GenesysError extends Error {
 function isGenesysError(e) {
     return e instanceof GenesysError;
 }
-
-;// CONCATENATED MODULE: ./src/common/error-text.ts
-// One line that says what went wrong, shared by the engine and the check kinds so both describe an API failure alike.
-
-/** One line that says what went wrong, with the Genesys code/details that a bare 400 message omits. */
+/** One line that says what went wrong (shared by the engine and the check kinds), with the Genesys code/details that a bare 400 message omits. */
 function errorText(e) {
     if (isGenesysError(e)) {
         const parts = [e.message];
@@ -85688,7 +85684,7 @@ function measureFlow(check, round, expected, flow, w) {
     return { ...base, result: ok ? 'pass' : 'fail', measured, message: `${message}.` };
 }
 
-;// CONCATENATED MODULE: ./src/common/wait.ts
+;// CONCATENATED MODULE: ./src/genesys/wait.ts
 
 const MIN_DELAY_MS = 250;
 const MAX_DELAY_MS = 5000;
@@ -87737,7 +87733,7 @@ function failStep(message) {
     lib_core/* setFailed */.C1(safeText(message));
 }
 
-;// CONCATENATED MODULE: ./src/clock.ts
+;// CONCATENATED MODULE: ./src/common/clock.ts
 // Every wait in the action goes through a Clock so that tests can run on virtual time and never sleep for real.
 const systemClock = {
     now: () => Date.now(),
@@ -96782,7 +96778,7 @@ async function runRelease(deps, opts) {
     }
 }
 
-;// CONCATENATED MODULE: ./src/version.ts
+;// CONCATENATED MODULE: ./src/common/version.ts
 // Kept in step with package.json by test/version.test.ts.
 const TOOL_NAME = 'flow-release';
 const TOOL_VERSION = '0.1.0';

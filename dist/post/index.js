@@ -31950,7 +31950,7 @@ async function defaultClient() {
 
 // EXTERNAL MODULE: ./node_modules/@actions/core/lib/core.js + 13 modules
 var lib_core = __nccwpck_require__(77094);
-;// CONCATENATED MODULE: ./src/redact.ts
+;// CONCATENATED MODULE: ./src/common/redact.ts
 // The one redaction layer: every string that leaves the process (logs, journal, audit, summary, outputs, errors)
 // can pass through `redact`. Known secrets are registered as soon as they exist; patterns catch the rest.
 // `redact` is on the hot path (every log line, every journal string and key), so it allocates nothing for text that
@@ -41697,11 +41697,7 @@ class GenesysError extends Error {
 function isGenesysError(e) {
     return e instanceof GenesysError;
 }
-
-;// CONCATENATED MODULE: ./src/common/error-text.ts
-// One line that says what went wrong, shared by the engine and the check kinds so both describe an API failure alike.
-
-/** One line that says what went wrong, with the Genesys code/details that a bare 400 message omits. */
+/** One line that says what went wrong (shared by the engine and the check kinds), with the Genesys code/details that a bare 400 message omits. */
 function errorText(e) {
     if (isGenesysError(e)) {
         const parts = [e.message];
@@ -42054,7 +42050,7 @@ function measureFlow(check, round, expected, flow, w) {
     return { ...base, result: ok ? 'pass' : 'fail', measured, message: `${message}.` };
 }
 
-;// CONCATENATED MODULE: ./src/common/wait.ts
+;// CONCATENATED MODULE: ./src/genesys/wait.ts
 
 const MIN_DELAY_MS = 250;
 const MAX_DELAY_MS = 5000;
