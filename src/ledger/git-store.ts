@@ -206,7 +206,7 @@ export class GitLedgerStore implements LedgerStore {
       backend,
       staged: this.staged,
       serialize: serializeLedger,
-      beforeCommit: this.beforeCommit,
+      beforeCommit: (orgId: string, attempt: number) => this.beforeCommit?.(orgId, attempt),
       clock: this.clock
     };
   }

@@ -103,7 +103,7 @@ export class MemoryLedgerStore implements LedgerStore {
       backend: cas,
       staged: this.staged,
       serialize: (d: LedgerDocument) => serializeLedger(d),
-      beforeCommit: this.beforeCommit,
+      beforeCommit: (orgId: string, attempt: number) => this.beforeCommit?.(orgId, attempt),
       clock: this.clock
     };
   }
