@@ -16,7 +16,7 @@ import type { Auth } from '../git/run.ts';
 import { validateBranch, validateRemote } from '../git/validate.ts';
 import type { Logger } from '../log.ts';
 import { LedgerError } from './errors.ts';
-import { lookup, ObjectWriter } from './git-tree.ts';
+import { lookup, ObjectWriter, readTree } from './git-tree.ts';
 import type { ContentAddress } from './schema.ts';
 import { serializeLedger } from './schema.ts';
 import { casRead, casUpdate, contentAddress, validateAddress, verifyBlob } from './store.ts';
@@ -33,7 +33,9 @@ import type {
 
 export const DEFAULT_STATE_BRANCH = 'flow-release-state';
 
-export const STATE_README = `# Flow Release state
+const STATE_README_TITLE = '# Flow Release state\n';
+
+export const STATE_README = `${STATE_README_TITLE}
 
 This branch is written by the Flow Release action: the release ledger of each Genesys Cloud org it releases to
 (\`orgs/<org id>/ledger.json\`: the lock, the release in progress, the history of releases) and the flow content those
@@ -42,6 +44,9 @@ ledgers refer to (\`blobs/\`, addressed by sha256).
 Do not edit this branch by hand and do not merge it into another branch. Every update is a compare-and-swap push;
 the action stops with an error rather than overwrite a ledger it cannot read. See docs/state.md of the action.
 `;
+
+/** The only entries at the root of a state branch. */
+const STATE_ENTRIES = new Set(['README.md', 'orgs', 'blobs']);
 
 export interface GitLedgerStoreOptions {
   /** The workspace repository (any directory inside it). Only its object store and refs/flow-release/ are written. */
@@ -240,10 +245,32 @@ export class GitLedgerStore implements LedgerStore {
   private async load(orgId: string): Promise<{ text: string | undefined; rev: string | undefined }> {
     const rev = this.remote ? await this.fetch() : await this.localRev();
     if (rev === undefined) return { text: undefined, rev };
+    await this.checkStateBranch(rev);
     const entry = await lookup(this.git, rev, ledgerPath(orgId));
     if (entry === undefined) return { text: undefined, rev };
     if (entry.type !== 'blob') return { text: `(a ${entry.type}, not a file)`, rev };
     return { text: await this.git.run(['cat-file', 'blob', entry.sha]), rev };
+  }
+
+  /**
+   * A branch that holds anything but the ledger's own files is not a state branch (e.g. `state-branch: develop` by
+   * mistake): it is neither read nor written, so the ledger can never commit into a branch of code.
+   */
+  private async checkStateBranch(rev: string): Promise<void> {
+    const entries = await readTree(this.git, rev);
+    const foreign = entries.map((e) => e.name).filter((n) => !STATE_ENTRIES.has(n));
+    const readme = entries.find((e) => e.name === 'README.md');
+    // Its first line, not its whole text: another version of the action may word the README differently.
+    if (readme && !(await this.git.run(['cat-file', 'blob', readme.sha])).startsWith(STATE_README_TITLE)) {
+      foreign.push('a README.md of its own');
+    }
+    if (foreign.length === 0) return;
+    throw new LedgerError(
+      'invalid-input',
+      `The branch ${this.branch} (${this.location}) is not a Flow Release state branch: it also holds ` +
+        `${foreign.slice(0, 5).join(', ')}${foreign.length > 5 ? ', …' : ''}. Nothing was read or written. Set the ` +
+        'state branch input to a branch used only by Flow Release (default flow-release-state).'
+    );
   }
 
   private async catBlob(rev: string | undefined, address: ContentAddress): Promise<string | undefined> {

@@ -172,6 +172,19 @@ describe('GitLedgerStore on a state branch', () => {
     expect((await failure(GitLedgerStore.open({ cwd: f.root }))).kind).toBe('unreadable');
   });
 
+  it('refuses to read or write a branch that holds anything but the ledger', async () => {
+    const f = fixture();
+    git(f.work, 'push', '-q', 'origin', 'main:refs/heads/develop'); // README.md of the project only
+    const store = await GitLedgerStore.open({ cwd: f.work, branch: 'develop' });
+    const e = await failure(store.update(ORG, appendEntry(ORG, 'r0')));
+    expect(e.kind).toBe('invalid-input');
+    expect(e.message).toContain('not a Flow Release state branch: it also holds a README.md of its own');
+    expect(git(f.remote, 'rev-parse', 'develop')).toBe(git(f.remote, 'rev-parse', 'main'));
+    pushByHand(f, { 'src/app.ts': 'code\n' }, 'develop');
+    const code = await failure(store.read(ORG));
+    expect(code.message).toContain('it also holds src');
+  });
+
   it('uses a custom state branch', async () => {
     const f = fixture();
     const store = await GitLedgerStore.open({ cwd: f.work, branch: 'state/prod' });

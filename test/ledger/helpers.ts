@@ -118,26 +118,26 @@ export async function gitHarness(): Promise<GitHarness> {
   };
 }
 
-export function remoteStateHead(f: Fixture): string | undefined {
+export function remoteStateHead(f: Fixture, branch = BRANCH): string | undefined {
   try {
-    return git(f.remote, 'rev-parse', '--verify', '--quiet', `refs/heads/${BRANCH}`) || undefined;
+    return git(f.remote, 'rev-parse', '--verify', '--quiet', `refs/heads/${branch}`) || undefined;
   } catch {
     return undefined;
   }
 }
 
 /** A person edits the state branch in a scratch clone and pushes (what the ledger must survive, not do). */
-export function pushByHand(f: Fixture, files: Record<string, string>): void {
+export function pushByHand(f: Fixture, files: Record<string, string>, branch = BRANCH): void {
   const scratch = join(f.root, `scratch-${Math.random().toString(36).slice(2)}`);
   git(f.root, 'clone', '-q', f.remote, scratch);
-  if (remoteStateHead(f)) git(scratch, 'checkout', '-q', BRANCH);
-  else git(scratch, 'checkout', '-q', '--orphan', BRANCH);
+  if (remoteStateHead(f, branch)) git(scratch, 'checkout', '-q', branch);
+  else git(scratch, 'checkout', '-q', '--orphan', branch);
   for (const [path, content] of Object.entries(files)) {
     git(scratch, 'rm', '-q', '-r', '--cached', '--ignore-unmatch', '--', path);
     writeFile(scratch, path, content);
   }
   git(scratch, 'add', '-A', '--', ...Object.keys(files));
   git(scratch, 'commit', '-q', '-m', 'edited by hand');
-  git(scratch, 'push', '-q', 'origin', `HEAD:refs/heads/${BRANCH}`);
+  git(scratch, 'push', '-q', 'origin', `HEAD:refs/heads/${branch}`);
   rmSync(scratch, { recursive: true, force: true });
 }
