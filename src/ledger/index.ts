@@ -8,3 +8,4 @@ export * from './memory-store.ts';
 export * from './schema.ts';
 export * from './store.ts';
 export * from './writer.ts';
+export * from './progress.ts';
