@@ -13,7 +13,7 @@ export default tseslint.config(
     }
   },
   {
-    files: ['emulator/**/*.ts'],
+    files: ['emulator/**/*.ts', 'src/ledger/**/*.ts', 'test/ledger/**/*.ts'],
     rules: {
       'max-lines': ['error', { max: 400 }],
       'max-lines-per-function': ['error', { max: 80 }]

@@ -131,7 +131,9 @@ describe('GitLedgerStore on a state branch', () => {
     const res = await theirs.update(ORG, withContent(theirs, 'flow: theirs\n'));
     expect(await ours.getBlob(res.doc?.history[1]?.flows[0]?.content as string)).toBe('flow: theirs\n');
   });
+});
 
+describe('GitLedgerStore remotes and branches', () => {
   it('without a remote keeps the ledger in the local ref, says so, and still compares and swaps', async () => {
     const f = fixture();
     const logger = new MemoryLogger();
@@ -202,10 +204,10 @@ describe('GitLedgerStore on a state branch', () => {
   });
 });
 
-describe('GitLedgerStore secrets', () => {
-  const TOKEN = 'ghs_LedgerToken0123456789abcdefXYZ';
-  const BASIC = Buffer.from(`x-access-token:${TOKEN}`).toString('base64');
+const TOKEN = 'ghs_LedgerToken0123456789abcdefXYZ';
+const BASIC = Buffer.from(`x-access-token:${TOKEN}`).toString('base64');
 
+describe('GitLedgerStore secrets', () => {
   it('keeps the token out of errors, logs and .git/config when the remote is unreachable', async () => {
     const f = fixture();
     git(f.work, 'remote', 'set-url', 'origin', 'https://127.0.0.1:9/repo.git');
@@ -240,64 +242,66 @@ describe('GitLedgerStore secrets', () => {
       expect(all).not.toContain(BASIC);
     }
   });
+});
 
-  const hasOpenssl = (() => {
-    try {
-      execFileSync('openssl', ['version'], { stdio: 'ignore' });
-      return true;
-    } catch {
-      return false;
-    }
-  })();
+const hasOpenssl = (() => {
+  try {
+    execFileSync('openssl', ['version'], { stdio: 'ignore' });
+    return true;
+  } catch {
+    return false;
+  }
+})();
 
+/** An https "GitHub" on 127.0.0.1 that records the Authorization headers it gets and answers 403. */
+async function forbiddingServer(f: Fixture) {
+  const key = join(f.root, 'key.pem');
+  const cert = join(f.root, 'cert.pem');
+  const subject = ['-subj', '/CN=127.0.0.1', '-addext', 'subjectAltName=IP:127.0.0.1'];
+  execFileSync(
+    'openssl',
+    ['req', '-x509', '-newkey', 'ec', '-pkeyopt', 'ec_paramgen_curve:prime256v1', '-nodes', '-keyout', key]
+      .concat(['-out', cert, '-days', '1'])
+      .concat(subject),
+    { stdio: 'ignore' }
+  );
+  const seen: string[][] = [];
+  const server = createServer({ key: readFileSync(key), cert: readFileSync(cert) }, (req, res) => {
+    const raw = req.rawHeaders;
+    seen.push(raw.filter((_, i) => i % 2 === 1 && /^authorization$/i.test(raw[i - 1] ?? '')));
+    res.writeHead(403, { 'content-type': 'text/plain' });
+    res.end('Permission denied to github-actions[bot].');
+  });
+  await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
+  const port = (server.address() as AddressInfo).port;
+  return { port, cert, seen, close: () => new Promise((r) => server.close(r)) };
+}
+
+describe('GitLedgerStore over https', () => {
   (hasOpenssl ? it : it.skip)(
     'sends the token as the committer does: one scoped Basic header, never the stale one',
     async () => {
       const f = fixture();
-      const key = join(f.root, 'key.pem');
-      const cert = join(f.root, 'cert.pem');
-      execFileSync(
-        'openssl',
-        ['req', '-x509', '-newkey', 'ec', '-pkeyopt', 'ec_paramgen_curve:prime256v1', '-nodes', '-keyout', key].concat([
-          '-out',
-          cert,
-          '-days',
-          '1',
-          '-subj',
-          '/CN=127.0.0.1',
-          '-addext',
-          'subjectAltName=IP:127.0.0.1'
-        ]),
-        { stdio: 'ignore' }
-      );
-      const seen: string[][] = [];
-      const server = createServer({ key: readFileSync(key), cert: readFileSync(cert) }, (req, res) => {
-        const raw = req.rawHeaders;
-        seen.push(raw.filter((_, i) => i % 2 === 1 && /^authorization$/i.test(raw[i - 1] ?? '')));
-        res.writeHead(403, { 'content-type': 'text/plain' });
-        res.end('Permission denied to github-actions[bot].');
-      });
-      await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
-      const port = (server.address() as AddressInfo).port;
-      git(f.work, 'remote', 'set-url', 'origin', `https://127.0.0.1:${port}/org/repo.git`);
+      const server = await forbiddingServer(f);
+      git(f.work, 'remote', 'set-url', 'origin', `https://127.0.0.1:${server.port}/org/repo.git`);
       // What actions/checkout persists: must not be sent alongside ours.
-      git(f.work, 'config', `http.https://127.0.0.1:${port}/.extraheader`, 'AUTHORIZATION: basic c3RhbGU=');
+      git(f.work, 'config', `http.https://127.0.0.1:${server.port}/.extraheader`, 'AUTHORIZATION: basic c3RhbGU=');
       const savedCa = process.env.GIT_SSL_CAINFO;
-      process.env.GIT_SSL_CAINFO = cert;
+      process.env.GIT_SSL_CAINFO = server.cert;
       const logger = new MemoryLogger();
       try {
         const store = await GitLedgerStore.open({ cwd: f.work, token: TOKEN, logger, clock: new FakeClock() });
         const e = await failure(store.read(ORG));
         expect(e.kind).toBe('unreadable');
         expect(e.message).toContain('403');
-        expect(seen.length).toBeGreaterThan(0);
-        for (const headers of seen) expect(headers).toEqual([`basic ${BASIC}`]);
+        expect(server.seen.length).toBeGreaterThan(0);
+        for (const headers of server.seen) expect(headers).toEqual([`basic ${BASIC}`]);
         expect(e.message + logger.text()).not.toContain(TOKEN);
         expect(e.message + logger.text()).not.toContain(BASIC);
       } finally {
         if (savedCa === undefined) delete process.env.GIT_SSL_CAINFO;
         else process.env.GIT_SSL_CAINFO = savedCa;
-        await new Promise((r) => server.close(r));
+        await server.close();
       }
     }
   );

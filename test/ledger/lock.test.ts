@@ -76,7 +76,9 @@ describe('acquireLock', () => {
     expect(e.message).toContain('takeover-lock: true');
     expect(e.message).toMatch(/Wait/);
   });
+});
 
+describe('acquireLock: takeover', () => {
   it('after the lease, takes over only when the predicate proves the holder finished', () => {
     const clock = new FakeClock();
     const doc = acquireLock(undefined, req('rel-1'), clock);

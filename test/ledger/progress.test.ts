@@ -90,7 +90,9 @@ describe('write-ahead records', () => {
     ]);
     expect(LedgerDocument.parse(finished)).toEqual(finished);
   });
+});
 
+describe('write-ahead records: refusals and recovery', () => {
   it('refuses to begin without the lock, or over another run’s unfinished release', () => {
     const clock = new FakeClock();
     expect(thrown(() => beginRelease(locked('rel-0', clock), start('rel-1'), clock))).toBeInstanceOf(LockHeldError);
