@@ -147,8 +147,9 @@ export class GitLedgerStore implements LedgerStore {
       clock: options.clock ?? systemClock,
       beforeCommit: options.beforeCommit
     });
-    if (options.remote === null)
+    if (options.remote === null) {
       logger.info(`Release ledger: no remote, kept in the local ref ${store.ref} of this repository only.`);
+    }
     return store;
   }
 

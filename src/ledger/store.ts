@@ -169,10 +169,13 @@ export async function casUpdate(
     const next = mutate(before === undefined ? undefined : structuredClone(before), rev);
     if (next === NO_CHANGE) return { doc: before, rev, changed: false, attempts: attempt };
     const doc = checkNext(next, orgId, where);
+    const serialized = ctx.serialize(doc);
+    // The same bytes and nothing staged: a commit would change nothing.
+    if (serialized === text && ctx.staged.size === 0) return { doc, rev, changed: false, attempts: attempt };
     const blobs = await blobsFor(ctx, doc, before, rev, where);
     await ctx.beforeCommit?.(orgId, attempt);
     const message = `ledger ${orgId}: ${oneLine(options.message ?? 'update')}`;
-    const written = await ctx.backend.commit(orgId, rev, ctx.serialize(doc), blobs, message);
+    const written = await ctx.backend.commit(orgId, rev, serialized, blobs, message);
     if (written !== undefined) {
       for (const a of blobs.keys()) ctx.staged.delete(a);
       return { doc, rev: written, changed: true, attempts: attempt };

@@ -52,11 +52,14 @@ function basics(harness: HarnessFactory): void {
     expect(h.head()).toBe(res.rev);
   });
 
-  it('writes nothing when mutate returns NO_CHANGE', async () => {
+  it('writes nothing when mutate returns NO_CHANGE or the same document', async () => {
     const h = await harness();
     const first = await h.a.update(ORG, appendEntry(ORG, 'r1'));
     const res = await h.b.update(ORG, () => NO_CHANGE);
     expect(res).toEqual({ doc: first.doc, rev: first.rev, changed: false, attempts: 1 });
+    expect(h.head()).toBe(first.rev);
+    const same = await h.b.update(ORG, (d) => structuredClone(d as LedgerDocument));
+    expect(same).toEqual({ doc: first.doc, rev: first.rev, changed: false, attempts: 1 });
     expect(h.head()).toBe(first.rev);
   });
 
