@@ -138,6 +138,20 @@ function races(harness: HarnessFactory): void {
     expect((await h.a.read(ORG)).doc?.lock?.holder).toBe('rel-b');
   });
 
+  it('of two runs taking the lock at once, exactly one gets it and the other names the holder', async () => {
+    const h = await harness();
+    const clock = new FakeClock();
+    const take = (s: typeof h.a, holder: string) =>
+      s.update(ORG, (d) => acquireLock(d, { org: { id: ORG }, holder, command: 'deploy' }, clock));
+    const results = await Promise.allSettled([take(h.a, 'rel-a'), take(h.b, 'rel-b')]);
+    const won = results.filter((r) => r.status === 'fulfilled');
+    const lost = results.filter((r): r is PromiseRejectedResult => r.status === 'rejected');
+    expect([won.length, lost.length]).toEqual([1, 1]);
+    const holder = (await h.a.read(ORG)).doc?.lock?.holder;
+    expect(lost[0]?.reason).toBeInstanceOf(LockHeldError);
+    expect((lost[0]?.reason as LockHeldError).lock.holder).toBe(holder);
+  });
+
   it('concurrent updates from two clients both survive', async () => {
     const h = await harness();
     await h.a.update(ORG, appendEntry(ORG, 'r0'));
