@@ -1,7 +1,6 @@
 // Fixtures for the ledger tests: documents and history entries on a FakeClock, and harnesses that give the contract
 // suite two clients of one backend (two clones of one bare remote, or two memory stores on one backend).
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { FakeClock } from '../../src/clock.ts';
 import { GitLedgerStore, ledgerPath } from '../../src/ledger/git-store.ts';
@@ -41,21 +40,6 @@ export function appendEntry(orgId: string, releaseId: string) {
   return (doc: LedgerDocument | undefined): LedgerDocument => {
     const d = doc ?? emptyLedger({ id: orgId });
     return { ...d, history: [...d.history, entry(releaseId, [])] };
-  };
-}
-
-/** Creates a temp dir for the test and records it for removal. */
-export function tempDirs() {
-  const dirs: string[] = [];
-  return {
-    make(prefix = 'flow-release-ledger-test-'): string {
-      const d = mkdtempSync(join(tmpdir(), prefix));
-      dirs.push(d);
-      return d;
-    },
-    cleanup(): void {
-      for (const d of dirs.splice(0)) rmSync(d, { recursive: true, force: true });
-    }
   };
 }
 
