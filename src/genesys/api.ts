@@ -33,6 +33,9 @@ export interface ExportedFile {
 }
 
 export interface GenesysApi {
+  /** GET /api/v2/organizations/me — the org id is what keys the release ledger, never the region or URL. */
+  getOrganization(): Promise<{ id: string; name?: string }>;
+
   /** GET /api/v2/flows?name=&type= (all pages), filtered again to exact name (and type). */
   findFlowsByName(name: string, type: FlowType): Promise<Flow[]>;
   /** GET /api/v2/flows?type= (all pages) — one listing for many lookups. */

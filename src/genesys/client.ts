@@ -91,6 +91,10 @@ export class GenesysClient implements GenesysApi {
 
   // ---- flows (flows.ts) ----
 
+  getOrganization(): Promise<{ id: string; name?: string }> {
+    return flows.getOrganization(this.rest);
+  }
+
   findFlowsByName(name: string, type: FlowType): Promise<Flow[]> {
     return flows.findFlowsByName(this.rest, name, type);
   }

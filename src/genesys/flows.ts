@@ -1,11 +1,18 @@
-// Flow and flow-version endpoints: listing (all pages), reading, publishing, unlocking and deleting.
-import { Flow, FlowVersion, Operation, Paged } from './models.ts';
+// Flow and flow-version endpoints: listing (all pages), reading, publishing, unlocking and deleting; and the org the
+// flows belong to.
+import { Flow, FlowVersion, Operation, Organization, Paged } from './models.ts';
 import type { FlowType } from './models.ts';
 import { seg } from './rest.ts';
 import type { GenesysRest } from './rest.ts';
 
 const PagedFlows = Paged(Flow);
 const PagedVersions = Paged(FlowVersion);
+
+/** The org of the credentials: only its id and name are returned (the ledger needs nothing else). */
+export async function getOrganization(rest: GenesysRest): Promise<{ id: string; name?: string }> {
+  const org = await rest.getJson(Organization, '/api/v2/organizations/me');
+  return org.name === undefined ? { id: org.id } : { id: org.id, name: org.name };
+}
 
 export async function findFlowsByName(rest: GenesysRest, name: string, type: FlowType): Promise<Flow[]> {
   const flows = await rest.allPages(PagedFlows, '/api/v2/flows', { name, type });

@@ -102,6 +102,15 @@ export const Flow = z.object({
 });
 export type Flow = z.infer<typeof Flow>;
 
+/** GET /api/v2/organizations/me: the org the credentials belong to. Its id keys the release ledger (src/ledger). */
+export const Organization = z.object({
+  id: z.string().min(1),
+  name: z.string().optional(),
+  domain: z.string().optional(),
+  state: z.string().optional()
+});
+export type Organization = z.infer<typeof Organization>;
+
 export const Paged = <T extends z.ZodType>(item: T) =>
   z.object({
     entities: z.array(item),

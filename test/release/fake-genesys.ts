@@ -209,6 +209,12 @@ export class FakeGenesys implements GenesysApi {
     return f;
   }
 
+  org = { id: 'org-fake-1', name: 'Fake Org' };
+  async getOrganization(): Promise<{ id: string; name?: string }> {
+    this.record('getOrganization');
+    return { ...this.org };
+  }
+
   async findFlowsByName(name: string, type: FlowType): Promise<Flow[]> {
     this.record('findFlowsByName', name, type);
     return [...this.flows.values()]
