@@ -16,6 +16,17 @@ export function makeWorkspace(files: Record<string, string>): { dir: string; cle
   return { dir, cleanup: () => removeTemp(root) };
 }
 
+/**
+ * The CPU time (user + system, ms) this process spends while `fn` runs: how the hostile-input tests bound the loader's
+ * work. Unlike elapsed time, another process keeping the cores busy does not stretch it.
+ */
+export async function cpuTimeOf<T>(fn: () => Promise<T>): Promise<{ value: T; cpuMs: number }> {
+  const before = process.cpuUsage();
+  const value = await fn();
+  const used = process.cpuUsage(before);
+  return { value, cpuMs: (used.user + used.system) / 1000 };
+}
+
 export const BUILTINS = { run: '1234-1', release: 'rel-abc' };
 
 /** A small valid manifest; the table-driven cases edit single lines so the expected line numbers stay obvious. */
