@@ -80,6 +80,16 @@ function listFiles(dir: string): string[] {
     .map((d) => join(d.parentPath, d.name));
 }
 
+const running = new Set<ChildProcess>();
+
+/**
+ * SIGKILLs every action process still running: for a script interrupted mid-run, before it removes their RUNNER_TEMP
+ * (a process left to handle the signal itself would write its evidence there after the removal).
+ */
+export function killRunningActions(): void {
+  for (const child of running) child.kill('SIGKILL');
+}
+
 export async function runAction(opts: RunActionOptions): Promise<ActionRun> {
   const runnerTemp = tempDir('flow-release-runner-');
   const files = { summary: 'step-summary.md', output: 'output.txt', state: 'state.txt', env: 'env.txt' };
@@ -116,6 +126,7 @@ export async function runAction(opts: RunActionOptions): Promise<ActionRun> {
     env,
     stdio: ['ignore', 'pipe', 'pipe']
   });
+  running.add(child);
   opts.onStart?.(child);
   let stdout = '';
   let stderr = '';
@@ -145,6 +156,7 @@ export async function runAction(opts: RunActionOptions): Promise<ActionRun> {
   const [exitCode, signal] = await new Promise<[number | null, NodeJS.Signals | null]>((res) =>
     child.on('close', (code, sig) => res([code, sig]))
   );
+  running.delete(child);
   clearTimeout(timer);
   clearTimeout(idle);
   const read = (f: string) => readFileSync(join(runnerTemp, f), 'utf8');

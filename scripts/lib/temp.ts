@@ -2,10 +2,12 @@
 //
 //   tempDir(prefix)          → a fresh directory under os.tmpdir(), remembered until removeTemp/removeAllTemp;
 //                              the test helpers remove them in afterAll (test/support/temp.ts), the scripts when done
+//   removeTempOnExit()       → a script's safety net: removeAllTemp at exit and on SIGINT/SIGTERM/SIGHUP
+//   keepTemp(dir)            → forget a directory on purpose (evidence the user asked to keep)
 //   enterTmpSandbox(name)    → points TMPDIR (os.tmpdir() of this process and of every child started afterwards) at
-//                              one fresh directory, removed by dispose(), at exit and on SIGINT/SIGTERM/SIGHUP; the
-//                              sandboxes of processes that died without removing theirs (SIGKILL) are swept first.
-//                              Used by jest's globalSetup (test/support/tmp-guard-*.js) and the fault suite.
+//                              one fresh directory, removed by dispose() (and with onExit at exit or on a signal);
+//                              the sandboxes of processes that died without removing theirs (SIGKILL) are swept
+//                              first. Used by jest's globalSetup/globalTeardown (test/support/tmp-guard-*.js).
 import { mkdtempSync, readdirSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -39,6 +41,38 @@ export function removeAllTemp(): void {
 /** The directories tempDir made and nobody removed yet (for leak reports). */
 export function liveTemp(): string[] {
   return [...live];
+}
+
+/** Forgets directories without removing them: removeAllTemp and the exit handler leave them (kept on purpose). */
+export function keepTemp(...dirs: string[]): void {
+  for (const dir of dirs) live.delete(dir);
+}
+
+const SIGNALS = ['SIGINT', 'SIGTERM', 'SIGHUP'] as const;
+
+/**
+ * Runs `cleanup` when the process exits, or on SIGINT/SIGTERM/SIGHUP — the signal is then re-raised, so the exit
+ * status stays the signal's. Returns the function that unregisters it.
+ */
+export function onExitOrSignal(cleanup: () => void): () => void {
+  const onExit = () => cleanup();
+  const onSignal = (signal: NodeJS.Signals) => {
+    off();
+    cleanup();
+    process.kill(process.pid, signal);
+  };
+  const off = () => {
+    process.removeListener('exit', onExit);
+    for (const s of SIGNALS) process.removeListener(s, onSignal);
+  };
+  process.once('exit', onExit);
+  for (const s of SIGNALS) process.once(s, onSignal);
+  return off;
+}
+
+/** A script's safety net: whatever tempDir made and nobody removed or kept goes at exit, or when interrupted. */
+export function removeTempOnExit(): () => void {
+  return onExitOrSignal(removeAllTemp);
 }
 
 export interface TmpSandbox {
@@ -80,8 +114,6 @@ export function sweepStaleSandboxes(name: string, dir = tmpdir()): string[] {
   return swept;
 }
 
-const SIGNALS = ['SIGINT', 'SIGTERM', 'SIGHUP'] as const;
-
 /**
  * Creates `<os.tmpdir()>/<name>-<pid>-XXXXXX` and sets TMPDIR to it. `onExit: true` also removes it when the process
  * exits or gets SIGINT/SIGTERM/SIGHUP (the signal is then re-raised, so the exit status stays the signal's); leave it
@@ -94,11 +126,7 @@ export function enterTmpSandbox(name: string, opts: { onExit?: boolean } = {}): 
   const previous = process.env.TMPDIR;
   process.env.TMPDIR = root;
   let disposed = false;
-  const onSignal = (signal: NodeJS.Signals) => {
-    sandbox.dispose();
-    process.kill(process.pid, signal);
-  };
-  const onExit = () => sandbox.dispose();
+  let off = () => {};
   const sandbox: TmpSandbox = {
     root,
     parent,
@@ -115,13 +143,9 @@ export function enterTmpSandbox(name: string, opts: { onExit?: boolean } = {}): 
       if (previous === undefined) delete process.env.TMPDIR;
       else process.env.TMPDIR = previous;
       removeTemp(root);
-      process.removeListener('exit', onExit);
-      for (const s of SIGNALS) process.removeListener(s, onSignal);
+      off();
     }
   };
-  if (opts.onExit) {
-    process.once('exit', onExit);
-    for (const s of SIGNALS) process.once(s, onSignal);
-  }
+  if (opts.onExit) off = onExitOrSignal(() => sandbox.dispose());
   return sandbox;
 }
