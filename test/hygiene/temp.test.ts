@@ -15,6 +15,8 @@ import {
   tempDir
 } from '../../scripts/lib/temp.ts';
 import { audit } from '../../scripts/tmp-audit.ts';
+// Registers the afterAll that removes what tempDir made here (the same registry as scripts/lib/temp.ts).
+import '../support/temp.ts';
 
 /** A pid that no process has any more: one of a child that has exited. */
 function deadPid(): number {
