@@ -20,8 +20,9 @@ import { runBaseline, STRATEGIES, type BaselineRun } from './lib/bench-baselines
 import { makeRelease, type BenchRelease, type BenchTimings } from './lib/bench-fixture.ts';
 import { exitPeakImportUrl, MEMORY_FILE_ENV, type MemoryReport } from './lib/bench-memory.ts';
 import { dilatedClock, preloadImportUrl, SCALE_ENV, T0_ENV } from './lib/bench-timescale.ts';
-import { REPO_ROOT, runAction, type ActionRun } from './lib/action-runner.ts';
+import { killRunningActions, REPO_ROOT, runAction, type ActionRun } from './lib/action-runner.ts';
 import { createGitFixture } from './lib/git-fixture.ts';
+import { onExitOrSignal, removeAllTemp } from './lib/temp.ts';
 
 const { values: args } = parseArgs({
   options: {
@@ -46,6 +47,11 @@ const RATE_PER_MINUTE = 300;
 const ENTRY = process.env.FLOW_RELEASE_ENTRY ?? 'dist/index.js';
 const STARTUP_ENTRY = join(REPO_ROOT, 'dist/index.js');
 const benchStarted = Date.now();
+// Every repository, source dir and runner temp dir of the bench is a tempDir: all removed at exit or on a signal.
+onExitOrSignal(() => {
+  killRunningActions();
+  removeAllTemp();
+});
 
 if (!existsSync(join(REPO_ROOT, ENTRY))) {
   console.error(`${ENTRY} is missing: run \`npm run build\` first (or set FLOW_RELEASE_ENTRY=src/index.ts).`);

@@ -6,7 +6,9 @@
 //  4. changes Support IVR, makes its new version unhealthy in the emulator, and releases again: the stage-2 health
 //     check fails and both stages are rolled back and verified,
 //  5. prints where the step summaries, audit logs and commits are.
-import { existsSync, readFileSync, writeFileSync } from 'node:fs';
+// Everything it makes (repository, runner temp dirs, evidence) goes to .demo/ in the project (git-ignored), kept for a
+// look and replaced by the next demo: nothing in the temp directory.
+import { existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { startEmulator } from '../emulator/server.ts';
 import { REPO_ROOT, runAction, type ActionRun } from './lib/action-runner.ts';
@@ -17,6 +19,12 @@ if (!existsSync(dist)) {
   console.error('dist/index.js is missing: run `npm run build` first.');
   process.exit(2);
 }
+
+const DEMO_DIR = join(REPO_ROOT, '.demo');
+rmSync(DEMO_DIR, { recursive: true, force: true });
+mkdirSync(DEMO_DIR);
+// os.tmpdir() of this process and of the action runs: the fixtures and RUNNER_TEMP dirs are made under it.
+process.env.TMPDIR = DEMO_DIR;
 
 const bold = (s: string) => (process.stdout.isTTY ? `\x1b[1m${s}\x1b[0m` : s);
 const step = (s: string) => console.log(`\n${bold(`▶ ${s}`)}`);

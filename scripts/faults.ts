@@ -5,17 +5,22 @@
 //
 //   node scripts/faults.ts                       # everything (dist/index.js; FLOW_RELEASE_ENTRY=src/index.ts for sources)
 //   node scripts/faults.ts --only S03,S14b       # scenarios whose id starts with one of these
-//   node scripts/faults.ts --out DIR             # where fault-results.json goes (default: a temp dir)
+//   node scripts/faults.ts --out DIR             # where fault-results.json goes (default: fault-results/)
+//   node scripts/faults.ts --keep                # keep every scenario's repository and runner temp dirs
 //   node scripts/faults.ts --no-fuzz             # skip the properties
 //   FC_SEED=123 FC_RUNS=20000 node scripts/faults.ts   # replay / explore the properties
 //   FAULTS_CONCURRENCY=3                         # scenarios run at once (default 3)
+//
+// Temp directory: a scenario's repository and runner temp dirs are removed when it passes; a failed scenario's are
+// kept (their paths are printed and in fault-results.json), and --keep keeps them all. Interrupted (SIGINT/SIGTERM),
+// the suite removes what it made before it exits.
 import { spawnSync } from 'node:child_process';
-import { existsSync, mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { REPO_ROOT } from './lib/action-runner.ts';
+import { killRunningActions, REPO_ROOT } from './lib/action-runner.ts';
 import { checkInvariants, World, type InvariantReport } from './lib/fault-harness.ts';
 import { SCENARIOS, type FaultScenario } from './lib/fault-scenarios.ts';
+import { onExitOrSignal, removeAllTemp, removeTemp, tempDir } from './lib/temp.ts';
 
 export interface ScenarioResult {
   id: string;
@@ -24,11 +29,14 @@ export interface ScenarioResult {
   title: string;
   passed: boolean;
   durationMs: number;
-  runs: { outcome?: string; exitCode: number | null; durationMs: number; auditLog?: string; summary: string }[];
+  /** `auditLog` and `summary` (paths) only when the scenario's directories were kept. */
+  runs: { outcome?: string; exitCode: number | null; durationMs: number; auditLog?: string; summary?: string }[];
   expectationFailures: string[];
   invariantFailures: string[];
   invariants?: InvariantReport;
   error?: string;
+  /** The scenario's repository and runner temp dirs, when kept (failed, or --keep). */
+  kept?: string[];
 }
 
 export interface FuzzResult {
@@ -54,7 +62,7 @@ function invariantFailures(r: InvariantReport): string[] {
   ];
 }
 
-export async function runScenario(s: FaultScenario): Promise<ScenarioResult> {
+export async function runScenario(s: FaultScenario, keep = false): Promise<ScenarioResult> {
   const started = Date.now();
   const world = new World(s.world());
   const result: ScenarioResult = {
@@ -89,6 +97,14 @@ export async function runScenario(s: FaultScenario): Promise<ScenarioResult> {
   } finally {
     await world.close().catch(() => undefined);
   }
+  // A failed scenario keeps its evidence for a look; the audit log and summary paths above point into it.
+  if (keep || !result.passed) result.kept = world.dirs();
+  else
+    for (const r of result.runs) {
+      delete r.auditLog;
+      delete r.summary;
+    }
+  world.dispose(Boolean(result.kept));
   result.durationMs = Date.now() - started;
   return result;
 }
@@ -98,7 +114,8 @@ export function runFuzz(): FuzzResult {
   const started = Date.now();
   const seed = process.env.FC_SEED ? Number(process.env.FC_SEED) : 20_240_611;
   const runsPerProperty = process.env.FC_RUNS ? Number(process.env.FC_RUNS) : 1000;
-  const out = join(mkdtempSync(join(tmpdir(), 'flow-release-fuzz-')), 'jest.json');
+  const outDir = tempDir('flow-release-fuzz-');
+  const out = join(outDir, 'jest.json');
   const files = ['test/manifest/loader.property.test.ts', 'test/inputs/inputs.property.test.ts'];
   const res = spawnSync(
     process.execPath,
@@ -138,6 +155,7 @@ export function runFuzz(): FuzzResult {
   } else {
     failed.push({ name: 'jest', message: (res.stderr || res.stdout || 'jest produced no report').slice(-2000) });
   }
+  removeTemp(outDir);
   return {
     seed,
     runsPerProperty,
@@ -212,6 +230,7 @@ function parseArgs(argv: string[]) {
       .map((s) => s.trim())
       .filter(Boolean),
     out: get('--out'),
+    keep: argv.includes('--keep'),
     fuzz: !argv.includes('--no-fuzz'),
     scenarios: !argv.includes('--no-scenarios')
   };
@@ -224,20 +243,30 @@ async function main(): Promise<number> {
     console.error(`${entry} is missing: run \`npm run build\` (or set FLOW_RELEASE_ENTRY=src/index.ts).`);
     return 2;
   }
+  onExitOrSignal(() => {
+    killRunningActions();
+    removeAllTemp();
+  });
   const started = Date.now();
   const selected = args.scenarios
     ? SCENARIOS.filter((s) => !args.only || args.only.some((p) => s.id.startsWith(p)))
     : [];
   const concurrency = Number(process.env.FAULTS_CONCURRENCY ?? 3);
   console.log(`Fault suite: ${selected.length} scenario(s), ${concurrency} at a time, action ${entry}`);
-  const results = await pool(selected, concurrency, runScenario, (r) => {
-    const mark = r.passed ? 'PASS' : 'FAIL';
-    console.log(
-      `  ${mark} ${r.id.padEnd(42)} ${r.faultClass.padEnd(20)} ${(r.durationMs / 1000).toFixed(1).padStart(5)} s  ${r.runs.map((x) => `${x.outcome}/${x.exitCode}`).join(' ')}`
-    );
-    for (const f of [...r.expectationFailures, ...r.invariantFailures]) console.log(`       - ${f}`);
-    if (r.error) console.log(`       ! ${r.error.split('\n').slice(0, 4).join('\n         ')}`);
-  });
+  const results = await pool(
+    selected,
+    concurrency,
+    (s) => runScenario(s, args.keep),
+    (r) => {
+      const mark = r.passed ? 'PASS' : 'FAIL';
+      console.log(
+        `  ${mark} ${r.id.padEnd(42)} ${r.faultClass.padEnd(20)} ${(r.durationMs / 1000).toFixed(1).padStart(5)} s  ${r.runs.map((x) => `${x.outcome}/${x.exitCode}`).join(' ')}`
+      );
+      for (const f of [...r.expectationFailures, ...r.invariantFailures]) console.log(`       - ${f}`);
+      if (r.error) console.log(`       ! ${r.error.split('\n').slice(0, 4).join('\n         ')}`);
+      if (r.kept) console.log(`       evidence kept: ${r.kept.join(' ')}`);
+    }
+  );
   let fuzz: FuzzResult | undefined;
   if (args.fuzz) {
     console.log(`Properties: FC_SEED=${process.env.FC_SEED ?? 20_240_611} FC_RUNS=${process.env.FC_RUNS ?? 1000} …`);
@@ -264,7 +293,7 @@ async function main(): Promise<number> {
   console.log(`  Action runs:                        ${figures.actionRuns}`);
   console.log(`  Wall time:                          ${(figures.wallTimeMs / 1000).toFixed(1)} s`);
 
-  const outDir = args.out ?? mkdtempSync(join(tmpdir(), 'flow-release-faults-'));
+  const outDir = args.out ?? join(REPO_ROOT, 'fault-results');
   mkdirSync(outDir, { recursive: true });
   const outFile = join(outDir, 'fault-results.json');
   writeFileSync(outFile, `${JSON.stringify({ figures, scenarios: results, fuzz }, null, 2)}\n`);

@@ -1,10 +1,14 @@
 // Runs the built action (dist/index.js) the way a GitHub runner does: INPUT_* variables, a step-summary file, an
 // outputs file, a state file and RUNNER_TEMP — used by the demo, the end-to-end tests, the fault suite and the bench.
+// RUNNER_TEMP is a fresh directory under os.tmpdir() (scripts/lib/temp.ts tempDir: the caller removes it with
+// removeTemp(run.runnerTemp) or removeAllTemp()), and the action gets the caller's TMPDIR, so nothing it writes lands
+// outside what the caller cleans up.
 import { spawn, type ChildProcess } from 'node:child_process';
-import { existsSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, readdirSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { tempDir } from './temp.ts';
 
 export const REPO_ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '../..');
 
@@ -22,6 +26,8 @@ export interface ActionRun {
   auditPath?: string;
   audit?: Record<string, unknown>;
   durationMs: number;
+  /** Set when the runner killed the process (SIGKILL): after `timeoutMs` in all, or `idleTimeoutMs` of silence. */
+  killedBy?: 'timeout' | 'idle';
 }
 
 export interface RunActionOptions {
@@ -34,7 +40,17 @@ export interface RunActionOptions {
   onStart?: (child: ChildProcess) => void;
   /** Receives stdout as it arrives. */
   onStdout?: (chunk: string) => void;
+  /**
+   * Kills the process (SIGKILL) after this long in all. Default 120 s, or none when `idleTimeoutMs` is given: a total
+   * budget is a wall-clock deadline that a slow machine can exceed, so the tests use the idle watchdog alone.
+   */
   timeoutMs?: number;
+  /**
+   * Kills the process (SIGKILL) after this long without a byte on stdout or stderr: a hang guard that slowness does
+   * not trip, since the action logs every step, and every wait at least every 10 s (a bake without checks is one
+   * silent sleep of the bake: keep this above the longest bake).
+   */
+  idleTimeoutMs?: number;
 }
 
 /** Parses GitHub's file-command format (`name<<DELIM\nvalue\nDELIM` or `name=value`). */
@@ -64,13 +80,24 @@ function listFiles(dir: string): string[] {
     .map((d) => join(d.parentPath, d.name));
 }
 
+const running = new Set<ChildProcess>();
+
+/**
+ * SIGKILLs every action process still running: for a script interrupted mid-run, before it removes their RUNNER_TEMP
+ * (a process left to handle the signal itself would write its evidence there after the removal).
+ */
+export function killRunningActions(): void {
+  for (const child of running) child.kill('SIGKILL');
+}
+
 export async function runAction(opts: RunActionOptions): Promise<ActionRun> {
-  const runnerTemp = mkdtempSync(join(tmpdir(), 'flow-release-runner-'));
+  const runnerTemp = tempDir('flow-release-runner-');
   const files = { summary: 'step-summary.md', output: 'output.txt', state: 'state.txt', env: 'env.txt' };
   for (const f of Object.values(files)) writeFileSync(join(runnerTemp, f), '');
   const env: Record<string, string> = {
     PATH: process.env.PATH ?? '',
     HOME: process.env.HOME ?? tmpdir(),
+    TMPDIR: tmpdir(),
     GITHUB_ACTIONS: 'true',
     GITHUB_WORKSPACE: opts.workspace,
     GITHUB_STEP_SUMMARY: join(runnerTemp, files.summary),
@@ -99,19 +126,39 @@ export async function runAction(opts: RunActionOptions): Promise<ActionRun> {
     env,
     stdio: ['ignore', 'pipe', 'pipe']
   });
+  running.add(child);
   opts.onStart?.(child);
   let stdout = '';
   let stderr = '';
+  let killedBy: ActionRun['killedBy'];
+  const kill = (why: 'timeout' | 'idle') => {
+    killedBy ??= why;
+    child.kill('SIGKILL');
+  };
+  const totalMs = opts.timeoutMs ?? (opts.idleTimeoutMs === undefined ? 120_000 : undefined);
+  const timer = totalMs === undefined ? undefined : setTimeout(() => kill('timeout'), totalMs);
+  let idle: NodeJS.Timeout | undefined;
+  const active = () => {
+    if (opts.idleTimeoutMs === undefined) return;
+    clearTimeout(idle);
+    idle = setTimeout(() => kill('idle'), opts.idleTimeoutMs);
+  };
+  active();
   child.stdout.setEncoding('utf8').on('data', (d: string) => {
+    active();
     stdout += d;
     opts.onStdout?.(d);
   });
-  child.stderr.setEncoding('utf8').on('data', (d: string) => (stderr += d));
-  const timer = setTimeout(() => child.kill('SIGKILL'), opts.timeoutMs ?? 120_000);
+  child.stderr.setEncoding('utf8').on('data', (d: string) => {
+    active();
+    stderr += d;
+  });
   const [exitCode, signal] = await new Promise<[number | null, NodeJS.Signals | null]>((res) =>
     child.on('close', (code, sig) => res([code, sig]))
   );
+  running.delete(child);
   clearTimeout(timer);
+  clearTimeout(idle);
   const read = (f: string) => readFileSync(join(runnerTemp, f), 'utf8');
   const evidenceFiles = listFiles(join(runnerTemp, 'flow-release'));
   const auditPath = evidenceFiles.find((f) => f.endsWith('.audit.json'));
@@ -127,7 +174,8 @@ export async function runAction(opts: RunActionOptions): Promise<ActionRun> {
     evidenceFiles,
     auditPath,
     audit: auditPath ? (JSON.parse(readFileSync(auditPath, 'utf8')) as Record<string, unknown>) : undefined,
-    durationMs: Date.now() - started
+    durationMs: Date.now() - started,
+    ...(killedBy ? { killedBy } : {})
   };
 }
 

@@ -2,9 +2,9 @@
 // three stages (10 % canary, 30 %, the rest), each with a bake and an analytics health check. Job latencies vary per
 // flow (deterministic), so each stage has a slowest job that sets its floor. All durations are virtual (see
 // bench-timescale.ts).
-import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { tempDir } from './temp.ts';
 
 export interface BenchTimings {
   /** Architect job latency range [min, max] (virtual ms), spread deterministically over the flows. */
@@ -99,7 +99,8 @@ export function makeRelease(n: number, t: BenchTimings, opts: { concurrency?: nu
     "artifacts: { dir: genesys/published, message: 'release: {{release}} [skip ci]' }",
     ''
   ].join('\n');
-  const sourceDir = mkdtempSync(join(tmpdir(), 'flow-release-bench-src-'));
+  // A tempDir: the bench removes it with everything else it made at exit (removeAllTemp).
+  const sourceDir = tempDir('flow-release-bench-src-');
   mkdirSync(join(sourceDir, 'genesys/flows'), { recursive: true });
   writeFileSync(join(sourceDir, 'genesys/release.yml'), manifest);
   for (const f of flows) writeFileSync(join(sourceDir, f.file), f.yaml);

@@ -1,11 +1,11 @@
 // One 200-flow (or N) release of the bench, for memory work: runs the action once with extra NODE_OPTIONS
 // (e.g. --trace-gc, --heap-prof) and the memory probe, and keeps its stdout in OUT_DIR. Measurement only.
-// Usage: node scripts/lib/bench-memrun.ts <n> <outDir> [extra node options]
-import { readFileSync, writeFileSync } from 'node:fs';
+// Usage: node scripts/lib/bench-memrun.ts <n> [outDir (default bench-results/memrun)] [extra node options]
+import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { ScenarioInput } from '../../emulator/scenario.ts';
 import { startEmulator } from '../../emulator/server.ts';
-import { REPO_ROOT, runAction } from './action-runner.ts';
+import { killRunningActions, REPO_ROOT, runAction } from './action-runner.ts';
 import { makeRelease } from './bench-fixture.ts';
 import {
   ALLOC_PROFILE_ENV,
@@ -17,9 +17,16 @@ import {
 } from './bench-memory.ts';
 import { dilatedClock, preloadImportUrl, SCALE_ENV, T0_ENV } from './bench-timescale.ts';
 import { createGitFixture } from './git-fixture.ts';
+import { onExitOrSignal, removeAllTemp } from './temp.ts';
 
 const n = Number(process.argv[2] ?? 200);
-const outDir = process.argv[3] ?? '/tmp';
+const outDir = process.argv[3] ?? join(REPO_ROOT, 'bench-results/memrun');
+mkdirSync(outDir, { recursive: true });
+// The repository, the source dir and the runner temp dir are tempDirs: removed at exit or on a signal.
+onExitOrSignal(() => {
+  killRunningActions();
+  removeAllTemp();
+});
 const extra = process.argv
   .slice(4)
   .filter((a) => !a.startsWith('--v8='))

@@ -8,12 +8,12 @@
 //   4. every manifest flow's final state is reported in the audit document's `flows`.
 import { execFileSync } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
-import { existsSync, lstatSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { existsSync, lstatSync, mkdirSync, readFileSync, readdirSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { startEmulator, type Emulator, type EmulatorState, type RequestRecord } from '../../emulator/server.ts';
 import { runAction, type ActionRun, type RunActionOptions } from './action-runner.ts';
 import { createGitFixture, type GitFixture } from './git-fixture.ts';
+import { keepTemp, removeTemp, tempDir } from './temp.ts';
 
 export const CLIENT_ID = 'fault-suite-client';
 
@@ -192,11 +192,8 @@ export class World {
   em!: Emulator;
   repo!: GitFixture;
   readonly opts: WorldOptions;
-  private readonly srcDir: string;
-
   constructor(opts: WorldOptions) {
     this.opts = opts;
-    this.srcDir = mkdtempSync(join(tmpdir(), 'flow-release-fault-src-'));
   }
 
   async start(): Promise<this> {
@@ -220,11 +217,16 @@ export class World {
       } as never
     });
     const files = { ...manifestFiles(this.opts.manifest), ...this.opts.files };
-    for (const [p, content] of Object.entries(files)) {
-      mkdirSync(dirname(join(this.srcDir, p)), { recursive: true });
-      writeFileSync(join(this.srcDir, p), content);
+    const srcDir = tempDir('flow-release-fault-src-');
+    try {
+      for (const [p, content] of Object.entries(files)) {
+        mkdirSync(dirname(join(srcDir, p)), { recursive: true });
+        writeFileSync(join(srcDir, p), content);
+      }
+      this.repo = createGitFixture(srcDir, 'flow-release-fault-repo-');
+    } finally {
+      removeTemp(srcDir);
     }
-    this.repo = createGitFixture(this.srcDir, 'flow-release-fault-repo-');
     return this;
   }
 
@@ -265,7 +267,18 @@ export class World {
   }
 
   async close(): Promise<void> {
-    await this.em.close();
+    await this.em?.close();
+  }
+
+  /** Every directory of this world on disk: the repository (its clones inside) and each run's RUNNER_TEMP. */
+  dirs(): string[] {
+    return [...(this.repo ? [this.repo.root] : []), ...this.runs.map((r) => r.runnerTemp)];
+  }
+
+  /** Removes the world's directories (after close); `keep` leaves them for inspection instead. */
+  dispose(keep = false): void {
+    if (keep) keepTemp(...this.dirs());
+    else removeTemp(...this.dirs());
   }
 }
 

@@ -1,9 +1,9 @@
 // Contract test: the official Genesys Cloud JS SDK, pointed at the emulator through its gateway setting, must work
-// unchanged for every call the action makes. The SDK polls in real time, so the emulator runs on the system clock
-// with latencies of a few milliseconds.
+// unchanged for every call the action makes. The emulator runs on a FakeClock: where the test waits for a job or an
+// execution it polls through the SDK and advances that clock between polls, never sleeping on the real one.
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { createRequire } from 'node:module';
-import { systemClock } from '../../src/common/clock.ts';
+import { FakeClock } from '../../src/common/clock.ts';
 import { startEmulator } from '../../emulator/server.ts';
 import type { Emulator } from '../../emulator/server.ts';
 import { ivr } from '../emulator/helpers.ts';
@@ -32,17 +32,19 @@ const workflowYaml = `workflow:
 `;
 const ivrYaml = (queue: string) => ivr('Contract IVR', queue);
 
+const clock = new FakeClock();
 let em: Emulator;
 // eslint-disable-next-line @typescript-eslint/no-explicit-any -- the SDK is untyped JavaScript here
 let architect: any, analytics: any;
 
+/** Polls until `done`, advancing the emulator's clock by 5 ms between polls; gives up after 5 s of that clock. */
 async function until(read: () => Promise<Sdk>, done: (v: Sdk) => boolean): Promise<Sdk> {
-  const deadline = Date.now() + 5000;
+  const deadline = clock.now() + 5000;
   for (;;) {
     const value = await read();
     if (done(value)) return value;
-    if (Date.now() > deadline) throw new Error(`timed out; last value ${JSON.stringify(value)}`);
-    await systemClock.sleep(5);
+    if (clock.now() > deadline) throw new Error(`timed out; last value ${JSON.stringify(value)}`);
+    clock.advance(5);
   }
 }
 
@@ -59,7 +61,7 @@ async function publishJob(yaml: string) {
 
 beforeAll(async () => {
   em = await startEmulator({
-    clock: systemClock,
+    clock,
     scenario: {
       latency: { jobMs: 20, exportMs: 10, validateMs: 10, publishMs: 10, executionMs: 10 },
       queues: ['Support'],
@@ -203,7 +205,7 @@ describe('official SDK against the emulator', () => {
 
   it('queries flow aggregates grouped by flowVersion', async () => {
     const flowId = (await architect.getFlows({ name: 'Billing IVR' })).entities[0].id;
-    const end = new Date(Date.now() + 1000);
+    const end = new Date(clock.now() + 1000);
     const start = new Date(end.getTime() - 3 * 86_400_000);
     const res = await analytics.postAnalyticsFlowsAggregatesQuery({
       interval: `${start.toISOString()}/${end.toISOString()}`,

@@ -3,8 +3,7 @@
 // rolled back; a moved remote is rebased onto (never force-pushed); a refused push fails the step but not the release.
 import { afterEach, describe, expect, it } from '@jest/globals';
 import { execFileSync } from 'node:child_process';
-import { chmodSync, existsSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { chmodSync, existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { verifyFile } from '../../src/evidence/verify-file.ts';
 import {
@@ -13,6 +12,7 @@ import {
   makeRepo,
   release,
   startTestEmulator,
+  tempDir,
   type E2eRun,
   type Emulator,
   type GitFixture
@@ -111,7 +111,7 @@ describe('git artifact commit (action process against the emulator)', () => {
   it('rebases onto a remote that moved since checkout: exactly one release commit on top of the remote', async () => {
     const { emu, repo } = await setup();
     // Someone else pushes to main after the checkout and before the release pushes.
-    const other = join(mkdtempSync(join(tmpdir(), 'flow-release-e2e-other-')), 'clone');
+    const other = join(tempDir('flow-release-e2e-other-'), 'clone');
     const git = (...args: string[]) =>
       execFileSync('git', args, {
         cwd: other,
@@ -188,7 +188,7 @@ describe('git artifact commit (action process against the emulator)', () => {
     expect(run.outputs['commit-sha'] ?? '').toBe('');
     expect(eventsCommit(run)).toEqual([]);
     expect(readFileSync(join(repo.workspace, 'genesys/release.yml'), 'utf8')).toContain('Support IVR');
-  }, 90_000);
+  });
 });
 
 function eventsCommit(run: E2eRun): Record<string, unknown>[] {

@@ -9,8 +9,15 @@
 //   release(repo, emu, inputs?, env?)      → runs the action; the ActionRun plus journal events and annotations
 //   baseScenario(), baseManifest(), fixtureFlows(), FLOW_FILES, flowState(), publishedSha(), publishedContent(),
 //   mutatingKeys(), publishCount(), duplicatePublishes(), eventsOf(), firstEvent(), annotations(), describeRun()
-import { mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+//   tempDir(prefix)                        → a directory under the temp dir, removed after the test file
+//
+// Temp directories: the repositories, workspaces and every run's RUNNER_TEMP are tempDirs (test/support/temp.ts),
+// removed in afterAll. Time: a run has no wall-clock budget, only an idle watchdog (RUN_IDLE_TIMEOUT_MS of silence,
+// which slowness does not trip: the action logs each step, and each wait at least every 10 s; the longest silence in
+// these tests is a 60 s bake without checks); jest's per-test timeout in these files is E2E_TEST_TIMEOUT_MS, a hang
+// guard far beyond any run on a slow, loaded machine.
+import { jest } from '@jest/globals';
+import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { stringify } from 'yaml';
@@ -20,6 +27,19 @@ import { runAction, type ActionRun } from '../../scripts/lib/action-runner.ts';
 import { createGitFixture, type GitFixture } from '../../scripts/lib/git-fixture.ts';
 import type { EventDetails, EventType, JournalEvent } from '../../src/journal/events.ts';
 import { normalizeExport } from '../../src/git/normalize.ts';
+import { removeTemp, tempDir } from '../support/temp.ts';
+
+export { tempDir } from '../support/temp.ts';
+
+/** The action process is killed after this long without output (see RunActionOptions.idleTimeoutMs). */
+export const RUN_IDLE_TIMEOUT_MS = 180_000;
+/**
+ * jest's timeout for each test and hook of the e2e files: a hang guard only. What bounds a test is the action's own
+ * deadlines (job-timeout, check timeouts, bakes, on the action's clock) and the idle watchdog above, not a budget of
+ * real seconds that a slow machine could exceed.
+ */
+export const E2E_TEST_TIMEOUT_MS = 30 * 60_000;
+jest.setTimeout(E2E_TEST_TIMEOUT_MS);
 
 export type { Emulator, RequestRecord } from '../../emulator/server.ts';
 export type { ActionRun } from '../../scripts/lib/action-runner.ts';
@@ -160,14 +180,18 @@ function writeFiles(dir: string, f: RepoFiles): void {
 
 /** A git repository (workspace + bare origin on `main`) holding the manifest and flow files, committed and pushed. */
 export function makeRepo(f: RepoFiles): GitFixture {
-  const src = mkdtempSync(join(tmpdir(), 'flow-release-e2e-src-'));
-  writeFiles(src, f);
-  return createGitFixture(src, 'flow-release-e2e-');
+  const src = tempDir('flow-release-e2e-src-');
+  try {
+    writeFiles(src, f);
+    return createGitFixture(src, 'flow-release-e2e-');
+  } finally {
+    removeTemp(src);
+  }
 }
 
 /** The same files in a plain directory: enough for runs that must stop at validation (no commit is attempted). */
 export function makeWorkspace(f: RepoFiles): { workspace: string } {
-  const workspace = mkdtempSync(join(tmpdir(), 'flow-release-e2e-ws-'));
+  const workspace = tempDir('flow-release-e2e-ws-');
   writeFiles(workspace, f);
   return { workspace };
 }
@@ -258,7 +282,7 @@ export async function release(
     workspace: repo.workspace,
     inputs: { ...emulatorInputs(emu), ...inputs },
     env: { GITHUB_RUN_ID: String(runCounter++), ...(repo.head ? { GITHUB_SHA: repo.head() } : {}), ...env },
-    timeoutMs: 90_000
+    idleTimeoutMs: RUN_IDLE_TIMEOUT_MS
   });
   return { ...run, events: readEvents(run), annotations: annotations(run.stdout) };
 }
@@ -325,5 +349,6 @@ export function publishCount(emu: Emulator): number {
 /** A compact description of a failed run for assertion messages. */
 export function describeRun(run: ActionRun): string {
   const tail = run.stdout.split('\n').slice(-40).join('\n');
-  return `exit ${run.exitCode}, outputs ${JSON.stringify(run.outputs)}\n--- stdout (tail) ---\n${tail}\n--- stderr ---\n${run.stderr.slice(-2000)}`;
+  const killed = run.killedBy ? `, killed by the runner's ${run.killedBy} watchdog` : '';
+  return `exit ${run.exitCode}${killed}, outputs ${JSON.stringify(run.outputs)}\n--- stdout (tail) ---\n${tail}\n--- stderr ---\n${run.stderr.slice(-2000)}`;
 }

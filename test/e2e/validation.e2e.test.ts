@@ -2,8 +2,7 @@
 // own emulator. Every case must fail the step (exit 1, outcome `failed`) with a `::error file=…,line=…` annotation
 // that names the file, the line and the field, and the emulator must have seen no request at all — not even a token
 // request: validation comes before any call to the org. The runs go through a small pool (4 at a time) in beforeAll.
-import { existsSync, mkdtempSync, symlinkSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { existsSync, symlinkSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { beforeAll, describe, expect, test } from '@jest/globals';
 import {
@@ -12,7 +11,9 @@ import {
   emulatorInputs,
   fixture,
   makeWorkspace,
+  RUN_IDLE_TIMEOUT_MS,
   startTestEmulator,
+  tempDir,
   type ActionRun,
   type Annotation,
   type RequestRecord
@@ -94,7 +95,7 @@ interface InputCase {
 
 const supportText = fixture('flows/support-ivr.yaml');
 /** What the injected `--upload-pack=touch …` would create if git ever ran it. */
-const PWNED = join(mkdtempSync(join(tmpdir(), 'flow-release-pwned-')), 'pwned');
+const PWNED = join(tempDir('flow-release-pwned-'), 'pwned');
 const big = `${supportText}  description: '${'x'.repeat(520_000)}'\n`;
 
 const CASES: Case[] = [
@@ -138,7 +139,7 @@ const CASES: Case[] = [
     manifest: manifest({ 5: '    file: flows/linked.yaml' }),
     setup: (ws) => {
       // A valid flow file, but outside the repository.
-      const outside = join(mkdtempSync(join(tmpdir(), 'flow-release-outside-')), 'support-ivr.yaml');
+      const outside = join(tempDir('flow-release-outside-'), 'support-ivr.yaml');
       writeFileSync(outside, supportText);
       symlinkSync(outside, join(ws, 'flows/linked.yaml'));
     },
@@ -418,7 +419,7 @@ async function runCase(
       workspace,
       inputs: { ...emulatorInputs(emu), 'commit-artifacts': 'false', ...inputs },
       env: { GITHUB_RUN_ID: '4242' },
-      timeoutMs: 60_000
+      idleTimeoutMs: RUN_IDLE_TIMEOUT_MS
     });
     return {
       run,
@@ -465,7 +466,7 @@ beforeAll(async () => {
     })
   ];
   await pool(jobs, 4);
-}, 120_000);
+});
 
 describe('validation end to end: broken manifests, flow files and inputs change nothing', () => {
   test('the table covers at least 20 distinct manifest / flow-file failures', () => {

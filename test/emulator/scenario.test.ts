@@ -1,13 +1,13 @@
 import { describe, expect, it } from '@jest/globals';
 import { spawn } from 'node:child_process';
-import { mkdtempSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { FakeClock } from '../../src/common/clock.ts';
 import { loadScenarioFile, parseScenario, ScenarioError } from '../../emulator/scenario.ts';
 import { startEmulator } from '../../emulator/server.ts';
+import { tempDir } from '../support/temp.ts';
 
-const dir = mkdtempSync(join(tmpdir(), 'emulator-scenario-'));
+const dir = tempDir('emulator-scenario-');
 const write = (name: string, text: string) => {
   const path = join(dir, name);
   writeFileSync(path, text);

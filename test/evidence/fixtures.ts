@@ -1,11 +1,9 @@
 // Hand-built journals for the evidence tests: each scenario is what the release engine would write, on a FakeClock.
-import { mkdtempSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { FakeClock } from '../../src/common/clock.ts';
 import type { CheckMeasurement, PlannedFlow, RollbackFlowResult } from '../../src/domain/types.ts';
 import { Journal } from '../../src/journal/journal.ts';
 import { Redactor } from '../../src/common/redact.ts';
+import { tempDir as trackedTempDir } from '../support/temp.ts';
 
 export const HASH_A = 'a'.repeat(64);
 export const HASH_B = 'b'.repeat(64);
@@ -17,8 +15,9 @@ const API = {
   throttled: 1
 };
 
+/** A directory under the temp dir, removed after the test file (test/support/temp.ts). */
 export function tempDir(): string {
-  return mkdtempSync(join(tmpdir(), 'flow-release-evidence-'));
+  return trackedTempDir('flow-release-evidence-');
 }
 
 export function newJournal(releaseId = 'rel-20260101T000000Z-abc123', dir = tempDir()) {

@@ -233,11 +233,13 @@ describe('ambiguous POSTs are never re-sent', () => {
     const port = (server.address() as AddressInfo).port;
     const dispatcher = new Agent();
     try {
+      // The per-request timeout is a real timer (it guards real I/O). After the process was descheduled for longer
+      // than it, the timer fires before the loop reads the socket: 400 ms leaves a loaded machine that margin.
       const http = new HttpClient({
         clock: new FakeClock(),
         dispatcher,
         rateLimitPerMinute: 0,
-        timeoutMs: 80,
+        timeoutMs: 400,
         maxAttempts: 2
       });
       const post = await failure(http.request({ method: 'POST', url: `http://127.0.0.1:${port}/api/v2/flows/jobs` }));

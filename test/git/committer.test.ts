@@ -174,7 +174,6 @@ describe('GitCommitter', () => {
       '#!/bin/sh\necho "GH006: Protected branch update failed for refs/heads/main." >&2\nexit 1\n'
     );
     const logger = new MemoryLogger();
-    const started = Date.now();
     const err = await failure(new GitCommitter({ logger }).commitAndPush(request(f)));
 
     expect(err).toBeInstanceOf(GitError);
@@ -184,7 +183,6 @@ describe('GitCommitter', () => {
     expect(err.message).toContain('not force-pushed');
     expect(logger.lines.filter((l) => l.startsWith('Pushing '))).toHaveLength(1);
     expect(logger.lines.some((l) => l.includes('git fetch'))).toBe(false);
-    expect(Date.now() - started).toBeLessThan(10_000);
     expect(remoteHead(f)).toBe(head);
     expect(git(f.work, 'rev-parse', 'HEAD')).toBe(err.sha);
   });

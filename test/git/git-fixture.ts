@@ -1,8 +1,9 @@
-// Temporary git repositories for the committer tests: a bare "remote" and clones of it, all under os.tmpdir().
+// Temporary git repositories for the committer tests: a bare "remote" and clones of it, all under os.tmpdir(), removed
+// by cleanup() or at the latest after the test file (test/support/temp.ts).
 import { execFileSync } from 'node:child_process';
-import { chmodSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { chmodSync, mkdirSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
+import { removeTemp, tempDir } from '../support/temp.ts';
 
 /** Runs git for test setup and inspection, never prompting, with a fixed non-bot identity. */
 export function git(cwd: string, ...args: string[]): string {
@@ -37,7 +38,7 @@ export interface Fixture {
 
 /** A bare remote with one seed commit on main (plus optional seed files), and two clones of it. */
 export function makeFixture(seed: Record<string, string> = {}): Fixture {
-  const root = mkdtempSync(join(tmpdir(), 'flow-release-git-'));
+  const root = tempDir('flow-release-git-');
   const remote = join(root, 'remote.git');
   git(root, 'init', '-q', '--bare', '-b', 'main', remote);
   const seedDir = join(root, 'seed');
@@ -51,7 +52,7 @@ export function makeFixture(seed: Record<string, string> = {}): Fixture {
   const other = join(root, 'other');
   git(root, 'clone', '-q', remote, work);
   git(root, 'clone', '-q', remote, other);
-  return { root, remote, work, other, cleanup: () => rmSync(root, { recursive: true, force: true }) };
+  return { root, remote, work, other, cleanup: () => removeTemp(root) };
 }
 
 export function writeFile(dir: string, path: string, content: string): void {

@@ -1,10 +1,11 @@
-// Temporary workspaces for loader tests: each case gets its own directory, removed after the test.
-import { mkdtempSync, mkdirSync, rmSync, writeFileSync } from 'node:fs';
-import os from 'node:os';
+// Temporary workspaces for loader tests: each case gets its own directory, removed after the test (cleanup), or at the
+// latest after the test file (test/support/temp.ts).
+import { mkdirSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
+import { removeTemp, tempDir } from '../support/temp.ts';
 
 export function makeWorkspace(files: Record<string, string>): { dir: string; cleanup: () => void } {
-  const root = mkdtempSync(path.join(os.tmpdir(), 'flow-release-manifest-'));
+  const root = tempDir('flow-release-manifest-');
   const dir = path.join(root, 'repo');
   mkdirSync(dir);
   for (const [rel, text] of Object.entries(files)) {
@@ -12,7 +13,18 @@ export function makeWorkspace(files: Record<string, string>): { dir: string; cle
     mkdirSync(path.dirname(abs), { recursive: true });
     writeFileSync(abs, text);
   }
-  return { dir, cleanup: () => rmSync(root, { recursive: true, force: true }) };
+  return { dir, cleanup: () => removeTemp(root) };
+}
+
+/**
+ * The CPU time (user + system, ms) this process spends while `fn` runs: how the hostile-input tests bound the loader's
+ * work. Unlike elapsed time, another process keeping the cores busy does not stretch it.
+ */
+export async function cpuTimeOf<T>(fn: () => Promise<T>): Promise<{ value: T; cpuMs: number }> {
+  const before = process.cpuUsage();
+  const value = await fn();
+  const used = process.cpuUsage(before);
+  return { value, cpuMs: (used.user + used.system) / 1000 };
 }
 
 export const BUILTINS = { run: '1234-1', release: 'rel-abc' };
