@@ -87867,6 +87867,13 @@ const Flow = object({
     publishedBy: EntityRef.optional(),
     currentOperation: Operation.optional()
 });
+/** GET /api/v2/organizations/me: the org the credentials belong to. Its id keys the release ledger (src/ledger). */
+const Organization = object({
+    id: schemas_string().min(1),
+    name: schemas_string().optional(),
+    domain: schemas_string().optional(),
+    state: schemas_string().optional()
+});
 const Paged = (item) => object({
     entities: array(item),
     pageNumber: schemas_number().optional(),
@@ -88490,11 +88497,17 @@ async function queryFlowAggregates(rest, query) {
 }
 
 ;// CONCATENATED MODULE: ./src/genesys/flows.ts
-// Flow and flow-version endpoints: listing (all pages), reading, publishing, unlocking and deleting.
+// Flow and flow-version endpoints: listing (all pages), reading, publishing, unlocking and deleting; and the org the
+// flows belong to.
 
 
 const PagedFlows = Paged(Flow);
 const PagedVersions = Paged(FlowVersion);
+/** The org of the credentials: only its id and name are returned (the ledger needs nothing else). */
+async function getOrganization(rest) {
+    const org = await rest.getJson(Organization, '/api/v2/organizations/me');
+    return org.name === undefined ? { id: org.id } : { id: org.id, name: org.name };
+}
 async function findFlowsByName(rest, name, type) {
     const flows = await rest.allPages(PagedFlows, '/api/v2/flows', { name, type });
     // The name filter is not an exact match, and responses spell the type in upper case.
@@ -89268,6 +89281,9 @@ class GenesysClient {
         return this.http.close();
     }
     // ---- flows (flows.ts) ----
+    getOrganization() {
+        return getOrganization(this.rest);
+    }
     findFlowsByName(name, type) {
         return findFlowsByName(this.rest, name, type);
     }
