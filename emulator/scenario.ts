@@ -154,6 +154,12 @@ export const ScenarioSchema = z
       .object({ id: z.string().min(1).default('emulator-client'), secret: z.string().min(8).optional() })
       .strict()
       .default({ id: 'emulator-client' }),
+    /** The organization the emulator is (`GET /api/v2/organizations/me`); the action keys its release ledger by the id.
+     * Without one, every emulator would be the same org: each start draws a fresh id unless the scenario names it. */
+    organization: z
+      .object({ id: z.string().uuid().optional(), name: z.string().min(1).default('Emulated Org') })
+      .strict()
+      .default({ name: 'Emulated Org' }),
     /** Access token lifetime in seconds (Genesys: 5 min..48 h, default 24 h). */
     tokenLifetimeSeconds: z.number().int().min(1).max(172800).default(86400),
     rateLimit: z
