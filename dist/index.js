@@ -75333,7 +75333,7 @@ module.exports = {
 /***/ ((module, __unused_webpack___webpack_exports__, __nccwpck_require__) => {
 
 __nccwpck_require__.a(module, async (__webpack_handle_async_dependencies__, __webpack_async_result__) => { try {
-/* harmony import */ var _main_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(30249);
+/* harmony import */ var _main_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(70908);
 
 await (0,_main_js__WEBPACK_IMPORTED_MODULE_0__/* .run */ .eF)();
 
@@ -75342,7 +75342,7 @@ __webpack_async_result__();
 
 /***/ }),
 
-/***/ 30249:
+/***/ 70908:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
 
@@ -87776,31 +87776,73 @@ class FakeClock {
     }
 }
 
+;// CONCATENATED MODULE: ./src/genesys/flow-types.ts
+// The action's one table of Genesys flow types: the lowercase API `type` filter value (what the manifest's `type:`
+// says; `Flow.type` in responses is its UPPERCASE form) and the top-level key real Archy files write for it —
+// case-sensitive. Validation (src/manifest/flow-file.ts), export matching and anything else that maps a key to a type
+// reads it from here. The emulator keeps its own reading (emulator/flow-types.ts): never share the two.
+//
+// Sources (see docs/platform.md and ../shared/genesys-api.md, "What a real org does with Archy YAML"):
+//   corpus = 61 real flows from Genesys' public repositories (../shared/archy-corpus), counts are files
+//   sdk    = the `type` filter values of GET /api/v2/flows as genesys-api.md lists them (Flow.type enum)
+const FLOW_TYPE_TABLE = [
+    { type: 'bot', key: 'botFlow', source: 'corpus (5 files; no `bot:` key anywhere), sdk' },
+    { type: 'commonmodule', key: 'commonModule', source: 'corpus, sdk' },
+    { type: 'digitalbot', key: 'digitalBot', source: 'corpus, sdk' },
+    { type: 'inboundcall', key: 'inboundCall', source: 'corpus, sdk' },
+    { type: 'inboundchat', key: 'inboundChat', source: 'corpus, sdk' },
+    { type: 'inboundemail', key: 'inboundEmail', source: 'corpus, sdk' },
+    { type: 'inboundshortmessage', key: 'inboundShortMessage', source: 'corpus, sdk' },
+    { type: 'inqueuecall', key: 'inqueueCall', source: 'corpus (5 files; `inQueueCall` appears nowhere), sdk' },
+    { type: 'inqueueemail', key: 'inqueueEmail', source: 'sdk; key unconfirmed (spelled like inqueueCall)' },
+    {
+        type: 'inqueueshortmessage',
+        key: 'inqueueShortMessage',
+        source: 'sdk; key unconfirmed (spelled like inqueueCall)'
+    },
+    { type: 'outboundcall', key: 'outboundCall', source: 'corpus, sdk' },
+    { type: 'securecall', key: 'secureCall', source: 'sdk; key unconfirmed' },
+    { type: 'surveyinvite', key: 'surveyInvite', source: 'corpus, sdk' },
+    { type: 'workflow', key: 'workflow', source: 'corpus, sdk' },
+    { type: 'workitem', key: 'workitem', source: 'corpus, sdk' }
+];
+const FLOW_TYPES = FLOW_TYPE_TABLE.map((e) => e.type);
+/** Types the manifest once accepted, with the value to write now (a clear error, never a silent alias). */
+const RENAMED_FLOW_TYPES = { inqueueemailflow: 'inqueueemail' };
+const BY_KEY = new Map(FLOW_TYPE_TABLE.map((e) => [e.key, e]));
+const BY_TYPE = new Map(FLOW_TYPE_TABLE.map((e) => [e.type, e]));
+/** The API type an Archy top-level key creates (case-sensitive), or undefined for a key Archy does not write. */
+function typeForArchyKey(key) {
+    return BY_KEY.get(key)?.type;
+}
+/** The Archy top-level key for an API type (any case: `Flow.type` is UPPERCASE). */
+function archyKeyForType(type) {
+    return BY_TYPE.get(type.toLowerCase())?.key;
+}
+/** True when the flow's `type` (any case) is the manifest's lowercase type. */
+function isFlowType(flowType, type) {
+    return (flowType ?? '').toLowerCase() === type.toLowerCase();
+}
+/**
+ * The Archy key someone meant by a key Archy does not write: the same letters in another case (`InboundCall`,
+ * `inQueueCall`), or the API type's name where Archy uses another (`bot` → `botFlow`).
+ */
+function intendedArchyKey(key) {
+    const lower = key.toLowerCase();
+    const byCase = FLOW_TYPE_TABLE.find((e) => e.key.toLowerCase() === lower);
+    if (byCase)
+        return byCase.key;
+    const renamed = RENAMED_FLOW_TYPES[lower];
+    return (renamed ? BY_TYPE.get(renamed) : BY_TYPE.get(lower))?.key;
+}
+
 ;// CONCATENATED MODULE: ./src/genesys/models.ts
 // zod schemas for every Genesys Cloud response the action reads, checked at the boundary (see ../shared/genesys-api.md
 // and the SDK's index.d.ts). Objects are passthrough-tolerant (unknown fields are kept out of the parsed value but do
 // not fail), enums are strict: an enum value we do not know is a typed error, never a silent success.
 
-const FLOW_TYPES = [
-    'bot',
-    'commonmodule',
-    'digitalbot',
-    'inboundcall',
-    'inboundchat',
-    'inboundemail',
-    'inboundshortmessage',
-    'inqueuecall',
-    'inqueueemailflow',
-    'inqueueshortmessage',
-    'outboundcall',
-    'securecall',
-    'surveyinvite',
-    'voice',
-    'voicemail',
-    'voicesurvey',
-    'workflow',
-    'workitem'
-];
+// The flow types and their Archy keys: one table, in flow-types.ts.
+
 const JobStatus = schemas_enum(['Registered', 'Started', 'Success', 'Failure']);
 const OperationActionName = schemas_enum([
     'CREATE',
@@ -94057,14 +94099,8 @@ function manifestWithDefaults(path, t, parts) {
 const MAX_FLOW_BYTES = 512_000;
 /** Refuse to even read files far beyond any plausible flow (bounded memory). */
 const MAX_RAW_FLOW_BYTES = 2 * 1024 * 1024;
-/** Archy top-level keys whose lowercase form differs from the API's type filter. */
-const ARCHY_KEY_ALIASES = { inqueueemail: 'inqueueemailflow' };
-function archyKeyToType(key) {
-    const lower = key.toLowerCase();
-    if (FLOW_TYPES.includes(lower))
-        return lower;
-    return ARCHY_KEY_ALIASES[lower];
-}
+/** Names of the action's built-in placeholders: filled in check inputs and the commit message, never in flow files. */
+const BUILT_IN_NAMES = new Set(['run', 'release', 'sha']);
 /**
  * Resolves `ref` inside `workspace`, refusing traversal, absolute paths elsewhere and symlinks that lead out.
  * Returns a message + fix on refusal.
@@ -94168,7 +94204,7 @@ function substitute(req, raw, at) {
     const issues = [];
     // Placeholders are located in the raw file so each issue points at the line the user wrote.
     const rawParsed = parseYaml(raw, 'flow file');
-    const values = { ...req.builtins, ...req.substitutions };
+    const values = { ...req.substitutions };
     for (const m of raw.matchAll(PLACEHOLDER)) {
         const key = m[1] ?? '';
         if (Object.hasOwn(values, key))
@@ -94177,7 +94213,10 @@ function substitute(req, raw, at) {
         const fieldPath = rawParsed.doc && rawParsed.issues.length === 0 ? formatPath(pathAt(rawParsed.doc, m.index)) : '';
         const known = Object.keys(values);
         issues.push(at(pos.line, pos.column, fieldPath, `placeholder {{${key}}} is not defined`, `add '${key}: <value>' to this flow's substitutions in ${req.manifestFile}` +
-            (known.length ? ` (defined: ${known.slice(0, 20).join(', ')})` : '')));
+            (known.length ? ` (defined: ${known.slice(0, 20).join(', ')})` : '') +
+            (BUILT_IN_NAMES.has(key)
+                ? `; {{${key}}} is a built-in of check inputs only, never filled in a flow file`
+                : '')));
     }
     if (issues.length > 0)
         return { issues };
@@ -94218,17 +94257,21 @@ function archyIssues(req, parsed, at) {
     return [...issues, ...nameIssues(req, parsed, key, body.name, at)];
 }
 function typeKeyIssues(req, parsed, key, at) {
-    const fileType = archyKeyToType(key);
+    const fileType = typeForArchyKey(key);
     if (fileType === req.flowType)
         return [];
     const keyPos = locate(parsed, [key], true);
-    return [
-        at(keyPos.line, keyPos.column, key, fileType
-            ? `the file holds a flow of type ${fileType} (top-level key '${key}') but the manifest says type: ${req.flowType}`
-            : `top-level key '${truncate(key)}' is not an Archy flow type`, fileType
-            ? `set type: ${fileType} in the manifest, or reference the ${req.flowType} flow's file`
-            : `use the Archy key for type ${req.flowType}, e.g. '${exampleKey(req.flowType)}:'`)
-    ];
+    const issue = (message, fix) => [at(keyPos.line, keyPos.column, key, message, fix)];
+    const expected = exampleKey(req.flowType);
+    if (fileType) {
+        return issue(`the file holds a flow of type ${fileType} (top-level key '${key}') but the manifest says type: ${req.flowType}`, `set type: ${fileType} in the manifest, or reference the ${req.flowType} flow's file (its key is '${expected}:')`);
+    }
+    const meant = intendedArchyKey(key);
+    return issue(`top-level key '${truncate(key)}' is not an Archy flow type` +
+        (meant ? ` (Archy writes '${meant}', case-sensitive)` : ''), meant
+        ? `rename the key to '${meant}:'` +
+            (meant === expected ? '' : ` (the manifest's type ${req.flowType} is written '${expected}:')`)
+        : `use the Archy key for type ${req.flowType}: '${expected}:'`);
 }
 function nameIssues(req, parsed, key, fileName, at) {
     if (typeof fileName !== 'string' || fileName.trim() === '') {
@@ -94245,22 +94288,7 @@ function nameIssues(req, parsed, key, fileName, at) {
     ];
 }
 function exampleKey(type) {
-    const known = {
-        inboundcall: 'inboundCall',
-        inboundchat: 'inboundChat',
-        inboundemail: 'inboundEmail',
-        inboundshortmessage: 'inboundShortMessage',
-        inqueuecall: 'inQueueCall',
-        inqueueemailflow: 'inQueueEmail',
-        inqueueshortmessage: 'inQueueShortMessage',
-        outboundcall: 'outboundCall',
-        securecall: 'secureCall',
-        commonmodule: 'commonModule',
-        digitalbot: 'digitalBot',
-        surveyinvite: 'surveyInvite',
-        voicesurvey: 'voiceSurvey'
-    };
-    return known[type] ?? type;
+    return archyKeyForType(type) ?? type;
 }
 
 ;// CONCATENATED MODULE: ./src/manifest/paths.ts
@@ -94482,13 +94510,16 @@ const manifestSchema = strictObject({
 
 
 
+
 function validateFlows(m) {
     const items = Array.isArray(m.root.flows) ? m.root.flows : [];
     const t = { items, valid: [], index: new Map(), broken: new Set() };
     items.forEach((item, i) => {
-        const r = flowSchema.safeParse(item, { reportInput: true });
-        if (!r.success) {
-            reportZod(r.error, ['flows', i], flowSchema, m.add);
+        const renamed = renamedType(m, item, i);
+        const r = flowSchema.safeParse(renamed ? { ...item, type: renamed } : item, { reportInput: true });
+        if (!r.success || renamed) {
+            if (!r.success)
+                reportZod(r.error, ['flows', i], flowSchema, m.add);
             if (isRecord(item) && typeof item.name === 'string')
                 t.broken.add(item.name.trim());
             return;
@@ -94506,6 +94537,17 @@ function validateFlows(m) {
             t.broken.add(f.name);
     });
     return t;
+}
+/**
+ * A `type:` the manifest once accepted under another name (`inqueueemailflow`): one issue saying what to write now,
+ * never a silent alias. Returns the new name so the rest of the item is still checked.
+ */
+function renamedType(m, item, i) {
+    if (!isRecord(item) || typeof item.type !== 'string' || !Object.hasOwn(RENAMED_FLOW_TYPES, item.type))
+        return undefined;
+    const now = RENAMED_FLOW_TYPES[item.type];
+    m.add(['flows', i, 'type'], `type ${item.type} is now ${now}`, `write type: ${now} (the API's type filter value; ${item.type.toUpperCase()} is only a dependency-tracking type)`);
+    return now;
 }
 /** The rules zod cannot express for one flow; false when one is broken. */
 function flowRules(m, f, i) {
@@ -94554,7 +94596,6 @@ async function resolveFlows(m, t) {
             flowName: f.name,
             flowType: f.type,
             substitutions,
-            builtins: m.opts.builtins,
             manifestFile: m.display,
             manifestRef: { ...locate(m.parsed, refPath), path: formatPath(refPath) }
         });
@@ -95105,6 +95146,7 @@ function waitForPlatformJob(ctx, job, c) {
 
 
 
+
 class ExportError extends Error {
     jobId;
     constructor(message, jobId) {
@@ -95142,7 +95184,8 @@ function matchFiles(files, flows, jobId) {
         const id = archyIdentity(file.content);
         if (!id)
             continue;
-        const key = `${id.typeKey.toLowerCase()}\u0000${id.name}`;
+        // The Archy key (case-sensitive: `botFlow` is type bot) → the API type, from the action's one table.
+        const key = `${typeForArchyKey(id.typeKey) ?? `?${id.typeKey}`}\u0000${id.name}`;
         byIdentity.set(key, [...(byIdentity.get(key) ?? []), file]);
     }
     for (const f of flows) {
