@@ -25,6 +25,7 @@ import { executionRoutes } from './routes/executions.ts';
 import { exportRoutes } from './routes/exports.ts';
 import { flowRoutes } from './routes/flows.ts';
 import { jobRoutes } from './routes/jobs.ts';
+import { organizationRoutes } from './routes/organization.ts';
 import { uploadRoutes } from './routes/upload.ts';
 import { validateRoutes } from './routes/validate.ts';
 import { loadScenarioFile, parseScenario } from './scenario.ts';
@@ -78,6 +79,7 @@ const ROUTE_MODULES: RouteModule[] = [
   validateRoutes,
   executionRoutes,
   analyticsRoutes,
+  organizationRoutes,
   flowRoutes
 ];
 
