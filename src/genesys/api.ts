@@ -16,6 +16,7 @@ import type {
   RegisterJobResponse,
   ValidateJobStateResponse
 } from './models.ts';
+import type { Organization } from './organization.ts';
 
 export interface ApiStats {
   /** Requests sent (each attempt counts), by `METHOD /path-template`, e.g. `GET /api/v2/flows/{id}`. */
@@ -77,4 +78,24 @@ export interface GenesysApi {
   queryFlowAggregates(query: FlowAggregationQuery): Promise<FlowAggregateQueryResponse>;
 
   stats(): ApiStats;
+}
+
+/** Read-only looks at the platform itself, for `command: doctor` (the release engine never needs them). */
+export interface GenesysProbeApi {
+  /** GET /api/v2/organizations/me */
+  getOrganization(): Promise<Organization>;
+  /** One page of GET /api/v2/flows exactly as the server answers it. */
+  listFlowsPage(page: { pageSize: number; pageNumber?: number }): Promise<FlowsPage>;
+  /** Headers of the last successful API response (lower-case names). */
+  lastResponseHeaders(): Record<string, string> | undefined;
+  /** `expires_in` of the last token issued, in seconds (undefined before the first call). */
+  tokenLifetimeSeconds(): number | undefined;
+}
+
+export interface FlowsPage {
+  entities: Flow[];
+  pageNumber?: number;
+  pageSize?: number;
+  total?: number;
+  pageCount?: number;
 }

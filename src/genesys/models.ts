@@ -46,6 +46,8 @@ export const FlowVersion = z.object({
   dateCreated: z.number().optional(),
   dateCheckedIn: z.number().optional(),
   createdBy: EntityRef.optional(),
+  /** The OAuth client that made the version (client-credentials work has no user). */
+  createdByClient: EntityRef.optional(),
   secure: z.boolean().optional(),
   debug: z.boolean().optional()
 });
