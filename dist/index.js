@@ -75333,7 +75333,7 @@ module.exports = {
 /***/ ((module, __unused_webpack___webpack_exports__, __nccwpck_require__) => {
 
 __nccwpck_require__.a(module, async (__webpack_handle_async_dependencies__, __webpack_async_result__) => { try {
-/* harmony import */ var _main_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(30249);
+/* harmony import */ var _main_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(88864);
 
 await (0,_main_js__WEBPACK_IMPORTED_MODULE_0__/* .run */ .eF)();
 
@@ -75342,7 +75342,7 @@ __webpack_async_result__();
 
 /***/ }),
 
-/***/ 30249:
+/***/ 88864:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
 
@@ -75490,7 +75490,7 @@ class InputError extends Error {
         this.problems = problems;
     }
 }
-const COMMANDS = ['deploy', 'plan', 'rollback'];
+const COMMANDS = ['deploy', 'plan', 'rollback', 'doctor'];
 const DEFAULT_MANIFEST = 'genesys/release.yml';
 const DEFAULT_ARTIFACT_NAME = 'flow-release-audit';
 // GitHub refuses these in artifact names; path separators would also let the name escape the upload directory.
@@ -86433,6 +86433,9 @@ function readReleaseEvent(r, e) {
         case 'commit':
             d.commit = e.details;
             break;
+        case 'doctor-probe':
+            d.probes.push(e.details);
+            break;
         case 'error':
             d.errors.push(e.details.message);
             break;
@@ -86676,6 +86679,7 @@ function emptyRelease(events) {
         checks: [],
         rollbacks: [],
         validationIssues: [],
+        probes: [],
         validated: null,
         published: [],
         api: null,
@@ -87332,6 +87336,31 @@ function linksSection(d, links) {
     return parts.length ? ['### Links', '', parts.join(' · '), ''] : [];
 }
 
+;// CONCATENATED MODULE: ./src/evidence/summary-doctor.ts
+
+const RESULT = { ok: '✅ ok', warn: '⚠️ warn', fail: '❌ fail', skipped: '➖ skipped' };
+function doctorSection(d) {
+    if (d.command !== 'doctor')
+        return [];
+    if (!d.probes.length)
+        return ['### Probes', '', 'No probe ran.', ''];
+    return [
+        '### Probes',
+        '',
+        ...table(['Probe', 'Result', 'Observed', 'What to do'], d.probes.map((p) => [
+            `${escapeText(p.name)}${p.required ? ' (required)' : ''}`,
+            RESULT[p.result] ?? escapeText(p.result),
+            escapeText(p.observed, 600),
+            p.fix ? `${p.result === 'skipped' ? 'why: ' : ''}${escapeText(p.fix, 400)}` : ''
+        ])),
+        '',
+        'Read-only: the only request that creates anything is one Architect job registered and never uploaded; no API ' +
+            'deletes or cancels an Architect job, and an unused registered job expires on its own. Export jobs and analytics ' +
+            'queries are POSTs that change no flow.',
+        ''
+    ];
+}
+
 ;// CONCATENATED MODULE: ./src/evidence/summary-stages.ts
 // The stage and plan tables of the step summary: stages × flows with their checks' measurements (each described by
 // its check kind). Every value from a person or an API goes through escapeText.
@@ -87491,6 +87520,7 @@ function planSection(d) {
 
 
 
+
 const OUTCOME_HEAD = {
     succeeded: '✅ Flow Release succeeded',
     planned: '📋 Flow Release planned',
@@ -87509,7 +87539,12 @@ function hostOf(url) {
 function buildSummary(events, links = {}) {
     const d = deriveRelease(events);
     const out = [];
-    out.push(`## ${OUTCOME_HEAD[d.outcome]}`, '');
+    const head = d.command === 'doctor'
+        ? d.outcome === 'succeeded'
+            ? '🩺 Flow Release doctor: every required probe passed'
+            : '🩺❌ Flow Release doctor: a required probe failed'
+        : OUTCOME_HEAD[d.outcome];
+    out.push(`## ${head}`, '');
     out.push(`**${escapeText(d.reason, 2000)}**`, '');
     const facts = [
         d.releaseId ? `Release ${escapeText(d.releaseId)}` : undefined,
@@ -87521,7 +87556,9 @@ function buildSummary(events, links = {}) {
     out.push(facts.join(' · '), '');
     for (const n of d.notes)
         out.push(`> ⚠️ ${escapeText(n)}`, '');
-    if (d.outcome === 'planned')
+    if (d.command === 'doctor')
+        out.push(...doctorSection(d));
+    else if (d.outcome === 'planned')
         out.push(...planSection(d));
     else if (!(d.outcome === 'failed' && d.validationIssues.length && !d.stages.some((s) => s.startedAt))) {
         out.push(...stagesSection(d));
@@ -87655,6 +87692,8 @@ function evidenceToUpload() {
 
 
 
+
+
 const NO_API_CALLS = { calls: 0, callsByEndpoint: {}, retries: 0, throttled: 0 };
 async function report(t, end) {
     const { journal, log } = t;
@@ -87710,7 +87749,8 @@ async function upload(t) {
     try {
         const uploaded = await uploadAudit({
             name: t.artifactName,
-            files: [t.auditPath, t.journal.path],
+            // `command: doctor` leaves doctor.json beside the audit.
+            files: [t.auditPath, t.journal.path, ...[(0,external_node_path_.join)(t.evidenceDir, 'doctor.json')].filter((f) => (0,external_node_fs_.existsSync)(f))],
             rootDir: t.evidenceDir,
             env: t.env
         });
@@ -87776,31 +87816,73 @@ class FakeClock {
     }
 }
 
+;// CONCATENATED MODULE: ./src/genesys/flow-types.ts
+// The action's one table of Genesys flow types: the lowercase API `type` filter value (what the manifest's `type:`
+// says; `Flow.type` in responses is its UPPERCASE form) and the top-level key real Archy files write for it —
+// case-sensitive. Validation (src/manifest/flow-file.ts), export matching and anything else that maps a key to a type
+// reads it from here. The emulator keeps its own reading (emulator/flow-types.ts): never share the two.
+//
+// Sources (see docs/platform.md and ../shared/genesys-api.md, "What a real org does with Archy YAML"):
+//   corpus = 61 real flows from Genesys' public repositories (../shared/archy-corpus), counts are files
+//   sdk    = the `type` filter values of GET /api/v2/flows as genesys-api.md lists them (Flow.type enum)
+const FLOW_TYPE_TABLE = [
+    { type: 'bot', key: 'botFlow', source: 'corpus (5 files; no `bot:` key anywhere), sdk' },
+    { type: 'commonmodule', key: 'commonModule', source: 'corpus, sdk' },
+    { type: 'digitalbot', key: 'digitalBot', source: 'corpus, sdk' },
+    { type: 'inboundcall', key: 'inboundCall', source: 'corpus, sdk' },
+    { type: 'inboundchat', key: 'inboundChat', source: 'corpus, sdk' },
+    { type: 'inboundemail', key: 'inboundEmail', source: 'corpus, sdk' },
+    { type: 'inboundshortmessage', key: 'inboundShortMessage', source: 'corpus, sdk' },
+    { type: 'inqueuecall', key: 'inqueueCall', source: 'corpus (5 files; `inQueueCall` appears nowhere), sdk' },
+    { type: 'inqueueemail', key: 'inqueueEmail', source: 'sdk; key unconfirmed (spelled like inqueueCall)' },
+    {
+        type: 'inqueueshortmessage',
+        key: 'inqueueShortMessage',
+        source: 'sdk; key unconfirmed (spelled like inqueueCall)'
+    },
+    { type: 'outboundcall', key: 'outboundCall', source: 'corpus, sdk' },
+    { type: 'securecall', key: 'secureCall', source: 'sdk; key unconfirmed' },
+    { type: 'surveyinvite', key: 'surveyInvite', source: 'corpus, sdk' },
+    { type: 'workflow', key: 'workflow', source: 'corpus, sdk' },
+    { type: 'workitem', key: 'workitem', source: 'corpus, sdk' }
+];
+const FLOW_TYPES = FLOW_TYPE_TABLE.map((e) => e.type);
+/** Types the manifest once accepted, with the value to write now (a clear error, never a silent alias). */
+const RENAMED_FLOW_TYPES = { inqueueemailflow: 'inqueueemail' };
+const BY_KEY = new Map(FLOW_TYPE_TABLE.map((e) => [e.key, e]));
+const BY_TYPE = new Map(FLOW_TYPE_TABLE.map((e) => [e.type, e]));
+/** The API type an Archy top-level key creates (case-sensitive), or undefined for a key Archy does not write. */
+function typeForArchyKey(key) {
+    return BY_KEY.get(key)?.type;
+}
+/** The Archy top-level key for an API type (any case: `Flow.type` is UPPERCASE). */
+function archyKeyForType(type) {
+    return BY_TYPE.get(type.toLowerCase())?.key;
+}
+/** True when the flow's `type` (any case) is the manifest's lowercase type. */
+function isFlowType(flowType, type) {
+    return (flowType ?? '').toLowerCase() === type.toLowerCase();
+}
+/**
+ * The Archy key someone meant by a key Archy does not write: the same letters in another case (`InboundCall`,
+ * `inQueueCall`), or the API type's name where Archy uses another (`bot` → `botFlow`).
+ */
+function intendedArchyKey(key) {
+    const lower = key.toLowerCase();
+    const byCase = FLOW_TYPE_TABLE.find((e) => e.key.toLowerCase() === lower);
+    if (byCase)
+        return byCase.key;
+    const renamed = RENAMED_FLOW_TYPES[lower];
+    return (renamed ? BY_TYPE.get(renamed) : BY_TYPE.get(lower))?.key;
+}
+
 ;// CONCATENATED MODULE: ./src/genesys/models.ts
 // zod schemas for every Genesys Cloud response the action reads, checked at the boundary (see ../shared/genesys-api.md
 // and the SDK's index.d.ts). Objects are passthrough-tolerant (unknown fields are kept out of the parsed value but do
 // not fail), enums are strict: an enum value we do not know is a typed error, never a silent success.
 
-const FLOW_TYPES = [
-    'bot',
-    'commonmodule',
-    'digitalbot',
-    'inboundcall',
-    'inboundchat',
-    'inboundemail',
-    'inboundshortmessage',
-    'inqueuecall',
-    'inqueueemailflow',
-    'inqueueshortmessage',
-    'outboundcall',
-    'securecall',
-    'surveyinvite',
-    'voice',
-    'voicemail',
-    'voicesurvey',
-    'workflow',
-    'workitem'
-];
+// The flow types and their Archy keys: one table, in flow-types.ts.
+
 const JobStatus = schemas_enum(['Registered', 'Started', 'Success', 'Failure']);
 const OperationActionName = schemas_enum([
     'CREATE',
@@ -87837,6 +87919,8 @@ const FlowVersion = object({
     dateCreated: schemas_number().optional(),
     dateCheckedIn: schemas_number().optional(),
     createdBy: EntityRef.optional(),
+    /** The OAuth client that made the version (client-credentials work has no user). */
+    createdByClient: EntityRef.optional(),
     secure: schemas_boolean().optional(),
     debug: schemas_boolean().optional()
 });
@@ -88138,6 +88222,7 @@ class TokenProvider {
     onSecret;
     cached;
     inflight;
+    lifetimeSeconds;
     constructor(options) {
         if (!options.clientId.trim()) {
             throw new GenesysError({ kind: 'config', message: 'client-id is empty: set it to the OAuth client id' });
@@ -88165,6 +88250,10 @@ class TokenProvider {
             this.inflight = undefined;
         });
         return this.inflight;
+    }
+    /** The lifetime (`expires_in`, seconds) of the last token issued, once one was (for `command: doctor`). */
+    lastLifetimeSeconds() {
+        return this.lifetimeSeconds;
     }
     /** Drops `token` if it is still the cached one (after a 401), so the next getToken() requests a new one. */
     invalidate(token) {
@@ -88206,6 +88295,7 @@ class TokenProvider {
         redact_redactor.add(token);
         this.onSecret?.(token);
         const lifetime = Math.max(0, parsed.data.expires_in * 1000);
+        this.lifetimeSeconds = parsed.data.expires_in;
         this.cached = {
             value: token,
             expiresAt: requestedAt + lifetime,
@@ -88344,6 +88434,7 @@ class GenesysRest {
     http;
     auth;
     logger;
+    lastHeaders;
     constructor(options) {
         this.apiUrl = options.apiUrl;
         this.http = options.http;
@@ -88357,8 +88448,17 @@ class GenesysRest {
             .join('&');
         return `${this.apiUrl}${path}${qs ? `?${qs}` : ''}`;
     }
+    /** The headers of the last successful API response (lower-case names), e.g. to see `inin-ratelimit-*`. */
+    lastResponseHeaders() {
+        return this.lastHeaders;
+    }
     /** An authenticated API call: Bearer token; on a 401, one token renewal and one re-send, never a loop. */
     async call(req) {
+        const res = await this.callOnce(req);
+        this.lastHeaders = res.headers;
+        return res;
+    }
+    async callOnce(req) {
         const withToken = (token) => ({
             ...req,
             headers: { accept: 'application/json', ...req.headers, authorization: `Bearer ${token}` }
@@ -88512,6 +88612,13 @@ async function findFlowsByName(rest, name, type) {
     const flows = await rest.allPages(PagedFlows, '/api/v2/flows', { name, type });
     // The name filter is not an exact match, and responses spell the type in upper case.
     return flows.filter((f) => f.name === name && f.type?.toLowerCase() === type);
+}
+/** One page of GET /api/v2/flows as the server answers it (its pageSize may differ from the one asked for). */
+async function listFlowsPage(rest, page) {
+    return rest.getJson(PagedFlows, '/api/v2/flows', {
+        pageSize: String(page.pageSize),
+        pageNumber: String(page.pageNumber ?? 1)
+    });
 }
 async function listFlows(rest, type) {
     const flows = await rest.allPages(PagedFlows, '/api/v2/flows', type ? { type } : {});
@@ -89244,6 +89351,7 @@ class GenesysClient {
     loginUrl;
     http;
     rest;
+    auth;
     constructor(options) {
         // The token provider registers the secret with the redactor before anything else can fail and log.
         this.http =
@@ -89271,6 +89379,7 @@ class GenesysClient {
         const api = assertSafeUrl(options.apiUrl, 'api-url');
         this.apiUrl = `${api.protocol}//${api.host}${api.pathname.replace(/\/+$/, '')}`;
         this.loginUrl = options.loginUrl;
+        this.auth = auth;
         this.rest = new GenesysRest({ apiUrl: this.apiUrl, http: this.http, auth, logger: options.logger });
     }
     stats() {
@@ -89279,6 +89388,16 @@ class GenesysClient {
     /** Closes the connection pool this client created (not an injected dispatcher). */
     close() {
         return this.http.close();
+    }
+    // ---- read-only probes of the platform (command: doctor) ----
+    listFlowsPage(page) {
+        return listFlowsPage(this.rest, page);
+    }
+    lastResponseHeaders() {
+        return this.rest.lastResponseHeaders();
+    }
+    tokenLifetimeSeconds() {
+        return this.auth.lastLifetimeSeconds();
     }
     // ---- flows (flows.ts) ----
     getOrganization() {
@@ -94073,14 +94192,8 @@ function manifestWithDefaults(path, t, parts) {
 const MAX_FLOW_BYTES = 512_000;
 /** Refuse to even read files far beyond any plausible flow (bounded memory). */
 const MAX_RAW_FLOW_BYTES = 2 * 1024 * 1024;
-/** Archy top-level keys whose lowercase form differs from the API's type filter. */
-const ARCHY_KEY_ALIASES = { inqueueemail: 'inqueueemailflow' };
-function archyKeyToType(key) {
-    const lower = key.toLowerCase();
-    if (FLOW_TYPES.includes(lower))
-        return lower;
-    return ARCHY_KEY_ALIASES[lower];
-}
+/** Names of the action's built-in placeholders: filled in check inputs and the commit message, never in flow files. */
+const BUILT_IN_NAMES = new Set(['run', 'release', 'sha']);
 /**
  * Resolves `ref` inside `workspace`, refusing traversal, absolute paths elsewhere and symlinks that lead out.
  * Returns a message + fix on refusal.
@@ -94184,7 +94297,7 @@ function substitute(req, raw, at) {
     const issues = [];
     // Placeholders are located in the raw file so each issue points at the line the user wrote.
     const rawParsed = parseYaml(raw, 'flow file');
-    const values = { ...req.builtins, ...req.substitutions };
+    const values = { ...req.substitutions };
     for (const m of raw.matchAll(PLACEHOLDER)) {
         const key = m[1] ?? '';
         if (Object.hasOwn(values, key))
@@ -94193,7 +94306,10 @@ function substitute(req, raw, at) {
         const fieldPath = rawParsed.doc && rawParsed.issues.length === 0 ? formatPath(pathAt(rawParsed.doc, m.index)) : '';
         const known = Object.keys(values);
         issues.push(at(pos.line, pos.column, fieldPath, `placeholder {{${key}}} is not defined`, `add '${key}: <value>' to this flow's substitutions in ${req.manifestFile}` +
-            (known.length ? ` (defined: ${known.slice(0, 20).join(', ')})` : '')));
+            (known.length ? ` (defined: ${known.slice(0, 20).join(', ')})` : '') +
+            (BUILT_IN_NAMES.has(key)
+                ? `; {{${key}}} is a built-in of check inputs only, never filled in a flow file`
+                : '')));
     }
     if (issues.length > 0)
         return { issues };
@@ -94234,17 +94350,21 @@ function archyIssues(req, parsed, at) {
     return [...issues, ...nameIssues(req, parsed, key, body.name, at)];
 }
 function typeKeyIssues(req, parsed, key, at) {
-    const fileType = archyKeyToType(key);
+    const fileType = typeForArchyKey(key);
     if (fileType === req.flowType)
         return [];
     const keyPos = locate(parsed, [key], true);
-    return [
-        at(keyPos.line, keyPos.column, key, fileType
-            ? `the file holds a flow of type ${fileType} (top-level key '${key}') but the manifest says type: ${req.flowType}`
-            : `top-level key '${truncate(key)}' is not an Archy flow type`, fileType
-            ? `set type: ${fileType} in the manifest, or reference the ${req.flowType} flow's file`
-            : `use the Archy key for type ${req.flowType}, e.g. '${exampleKey(req.flowType)}:'`)
-    ];
+    const issue = (message, fix) => [at(keyPos.line, keyPos.column, key, message, fix)];
+    const expected = exampleKey(req.flowType);
+    if (fileType) {
+        return issue(`the file holds a flow of type ${fileType} (top-level key '${key}') but the manifest says type: ${req.flowType}`, `set type: ${fileType} in the manifest, or reference the ${req.flowType} flow's file (its key is '${expected}:')`);
+    }
+    const meant = intendedArchyKey(key);
+    return issue(`top-level key '${truncate(key)}' is not an Archy flow type` +
+        (meant ? ` (Archy writes '${meant}', case-sensitive)` : ''), meant
+        ? `rename the key to '${meant}:'` +
+            (meant === expected ? '' : ` (the manifest's type ${req.flowType} is written '${expected}:')`)
+        : `use the Archy key for type ${req.flowType}: '${expected}:'`);
 }
 function nameIssues(req, parsed, key, fileName, at) {
     if (typeof fileName !== 'string' || fileName.trim() === '') {
@@ -94261,22 +94381,7 @@ function nameIssues(req, parsed, key, fileName, at) {
     ];
 }
 function exampleKey(type) {
-    const known = {
-        inboundcall: 'inboundCall',
-        inboundchat: 'inboundChat',
-        inboundemail: 'inboundEmail',
-        inboundshortmessage: 'inboundShortMessage',
-        inqueuecall: 'inQueueCall',
-        inqueueemailflow: 'inQueueEmail',
-        inqueueshortmessage: 'inQueueShortMessage',
-        outboundcall: 'outboundCall',
-        securecall: 'secureCall',
-        commonmodule: 'commonModule',
-        digitalbot: 'digitalBot',
-        surveyinvite: 'surveyInvite',
-        voicesurvey: 'voiceSurvey'
-    };
-    return known[type] ?? type;
+    return archyKeyForType(type) ?? type;
 }
 
 ;// CONCATENATED MODULE: ./src/manifest/paths.ts
@@ -94498,13 +94603,16 @@ const manifestSchema = strictObject({
 
 
 
+
 function validateFlows(m) {
     const items = Array.isArray(m.root.flows) ? m.root.flows : [];
     const t = { items, valid: [], index: new Map(), broken: new Set() };
     items.forEach((item, i) => {
-        const r = flowSchema.safeParse(item, { reportInput: true });
-        if (!r.success) {
-            reportZod(r.error, ['flows', i], flowSchema, m.add);
+        const renamed = renamedType(m, item, i);
+        const r = flowSchema.safeParse(renamed ? { ...item, type: renamed } : item, { reportInput: true });
+        if (!r.success || renamed) {
+            if (!r.success)
+                reportZod(r.error, ['flows', i], flowSchema, m.add);
             if (isRecord(item) && typeof item.name === 'string')
                 t.broken.add(item.name.trim());
             return;
@@ -94522,6 +94630,17 @@ function validateFlows(m) {
             t.broken.add(f.name);
     });
     return t;
+}
+/**
+ * A `type:` the manifest once accepted under another name (`inqueueemailflow`): one issue saying what to write now,
+ * never a silent alias. Returns the new name so the rest of the item is still checked.
+ */
+function renamedType(m, item, i) {
+    if (!isRecord(item) || typeof item.type !== 'string' || !Object.hasOwn(RENAMED_FLOW_TYPES, item.type))
+        return undefined;
+    const now = RENAMED_FLOW_TYPES[item.type];
+    m.add(['flows', i, 'type'], `type ${item.type} is now ${now}`, `write type: ${now} (the API's type filter value; ${item.type.toUpperCase()} is only a dependency-tracking type)`);
+    return now;
 }
 /** The rules zod cannot express for one flow; false when one is broken. */
 function flowRules(m, f, i) {
@@ -94570,7 +94689,6 @@ async function resolveFlows(m, t) {
             flowName: f.name,
             flowType: f.type,
             substitutions,
-            builtins: m.opts.builtins,
             manifestFile: m.display,
             manifestRef: { ...locate(m.parsed, refPath), path: formatPath(refPath) }
         });
@@ -95121,6 +95239,7 @@ function waitForPlatformJob(ctx, job, c) {
 
 
 
+
 class ExportError extends Error {
     jobId;
     constructor(message, jobId) {
@@ -95158,7 +95277,8 @@ function matchFiles(files, flows, jobId) {
         const id = archyIdentity(file.content);
         if (!id)
             continue;
-        const key = `${id.typeKey.toLowerCase()}\u0000${id.name}`;
+        // The Archy key (case-sensitive: `botFlow` is type bot) → the API type, from the action's one table.
+        const key = `${typeForArchyKey(id.typeKey) ?? `?${id.typeKey}`}\u0000${id.name}`;
         byIdentity.set(key, [...(byIdentity.get(key) ?? []), file]);
     }
     for (const f of flows) {
@@ -96794,6 +96914,503 @@ async function runRelease(deps, opts) {
     }
 }
 
+;// CONCATENATED MODULE: ./src/doctor/types.ts
+
+const ok = (name, observed, extra = {}) => ({
+    name,
+    result: 'ok',
+    required: false,
+    observed,
+    ...extra
+});
+const warn = (name, observed, fix, extra = {}) => ({
+    name,
+    result: 'warn',
+    required: false,
+    observed,
+    fix,
+    ...extra
+});
+const types_fail = (name, observed, fix, extra = {}) => ({
+    name,
+    result: 'fail',
+    required: true,
+    observed,
+    fix,
+    ...extra
+});
+const skipped = (name, why, extra = {}) => ({
+    name,
+    result: 'skipped',
+    required: false,
+    observed: 'not probed',
+    fix: why,
+    ...extra
+});
+/** A failed call as a probe: required probes fail, the others warn. */
+function failedCall(name, e, fix, required) {
+    const observed = `the call failed: ${errorText(e)}`;
+    return required ? types_fail(name, observed, fix) : warn(name, observed, fix);
+}
+/** Whether a probe passed (a warning passes; only a failure does not). */
+const passed = (p) => p.result !== 'fail';
+
+;// CONCATENATED MODULE: ./src/doctor/rendering.ts
+// Which of the known differences between an Architect export and hand-written Archy YAML (genesys-api.md, "An export
+// is Architect's rendering") one export shows against the repository file.
+function body(doc) {
+    if (!doc || typeof doc !== 'object' || Array.isArray(doc))
+        return {};
+    const first = Object.values(doc)[0];
+    return first && typeof first === 'object' && !Array.isArray(first) ? first : {};
+}
+/** Every mapping key anywhere in the document. */
+function allKeys(doc, out = new Set()) {
+    if (Array.isArray(doc))
+        for (const x of doc)
+            allKeys(x, out);
+    else if (doc && typeof doc === 'object') {
+        for (const [k, v] of Object.entries(doc)) {
+            out.add(k);
+            allKeys(v, out);
+        }
+    }
+    return out;
+}
+function renderingDifferences(exported, exportDoc, file, fileDoc) {
+    const e = body(exportDoc);
+    const f = body(fileDoc);
+    const out = [];
+    if (/^\s*#/.test(exported))
+        out.push('a header comment');
+    if ('division' in e && !('division' in f))
+        out.push(`division added (${String(e.division)})`);
+    if (e.description === '' && !('description' in f))
+        out.push('description: "" added');
+    const renumbered = /\[[^\]\n]*_\d+\]/;
+    if (renumbered.test(exported) && !renumbered.test(file))
+        out.push('refIds renamed <name>_<n>');
+    if (/startUpRef:\s*"\//.test(exported) && !/startUpRef:\s*"\//.test(file))
+        out.push('startUpRef absolute and quoted');
+    const fileKeys = allKeys(fileDoc);
+    const exportKeys = allKeys(exportDoc);
+    const settings = [...exportKeys].filter((k) => k.startsWith('settings') && !fileKeys.has(k));
+    if (settings.length)
+        out.push(`settings written out (${settings.slice(0, 6).join(', ')})`);
+    const defaults = ['globalDtmf', 'noValue', 'isInput', 'isOutput'].filter((k) => exportKeys.has(k) && !fileKeys.has(k));
+    if (defaults.length)
+        out.push(`per-object defaults added (${defaults.join(', ')})`);
+    const common = Object.keys(e).filter((k) => k in f);
+    const fileOrder = Object.keys(f).filter((k) => k in e);
+    if (common.join() !== fileOrder.join())
+        out.push('key order changed');
+    return out;
+}
+
+;// CONCATENATED MODULE: ./src/doctor/exports.ts
+// Probes through Architect jobs: registering a job without uploading anything (proves architect:job:create, changes
+// nothing: no API deletes or cancels a job, an unused one expires on its own), and exporting one published flow
+// twice (proves architect:jobExport:create, shows whether exports are stable and how they differ from the file).
+
+
+
+
+
+/** POST /api/v2/flows/jobs and nothing else: the presigned URL is never used. */
+async function probeJobRegistration(ctx, required) {
+    const name = 'permission:architect:job:create';
+    try {
+        const job = await ctx.api.registerArchitectJob();
+        let status = 'unknown';
+        try {
+            status = (await ctx.api.getArchitectJob(job.id)).status;
+        }
+        catch {
+            // The registration is the proof; the status is only informative.
+        }
+        return ok(name, `registered Architect job ${job.id} (status ${status}) and uploaded nothing; no API deletes or cancels an Architect job: an unused registered job expires on its own`, { required, expected: 'POST /api/v2/flows/jobs answers {id, presignedUrl, headers}' });
+    }
+    catch (e) {
+        return failedCall(name, e, "publishing files needs architect:job:create: add it to the OAuth client's role", required);
+    }
+}
+async function exportOnce(ctx, flowId, version) {
+    const reg = await ctx.api.registerExportJob([{ flowId, version }]);
+    const job = await waitFor({
+        what: 'export job',
+        id: reg.id,
+        poll: () => ctx.api.getExportJob(reg.id),
+        done: (j) => j.status === 'Success' || j.status === 'Failure',
+        state: (j) => j.status,
+        clock: ctx.clock,
+        log: ctx.log,
+        deadlineMs: ctx.manifest.jobTimeoutMs,
+        signal: ctx.signal,
+        expectedLatencyMs: 2000
+    });
+    if (job.status !== 'Success' || !job.downloadUrl) {
+        const texts = (job.messages ?? []).map((m) => m.text ?? '').filter(Boolean);
+        throw new Error(`export job ${reg.id} ended ${job.status}${texts.length ? `: ${texts.join('; ')}` : ''}`);
+    }
+    return ctx.api.downloadExport(job.downloadUrl);
+}
+/** The flow to export: a published file flow if there is one (its file can be compared), else any published flow. */
+function exportTarget(flows) {
+    const published = flows.filter((r) => r.flow?.publishedVersion?.id);
+    return published.find((r) => r.spec.source === 'file') ?? published[0];
+}
+/** Export the target's published version twice: the export probe, stability, and the rendering vs the file. */
+async function probeExports(ctx, target) {
+    const names = ['export', 'export-stability', 'export-rendering'];
+    if (!target?.flow?.publishedVersion)
+        return names.map((n) => skipped(n, 'no flow of the manifest has a published version yet'));
+    const { flow } = target;
+    const version = flow.publishedVersion.id;
+    const what = `"${flow.name}" version ${version}`;
+    let first;
+    let second;
+    try {
+        first = await exportOnce(ctx, flow.id, version);
+        second = await exportOnce(ctx, flow.id, version);
+    }
+    catch (e) {
+        const probe = failedCall('export', e, "snapshots and rollbacks need architect:jobExport:create: add it to the OAuth client's role", true);
+        return [probe, ...names.slice(1).map((n) => skipped(n, 'the export failed'))];
+    }
+    const a = first[0]?.content ?? '';
+    const b = second[0]?.content ?? '';
+    const exportProbe = ok('export', `exported ${what}: ${first.length} file(s) (${first.map((f) => f.fileName).join(', ')}), ${Buffer.byteLength(a)} bytes`, { required: true, expected: 'one flow → the YAML file itself (several → a zip)' });
+    const stable = a === b
+        ? ok('export-stability', `two exports of ${what} are byte-equal`)
+        : normalizeExport(a) === normalizeExport(b)
+            ? ok('export-stability', `two exports of ${what} differ in bytes but are equal after normalisation (header comments, line endings, style)`)
+            : warn('export-stability', `two exports of ${what} differ even after normalisation`, 'exports of one version are not comparable with each other: report it (docs/platform.md)');
+    return [exportProbe, stable, renderingProbe(target, a, what)];
+}
+function renderingProbe(target, exported, what) {
+    const name = 'export-rendering';
+    if (target.spec.source !== 'file')
+        return skipped(name, `${what} is a draft-source flow: no repository file to compare`);
+    const file = target.spec.content;
+    const expected = 'an export is Architect’s rendering (genesys-api.md): verify publishes by identity, compare exports only with exports';
+    if (normalizeExport(file) === normalizeExport(exported))
+        return ok(name, `the export of ${what} equals the repository file after normalisation (not a rendering)`, {
+            expected
+        });
+    let exportDoc;
+    let fileDoc;
+    try {
+        exportDoc = (0,yaml_dist/* parse */.qg)(exported);
+        fileDoc = (0,yaml_dist/* parse */.qg)(file);
+    }
+    catch {
+        return warn(name, `the export of ${what} is not parseable YAML`, 'report it', { expected });
+    }
+    const diffs = renderingDifferences(exported, exportDoc, file, fileDoc);
+    return warn(name, `the export of ${what} differs from the repository file: ${diffs.length ? diffs.join('; ') : 'in ways none of the known rendering differences explains'}`, 'a publish cannot be verified by comparing the export with the uploaded file: verify by identity (which client created which version) and compare exports only with exports', { expected });
+}
+
+;// CONCATENATED MODULE: ./src/doctor/flows.ts
+
+const DAY_MS = 24 * 60 * 60 * 1000;
+const ANALYTICS_DAYS = 7;
+function describeFlow(f) {
+    const parts = [`id ${f.id}`, `type ${f.type ?? '?'}`];
+    parts.push(f.publishedVersion ? `published version ${f.publishedVersion.id}` : 'no published version');
+    if (f.checkedInVersion && f.checkedInVersion.id !== f.publishedVersion?.id)
+        parts.push(`checked-in ${f.checkedInVersion.id}`);
+    parts.push(f.lockedUser
+        ? `locked by ${f.lockedUser.name ?? f.lockedUser.id}`
+        : f.lockedClient
+            ? `locked by client ${f.lockedClient.id}`
+            : 'not locked');
+    return parts.join(', ');
+}
+/** One manifest flow in the org; a missing flow is fine for a file flow (it will be created). */
+async function resolveOne(ctx, spec) {
+    const name = `flow: ${spec.name}`;
+    const expected = `${spec.type} flow, not locked by a person${spec.source === 'draft' ? ', with a checked-in draft' : ''}`;
+    try {
+        const found = await ctx.api.findFlowsByName(spec.name, spec.type);
+        const live = found.filter((f) => !f.deleted);
+        if (live.length > 1)
+            return {
+                probe: types_fail(name, `${live.length} flows named "${spec.name}" of type ${spec.type}`, 'rename or delete the duplicates: the action needs one flow per name and type', { expected }),
+                resolved: { spec }
+            };
+        if (live.length === 0) {
+            const probe = spec.source === 'draft'
+                ? types_fail(name, 'not in the org', `source: draft promotes an existing flow: create "${spec.name}" in Architect or publish it from a file`, { expected })
+                : ok(name, 'not in the org: the first deploy creates it', { expected });
+            return { probe, resolved: { spec } };
+        }
+        const flow = await ctx.api.getFlow(live[0].id);
+        const observed = describeFlow(flow);
+        const probe = flow.lockedUser
+            ? warn(name, observed, `ask ${flow.lockedUser.name ?? 'the user'} to check the flow in, or set force-unlock: true for it (audited)`, { expected })
+            : ok(name, observed, { expected, required: true });
+        return { probe, resolved: { spec, flow } };
+    }
+    catch (e) {
+        return {
+            probe: failedCall(name, e, 'the OAuth client needs architect:flow:view', true),
+            resolved: { spec }
+        };
+    }
+}
+async function flows_resolveFlows(ctx, specs) {
+    const probes = [];
+    const flows = [];
+    for (const spec of specs) {
+        const r = await resolveOne(ctx, spec);
+        probes.push(r.probe);
+        flows.push(r.resolved);
+    }
+    return { probes, flows };
+}
+/** The published version's metadata: who made it (createdByClient / createdBy) and when (datePublished). */
+async function probeVersionMetadata(ctx, target) {
+    const name = 'version-metadata';
+    const expected = 'createdByClient or createdBy, dateCreated and datePublished on the published version';
+    const flow = target?.flow;
+    const version = flow?.publishedVersion?.id;
+    if (!flow || !version)
+        return skipped(name, 'no flow of the manifest has a published version yet');
+    try {
+        const v = await ctx.api.getFlowVersion(flow.id, version);
+        const client = v.createdByClient
+            ? `createdByClient ${v.createdByClient.id}${v.createdByClient.id === ctx.clientId ? ' (this OAuth client)' : ' (another client)'}`
+            : 'no createdByClient';
+        const user = v.createdBy ? `createdBy ${v.createdBy.name ?? v.createdBy.id}` : 'no createdBy';
+        const dates = [`dateCreated ${v.dateCreated ?? 'absent'}`, `datePublished ${v.datePublished ?? 'absent'}`].join(', ');
+        const observed = `"${flow.name}" version ${version}: ${client}, ${user}, ${dates}`;
+        if (!v.createdByClient && !v.createdBy)
+            return warn(name, observed, 'identity verification cannot attribute this version to anyone: report it (docs/platform.md, version metadata)', { expected });
+        if (!v.datePublished)
+            return warn(name, observed, 'the version has no datePublished: identity verification needs it', { expected });
+        return ok(name, observed, { expected });
+    }
+    catch (e) {
+        return failedCall(name, e, 'GET /api/v2/flows/{id}/versions/{version} needs architect:flow:view', false);
+    }
+}
+function count(res, metric) {
+    let n = 0;
+    for (const r of res.results ?? [])
+        for (const d of r.data ?? [])
+            for (const m of d.metrics)
+                if (m.metric === metric)
+                    n += m.stats.count ?? 0;
+    return n;
+}
+/** Analytics over the last 7 days for one flow: traffic (nFlow) and outcome data (nFlowOutcome, nFlowOutcomeFailed). */
+async function probeAnalytics(ctx, r, required) {
+    const name = `analytics: ${r.spec.name}`;
+    if (!r.flow)
+        return skipped(name, 'the flow is not in the org yet');
+    const end = ctx.clock.now();
+    const interval = `${new Date(end - ANALYTICS_DAYS * DAY_MS).toISOString()}/${new Date(end).toISOString()}`;
+    try {
+        const res = await ctx.api.queryFlowAggregates({
+            interval,
+            filter: { type: 'and', predicates: [{ dimension: 'flowId', value: r.flow.id }] },
+            metrics: ['nFlow', 'nFlowOutcome', 'nFlowOutcomeFailed']
+        });
+        const [flows, outcomes, failed] = ['nFlow', 'nFlowOutcome', 'nFlowOutcomeFailed'].map((m) => count(res, m));
+        const observed = `last ${ANALYTICS_DAYS} days: nFlow ${flows}, nFlowOutcome ${outcomes}, nFlowOutcomeFailed ${failed}`;
+        const expected = 'traffic, and outcome data for outcome-failure-rate checks';
+        if (r.spec.type.startsWith('inqueue'))
+            return warn(name, observed, 'in-queue flows are not measured as flows: give their stage an execution or http check', { expected });
+        if (flows === 0)
+            return warn(name, observed, 'no traffic: analytics checks will report insufficient data (on-insufficient-data decides)', { expected });
+        if (outcomes === 0)
+            return warn(name, observed, 'traffic but no flow outcomes: define Flow Outcomes and set them in the flow, or outcome-failure-rate has no data', { expected });
+        return ok(name, observed, { expected });
+    }
+    catch (e) {
+        return failedCall(name, e, "analytics checks need analytics:flowAggregate:view: add it to the OAuth client's role", required);
+    }
+}
+
+;// CONCATENATED MODULE: ./src/doctor/platform.ts
+// Probes of the platform itself: login and region, the org, rate-limit headers, the flows listing's page size, and
+// the permissions no read-only call can prove.
+
+
+const RATE_HEADERS = ['inin-ratelimit-count', 'inin-ratelimit-allowed', 'inin-ratelimit-reset'];
+/** What issue 15's listing would like to ask for; the server may answer with less. */
+const WANTED_PAGE_SIZE = 500;
+function lifetimeText(seconds) {
+    if (seconds >= 3600)
+        return `${Math.round((seconds / 3600) * 10) / 10} h`;
+    return seconds >= 60 ? `${Math.round(seconds / 60)} min` : `${seconds} s`;
+}
+/** Login (token and region) and the org: GET /api/v2/organizations/me is the first call, so it also logs in. */
+async function probeLoginAndOrg(ctx) {
+    const where = ctx.region ? `region ${ctx.region} (${ctx.apiUrl})` : ctx.apiUrl;
+    try {
+        const org = await ctx.api.getOrganization();
+        const lifetime = ctx.api.tokenLifetimeSeconds();
+        const token = lifetime !== undefined && lifetime < 600
+            ? warn('token', `login works at ${where}; token lifetime ${lifetimeText(lifetime)}`, 'raise the OAuth client token lifetime (Admin > OAuth) above the longest bake: the action renews tokens, but a very short lifetime costs a login per few calls', { required: true })
+            : ok('token', `login works at ${where}; token lifetime ${lifetime === undefined ? 'unknown' : lifetimeText(lifetime)}`, {
+                required: true,
+                expected: 'a client-credentials token (default lifetime 24 h)'
+            });
+        const orgProbe = ok('organization', `org "${org.name ?? '(no name)'}" id ${org.id}`, { required: true });
+        return { probes: [token, orgProbe], loggedIn: true };
+    }
+    catch (e) {
+        if (ctx.api.tokenLifetimeSeconds() === undefined) {
+            return {
+                probes: [
+                    types_fail('token', `login failed at ${where}: ${errorText(e)}`, 'check client-id, client-secret (same OAuth client, Client Credentials grant) and that region is the org’s region')
+                ],
+                loggedIn: false
+            };
+        }
+        const probe = failedCall('organization', e, 'the token works but GET /api/v2/organizations/me failed: check the OAuth client’s roles and api-url', true);
+        return { probes: [ok('token', `login works at ${where}`, { required: true }), probe], loggedIn: true };
+    }
+}
+/** `inin-ratelimit-*` on the last response (the action paces itself at 280 requests/min either way). */
+function probeRateLimitHeaders(ctx) {
+    const headers = ctx.api.lastResponseHeaders() ?? {};
+    const seen = RATE_HEADERS.filter((h) => headers[h] !== undefined);
+    const shown = seen.map((h) => `${h}: ${headers[h]}`).join(', ');
+    const expected = '300 requests/min per token; inin-ratelimit-count/-allowed/-reset (genesys-api.md)';
+    if (seen.length === RATE_HEADERS.length)
+        return ok('rate-limit-headers', shown, { expected });
+    return warn('rate-limit-headers', seen.length ? `only ${shown}` : 'no inin-ratelimit-* header on a successful response', 'nothing to do: the action paces itself at 280 requests/min; the headers were expected on every response, record what you see in docs/platform.md', { expected });
+}
+/** The page size GET /api/v2/flows accepts: ask for 500 and report what comes back. */
+async function probePageSize(ctx) {
+    const name = 'flows-page-size';
+    const expected = `pageSize ${WANTED_PAGE_SIZE} honoured (the action pages by 100)`;
+    try {
+        const page = await ctx.api.listFlowsPage({ pageSize: WANTED_PAGE_SIZE });
+        const got = page.pageSize;
+        const observed = `asked for pageSize ${WANTED_PAGE_SIZE}: pageSize ${got ?? '(absent)'}, ${page.entities.length} flow(s) on page 1 of ${page.pageCount ?? '?'}, total ${page.total ?? '?'}`;
+        if (got === WANTED_PAGE_SIZE)
+            return ok(name, observed, { expected });
+        return warn(name, observed, 'nothing to do for releases (they page by 100); record the accepted maximum in docs/platform.md', {
+            expected
+        });
+    }
+    catch (e) {
+        return failedCall(name, e, `pageSize ${WANTED_PAGE_SIZE} was refused: keep pages of 100 (what the action uses)`, false);
+    }
+}
+/** Permissions that only a change could prove: said so, never tried. */
+function unobservablePermissions(ctx) {
+    const kinds = new Set(Object.values(ctx.manifest.checks).map((c) => c.kind));
+    const probes = [
+        skipped('permission:architect:flow:publish', 'not observable read-only (publishing is a change); the first plan/deploy shows it: a 403 names the missing permission')
+    ];
+    if (kinds.has('execution')) {
+        probes.push(skipped('permission:architect:flow:launch', 'not observable read-only (launching an execution runs the workflow); execution checks need it'));
+    }
+    return probes;
+}
+
+;// CONCATENATED MODULE: ./src/doctor/doctor.ts
+// `command: doctor` end to end: the probes in order, each journaled (`doctor-probe`) and logged as it is found, then
+// doctor.json beside the audit. The outcome is `succeeded` when every required probe passed, else `failed`.
+// Read-only but for one Architect job registered and never uploaded (see exports.ts).
+
+
+
+
+
+
+const MARK = { ok: '✔', warn: '⚠', fail: '✖', skipped: '–' };
+/** Journal + log for one probe. */
+function probeReporter(journal, log) {
+    return (p) => {
+        const status = p.result === 'ok' ? 'ok' : p.result === 'fail' ? 'error' : p.result === 'warn' ? 'warning' : 'info';
+        journal.append('doctor-probe', {
+            status,
+            details: {
+                name: p.name,
+                ok: passed(p),
+                result: p.result,
+                required: p.required,
+                observed: p.observed,
+                ...(p.expected ? { expected: p.expected } : {}),
+                ...(p.fix ? { fix: p.fix } : {})
+            }
+        });
+        const line = `${MARK[p.result]} ${p.name}: ${p.result}${p.required ? ' (required)' : ''} — ${p.observed}${p.fix ? ` (${p.result === 'skipped' ? 'why' : 'fix'}: ${p.fix})` : ''}`;
+        if (p.result === 'fail')
+            log.error(line);
+        else if (p.result === 'warn')
+            log.warning(line);
+        else
+            log.info(line);
+    };
+}
+function selected(ctx) {
+    const wanted = ctx.flowsFilter;
+    return wanted?.length ? ctx.manifest.flows.filter((f) => wanted.includes(f.name)) : ctx.manifest.flows;
+}
+/** Every probe, in order; stops after a failed login (nothing else can be observed). */
+async function probeAll(ctx, add) {
+    const login = await probeLoginAndOrg(ctx);
+    add(login.probes);
+    if (!login.loggedIn) {
+        add(skipped('everything else', 'login failed: nothing else can be observed'));
+        return;
+    }
+    add(probeRateLimitHeaders(ctx));
+    add(await probePageSize(ctx));
+    const specs = selected(ctx);
+    const resolved = await flows_resolveFlows(ctx, specs);
+    add(resolved.probes);
+    add(await probeJobRegistration(ctx, specs.some((f) => f.source === 'file')));
+    const target = exportTarget(resolved.flows);
+    add(await probeExports(ctx, target));
+    add(await probeVersionMetadata(ctx, target));
+    const analyticsRequired = Object.values(ctx.manifest.checks).some((c) => c.kind === 'analytics');
+    for (const r of resolved.flows)
+        add(await probeAnalytics(ctx, r, analyticsRequired));
+    add(unobservablePermissions(ctx));
+}
+async function runDoctor(ctx, evidenceDir) {
+    const probes = [];
+    const add = (p) => {
+        for (const x of Array.isArray(p) ? p : [p]) {
+            probes.push(x);
+            ctx.report(x);
+        }
+    };
+    ctx.log.startGroup('Doctor: read-only probes of the org');
+    try {
+        await probeAll(ctx, add);
+    }
+    finally {
+        ctx.log.endGroup();
+    }
+    const failedRequired = probes.filter((p) => p.required && !passed(p));
+    const count = (r) => probes.filter((p) => p.result === r).length;
+    const tally = `${probes.length} probes: ${count('ok')} ok, ${count('warn')} warn, ${count('fail')} fail, ${count('skipped')} skipped`;
+    const outcome = failedRequired.length === 0 ? 'succeeded' : 'failed';
+    const message = outcome === 'succeeded'
+        ? `Doctor: every required probe passed (${tally}).`
+        : `Doctor: ${failedRequired.map((p) => p.name).join(', ')} failed (${tally}).`;
+    const result = { outcome, probes, message };
+    if (outcome === 'succeeded')
+        ctx.log.info(message);
+    else
+        ctx.log.error(message);
+    if (evidenceDir) {
+        result.reportPath = (0,external_node_path_.join)(evidenceDir, 'doctor.json');
+        const doc = { schemaVersion: 1, target: { apiUrl: ctx.apiUrl, region: ctx.region }, outcome, message, probes };
+        (0,external_node_fs_.writeFileSync)(result.reportPath, `${JSON.stringify(doc, null, 2)}\n`);
+        ctx.log.info(`Doctor report: ${result.reportPath}`);
+    }
+    return result;
+}
+
 ;// CONCATENATED MODULE: ./src/common/version.ts
 // Kept in step with package.json by test/version.test.ts.
 const TOOL_NAME = 'flow-release';
@@ -96802,6 +97419,7 @@ const TOOL_VERSION = '0.1.0';
 ;// CONCATENATED MODULE: ./src/pipeline.ts
 // One release, independent of where it runs: validate the manifest → read the last record → run the engine → commit
 // what went live. It receives a typed settings object and its collaborators; the runner edge (main.ts) wires them.
+
 
 
 
@@ -96843,6 +97461,8 @@ async function runPipeline(ctx) {
         logger: log,
         onSecret: (v) => log.setSecret(v)
     });
+    if (inputs.command === 'doctor')
+        return doctor(ctx, api, manifest.manifest, endpoints);
     const exportAfter = inputs.commitArtifacts && inputs.command !== 'plan';
     const result = await runRelease({ api, journal, clock: ctx.clock, log, signal: ctx.signal, httpGet: ctx.httpGet }, {
         command: inputs.command,
@@ -96864,6 +97484,22 @@ async function runPipeline(ctx) {
         await commit(ctx, manifest.manifest, result.exports, lastRecord, end);
     }
     return end;
+}
+/** `command: doctor`: read-only probes of the org instead of a release (src/doctor/). */
+async function doctor(ctx, api, manifest, endpoints) {
+    const result = await runDoctor({
+        api,
+        manifest,
+        flowsFilter: ctx.inputs.flows,
+        clientId: ctx.inputs.clientId,
+        apiUrl: endpoints.apiUrl,
+        region: endpoints.region,
+        clock: ctx.clock,
+        log: ctx.log,
+        signal: ctx.signal,
+        report: probeReporter(ctx.journal, ctx.log)
+    }, ctx.evidenceDir);
+    return { outcome: result.outcome, published: [], message: result.message, api: api.stats() };
 }
 /** Loads the manifest and every flow file; each problem becomes an annotation at its file and line. */
 async function pipeline_validate(ctx) {
@@ -96993,7 +97629,8 @@ async function run(env = process.env, clock = systemClock) {
             github: githubContext(env),
             builtins: { run: env.GITHUB_RUN_ID ?? releaseId, release: releaseId, sha: env.GITHUB_SHA ?? '' },
             branch: pushBranch(env),
-            httpGet
+            httpGet,
+            evidenceDir: target.evidenceDir
         });
     }
     catch (e) {

@@ -15,7 +15,8 @@ import type { Logger } from './common/log.ts';
 import { formatIssue, loadManifest } from './manifest/loader.ts';
 import type { ReleaseManifest } from './manifest/types.ts';
 import { redactor } from './common/redact.ts';
-import { runRelease } from './release/release.ts';
+import { runRelease, type ReleaseOptions } from './release/release.ts';
+import { probeReporter, runDoctor } from './doctor/doctor.ts';
 import type { HttpGet } from './checks/types.ts';
 import { TOOL_VERSION } from './common/version.ts';
 import type { Inputs } from './action/inputs.ts';
@@ -34,6 +35,8 @@ export interface PipelineContext {
   /** The branch the artifact commit is pushed to. */
   branch: string;
   httpGet: HttpGet;
+  /** Where the audit document goes: `command: doctor` writes doctor.json beside it. */
+  evidenceDir?: string;
 }
 
 export async function runPipeline(ctx: PipelineContext): Promise<RunEnd> {
@@ -68,11 +71,12 @@ export async function runPipeline(ctx: PipelineContext): Promise<RunEnd> {
     logger: log,
     onSecret: (v: string) => log.setSecret(v)
   });
+  if (inputs.command === 'doctor') return doctor(ctx, api, manifest.manifest, endpoints);
   const exportAfter = inputs.commitArtifacts && inputs.command !== 'plan';
   const result = await runRelease(
     { api, journal, clock: ctx.clock, log, signal: ctx.signal, httpGet: ctx.httpGet },
     {
-      command: inputs.command,
+      command: inputs.command as ReleaseOptions['command'],
       manifest: manifest.manifest,
       flowsFilter: inputs.flows,
       lastRecord,
@@ -92,6 +96,31 @@ export async function runPipeline(ctx: PipelineContext): Promise<RunEnd> {
     await commit(ctx, manifest.manifest, result.exports, lastRecord, end);
   }
   return end;
+}
+
+/** `command: doctor`: read-only probes of the org instead of a release (src/doctor/). */
+async function doctor(
+  ctx: PipelineContext,
+  api: GenesysClient,
+  manifest: ReleaseManifest,
+  endpoints: { apiUrl: string; region?: string }
+): Promise<RunEnd> {
+  const result = await runDoctor(
+    {
+      api,
+      manifest,
+      flowsFilter: ctx.inputs.flows,
+      clientId: ctx.inputs.clientId,
+      apiUrl: endpoints.apiUrl,
+      region: endpoints.region,
+      clock: ctx.clock,
+      log: ctx.log,
+      signal: ctx.signal,
+      report: probeReporter(ctx.journal, ctx.log)
+    },
+    ctx.evidenceDir
+  );
+  return { outcome: result.outcome, published: [], message: result.message, api: api.stats() };
 }
 
 type Validated = { ok: true; manifest: ReleaseManifest } | { ok: false; end: RunEnd };

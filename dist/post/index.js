@@ -42799,6 +42799,9 @@ function readReleaseEvent(r, e) {
         case 'commit':
             d.commit = e.details;
             break;
+        case 'doctor-probe':
+            d.probes.push(e.details);
+            break;
         case 'error':
             d.errors.push(e.details.message);
             break;
@@ -43042,6 +43045,7 @@ function emptyRelease(events) {
         checks: [],
         rollbacks: [],
         validationIssues: [],
+        probes: [],
         validated: null,
         published: [],
         api: null,

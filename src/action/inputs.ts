@@ -31,7 +31,7 @@ export class InputError extends Error {
   }
 }
 
-const COMMANDS: readonly Command[] = ['deploy', 'plan', 'rollback'];
+const COMMANDS: readonly Command[] = ['deploy', 'plan', 'rollback', 'doctor'];
 const DEFAULT_MANIFEST = 'genesys/release.yml';
 const DEFAULT_ARTIFACT_NAME = 'flow-release-audit';
 // GitHub refuses these in artifact names; path separators would also let the name escape the upload directory.

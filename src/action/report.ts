@@ -1,6 +1,8 @@
 // The end of every run on a runner: the final journal event, the audit document, the artifact upload, the step
 // summary, the outputs and the step's status — in that order, so that whatever fails later, the evidence exists.
 import * as core from '@actions/core';
+import { existsSync } from 'node:fs';
+import { join } from 'node:path';
 import type { Clock } from '../common/clock.ts';
 import type { RunEnd } from '../domain/types.ts';
 import { buildAuditDocument, writeAuditDocument } from '../evidence/audit.ts';
@@ -82,7 +84,8 @@ async function upload(t: ReportTarget): Promise<{ artifactId?: string; localPath
   try {
     const uploaded = await uploadAudit({
       name: t.artifactName,
-      files: [t.auditPath, t.journal.path],
+      // `command: doctor` leaves doctor.json beside the audit.
+      files: [t.auditPath, t.journal.path, ...[join(t.evidenceDir, 'doctor.json')].filter((f) => existsSync(f))],
       rootDir: t.evidenceDir,
       env: t.env
     });

@@ -2,7 +2,7 @@
 // these types. They carry no behaviour and import nothing but other vocabulary.
 import type { ApiStats } from '../genesys/api.ts';
 
-export type Command = 'deploy' | 'plan' | 'rollback';
+export type Command = 'deploy' | 'plan' | 'rollback' | 'doctor';
 export type Outcome = 'succeeded' | 'rolled-back' | 'failed' | 'rollback-failed' | 'planned';
 export type EventStatus = 'info' | 'ok' | 'warning' | 'error';
 

@@ -13,6 +13,7 @@ import {
   validationSection,
   type SummaryLinks
 } from './summary-sections.ts';
+import { doctorSection } from './summary-doctor.ts';
 import { planSection, stagesSection } from './summary-stages.ts';
 
 export { capSummary, escapeText, MAX_SUMMARY_BYTES, safeUrl } from './markdown.ts';
@@ -38,7 +39,13 @@ function hostOf(url: string): string {
 export function buildSummary(events: readonly JournalEvent[], links: SummaryLinks = {}): string {
   const d = deriveRelease(events);
   const out: string[] = [];
-  out.push(`## ${OUTCOME_HEAD[d.outcome]}`, '');
+  const head =
+    d.command === 'doctor'
+      ? d.outcome === 'succeeded'
+        ? '🩺 Flow Release doctor: every required probe passed'
+        : '🩺❌ Flow Release doctor: a required probe failed'
+      : OUTCOME_HEAD[d.outcome];
+  out.push(`## ${head}`, '');
   out.push(`**${escapeText(d.reason, 2000)}**`, '');
   const facts = [
     d.releaseId ? `Release ${escapeText(d.releaseId)}` : undefined,
@@ -50,7 +57,8 @@ export function buildSummary(events: readonly JournalEvent[], links: SummaryLink
   out.push(facts.join(' · '), '');
   for (const n of d.notes) out.push(`> ⚠️ ${escapeText(n)}`, '');
 
-  if (d.outcome === 'planned') out.push(...planSection(d));
+  if (d.command === 'doctor') out.push(...doctorSection(d));
+  else if (d.outcome === 'planned') out.push(...planSection(d));
   else if (!(d.outcome === 'failed' && d.validationIssues.length && !d.stages.some((s) => s.startedAt))) {
     out.push(...stagesSection(d));
   }

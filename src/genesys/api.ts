@@ -81,3 +81,21 @@ export interface GenesysApi {
 
   stats(): ApiStats;
 }
+
+/** Read-only looks at the platform itself, for `command: doctor` (the release engine never needs them). */
+export interface GenesysProbeApi {
+  /** One page of GET /api/v2/flows exactly as the server answers it. */
+  listFlowsPage(page: { pageSize: number; pageNumber?: number }): Promise<FlowsPage>;
+  /** Headers of the last successful API response (lower-case names). */
+  lastResponseHeaders(): Record<string, string> | undefined;
+  /** `expires_in` of the last token issued, in seconds (undefined before the first call). */
+  tokenLifetimeSeconds(): number | undefined;
+}
+
+export interface FlowsPage {
+  entities: Flow[];
+  pageNumber?: number;
+  pageSize?: number;
+  total?: number;
+  pageCount?: number;
+}

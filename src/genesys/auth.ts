@@ -41,6 +41,7 @@ export class TokenProvider {
   private readonly onSecret?: (value: string) => void;
   private cached?: CachedToken;
   private inflight?: Promise<string>;
+  private lifetimeSeconds?: number;
 
   constructor(options: AuthOptions) {
     if (!options.clientId.trim()) {
@@ -69,6 +70,11 @@ export class TokenProvider {
       this.inflight = undefined;
     });
     return this.inflight;
+  }
+
+  /** The lifetime (`expires_in`, seconds) of the last token issued, once one was (for `command: doctor`). */
+  lastLifetimeSeconds(): number | undefined {
+    return this.lifetimeSeconds;
   }
 
   /** Drops `token` if it is still the cached one (after a 401), so the next getToken() requests a new one. */
@@ -111,6 +117,7 @@ export class TokenProvider {
     redactor.add(token);
     this.onSecret?.(token);
     const lifetime = Math.max(0, parsed.data.expires_in * 1000);
+    this.lifetimeSeconds = parsed.data.expires_in;
     this.cached = {
       value: token,
       expiresAt: requestedAt + lifetime,

@@ -5,7 +5,7 @@
 import type { Clock } from '../common/clock.ts';
 import type { Logger } from '../common/log.ts';
 import { redactor } from '../common/redact.ts';
-import type { ApiStats, ExportedFile, GenesysApi } from './api.ts';
+import type { ApiStats, ExportedFile, FlowsPage, GenesysApi, GenesysProbeApi } from './api.ts';
 import { TokenProvider } from './auth.ts';
 import * as executions from './executions.ts';
 import * as flows from './flows.ts';
@@ -44,11 +44,12 @@ export interface GenesysClientOptions extends Omit<HttpOptions, 'clock' | 'logge
   http?: HttpClient;
 }
 
-export class GenesysClient implements GenesysApi {
+export class GenesysClient implements GenesysApi, GenesysProbeApi {
   readonly apiUrl: string;
   readonly loginUrl: string;
   private readonly http: HttpClient;
   private readonly rest: GenesysRest;
+  private readonly auth: TokenProvider;
 
   constructor(options: GenesysClientOptions) {
     // The token provider registers the secret with the redactor before anything else can fail and log.
@@ -77,6 +78,7 @@ export class GenesysClient implements GenesysApi {
     const api = assertSafeUrl(options.apiUrl, 'api-url');
     this.apiUrl = `${api.protocol}//${api.host}${api.pathname.replace(/\/+$/, '')}`;
     this.loginUrl = options.loginUrl;
+    this.auth = auth;
     this.rest = new GenesysRest({ apiUrl: this.apiUrl, http: this.http, auth, logger: options.logger });
   }
 
@@ -87,6 +89,20 @@ export class GenesysClient implements GenesysApi {
   /** Closes the connection pool this client created (not an injected dispatcher). */
   close(): Promise<void> {
     return this.http.close();
+  }
+
+  // ---- read-only probes of the platform (command: doctor) ----
+
+  listFlowsPage(page: { pageSize: number; pageNumber?: number }): Promise<FlowsPage> {
+    return flows.listFlowsPage(this.rest, page);
+  }
+
+  lastResponseHeaders(): Record<string, string> | undefined {
+    return this.rest.lastResponseHeaders();
+  }
+
+  tokenLifetimeSeconds(): number | undefined {
+    return this.auth.lastLifetimeSeconds();
   }
 
   // ---- flows (flows.ts) ----

@@ -2,6 +2,7 @@
 // flows belong to.
 import { Flow, FlowVersion, Operation, Organization, Paged } from './models.ts';
 import type { FlowType } from './models.ts';
+import type { FlowsPage } from './api.ts';
 import { seg } from './rest.ts';
 import type { GenesysRest } from './rest.ts';
 
@@ -18,6 +19,17 @@ export async function findFlowsByName(rest: GenesysRest, name: string, type: Flo
   const flows = await rest.allPages(PagedFlows, '/api/v2/flows', { name, type });
   // The name filter is not an exact match, and responses spell the type in upper case.
   return flows.filter((f) => f.name === name && f.type?.toLowerCase() === type);
+}
+
+/** One page of GET /api/v2/flows as the server answers it (its pageSize may differ from the one asked for). */
+export async function listFlowsPage(
+  rest: GenesysRest,
+  page: { pageSize: number; pageNumber?: number }
+): Promise<FlowsPage> {
+  return rest.getJson(PagedFlows, '/api/v2/flows', {
+    pageSize: String(page.pageSize),
+    pageNumber: String(page.pageNumber ?? 1)
+  });
 }
 
 export async function listFlows(rest: GenesysRest, type?: FlowType): Promise<Flow[]> {

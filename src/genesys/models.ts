@@ -3,28 +3,8 @@
 // not fail), enums are strict: an enum value we do not know is a typed error, never a silent success.
 import { z } from 'zod';
 
-export const FLOW_TYPES = [
-  'bot',
-  'commonmodule',
-  'digitalbot',
-  'inboundcall',
-  'inboundchat',
-  'inboundemail',
-  'inboundshortmessage',
-  'inqueuecall',
-  'inqueueemailflow',
-  'inqueueshortmessage',
-  'outboundcall',
-  'securecall',
-  'surveyinvite',
-  'voice',
-  'voicemail',
-  'voicesurvey',
-  'workflow',
-  'workitem'
-] as const;
-/** Flow type as the API's `type` query filter spells it (lowercase). Responses spell it UPPERCASE. */
-export type FlowType = (typeof FLOW_TYPES)[number];
+// The flow types and their Archy keys: one table, in flow-types.ts.
+export { FLOW_TYPES, type FlowType } from './flow-types.ts';
 
 export const JobStatus = z.enum(['Registered', 'Started', 'Success', 'Failure']);
 export type JobStatus = z.infer<typeof JobStatus>;
@@ -66,6 +46,8 @@ export const FlowVersion = z.object({
   dateCreated: z.number().optional(),
   dateCheckedIn: z.number().optional(),
   createdBy: EntityRef.optional(),
+  /** The OAuth client that made the version (client-credentials work has no user). */
+  createdByClient: EntityRef.optional(),
   secure: z.boolean().optional(),
   debug: z.boolean().optional()
 });

@@ -53,6 +53,7 @@ export class GenesysRest {
   private readonly http: HttpClient;
   private readonly auth: TokenProvider;
   private readonly logger?: Logger;
+  private lastHeaders?: Record<string, string>;
 
   constructor(options: GenesysRestOptions) {
     this.apiUrl = options.apiUrl;
@@ -69,8 +70,19 @@ export class GenesysRest {
     return `${this.apiUrl}${path}${qs ? `?${qs}` : ''}`;
   }
 
+  /** The headers of the last successful API response (lower-case names), e.g. to see `inin-ratelimit-*`. */
+  lastResponseHeaders(): Record<string, string> | undefined {
+    return this.lastHeaders;
+  }
+
   /** An authenticated API call: Bearer token; on a 401, one token renewal and one re-send, never a loop. */
   async call(req: HttpRequest): Promise<HttpResponse> {
+    const res = await this.callOnce(req);
+    this.lastHeaders = res.headers;
+    return res;
+  }
+
+  private async callOnce(req: HttpRequest): Promise<HttpResponse> {
     const withToken = (token: string): HttpRequest => ({
       ...req,
       headers: { accept: 'application/json', ...req.headers, authorization: `Bearer ${token}` }

@@ -266,6 +266,9 @@ function readReleaseEvent(r: Reading, e: JournalEvent): void {
     case 'commit':
       d.commit = e.details;
       break;
+    case 'doctor-probe':
+      d.probes.push(e.details);
+      break;
     case 'error':
       d.errors.push(e.details.message);
       break;

@@ -43,6 +43,7 @@ function emptyRelease(events: readonly JournalEvent[]): DerivedRelease {
     checks: [],
     rollbacks: [],
     validationIssues: [],
+    probes: [],
     validated: null,
     published: [],
     api: null,

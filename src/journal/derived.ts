@@ -105,6 +105,8 @@ export interface DerivedRelease {
   checks: DerivedCheck[];
   rollbacks: DerivedRollback[];
   validationIssues: ValidationIssue[];
+  /** `command: doctor`: the probes, in order. */
+  probes: EventDetails['doctor-probe'][];
   /** Items validated (manifest flows), when known. */
   validated: number | null;
   published: PublishedFlow[];

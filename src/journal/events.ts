@@ -92,6 +92,19 @@ export interface EventDetails {
   };
   error: { message: string; error?: unknown };
   cancelled: { signal: string };
+  /** `command: doctor`: one read-only probe of the org (src/doctor/). */
+  'doctor-probe': {
+    name: string;
+    /** False only for a failed probe (a warning passes). */
+    ok: boolean;
+    result: 'ok' | 'warn' | 'fail' | 'skipped';
+    /** A failed required probe fails the doctor. */
+    required: boolean;
+    observed: string;
+    expected?: string;
+    /** What to do (warn, fail), or why the probe was skipped. */
+    fix?: string;
+  };
   'release-finished': {
     outcome: Outcome;
     durationMs: number;

@@ -4,7 +4,7 @@ import { createHash } from 'node:crypto';
 import { promises as fs } from 'node:fs';
 import path from 'node:path';
 import type { FlowType } from '../genesys/models.ts';
-import { FLOW_TYPES } from '../genesys/models.ts';
+import { archyKeyForType, intendedArchyKey, typeForArchyKey } from '../genesys/flow-types.ts';
 import type { ValidationIssue } from '../domain/types.ts';
 import { truncate } from '../fields/duration.ts';
 import { PLACEHOLDER } from '../fields/placeholders.ts';
@@ -15,14 +15,8 @@ export const MAX_FLOW_BYTES = 512_000;
 /** Refuse to even read files far beyond any plausible flow (bounded memory). */
 const MAX_RAW_FLOW_BYTES = 2 * 1024 * 1024;
 
-/** Archy top-level keys whose lowercase form differs from the API's type filter. */
-const ARCHY_KEY_ALIASES: Record<string, FlowType> = { inqueueemail: 'inqueueemailflow' };
-
-export function archyKeyToType(key: string): FlowType | undefined {
-  const lower = key.toLowerCase();
-  if ((FLOW_TYPES as readonly string[]).includes(lower)) return lower as FlowType;
-  return ARCHY_KEY_ALIASES[lower];
-}
+/** Names of the action's built-in placeholders: filled in check inputs and the commit message, never in flow files. */
+const BUILT_IN_NAMES = new Set(['run', 'release', 'sha']);
 
 export interface ResolvedPath {
   ok: true;
@@ -97,8 +91,8 @@ export interface FlowFileRequest {
   displayFile: string;
   flowName: string;
   flowType: FlowType;
+  /** The flow's own substitutions: the only values a flow file's `{{placeholder}}`s take (no built-ins). */
   substitutions: Record<string, string>;
-  builtins: Record<string, string>;
   /** Where the manifest references the file (for issues that are about the reference itself). */
   manifestFile: string;
   manifestRef: { line: number; column: number; path: string };
@@ -158,7 +152,7 @@ function substitute(req: FlowFileRequest, raw: string, at: IssueAt): string | Fl
   const issues: ValidationIssue[] = [];
   // Placeholders are located in the raw file so each issue points at the line the user wrote.
   const rawParsed = parseYaml(raw, 'flow file');
-  const values: Record<string, string> = { ...req.builtins, ...req.substitutions };
+  const values: Record<string, string> = { ...req.substitutions };
   for (const m of raw.matchAll(PLACEHOLDER)) {
     const key = m[1] ?? '';
     if (Object.hasOwn(values, key)) continue;
@@ -172,7 +166,10 @@ function substitute(req: FlowFileRequest, raw: string, at: IssueAt): string | Fl
         fieldPath,
         `placeholder {{${key}}} is not defined`,
         `add '${key}: <value>' to this flow's substitutions in ${req.manifestFile}` +
-          (known.length ? ` (defined: ${known.slice(0, 20).join(', ')})` : '')
+          (known.length ? ` (defined: ${known.slice(0, 20).join(', ')})` : '') +
+          (BUILT_IN_NAMES.has(key)
+            ? `; {{${key}}} is a built-in of check inputs only, never filled in a flow file`
+            : '')
       )
     );
   }
@@ -244,22 +241,26 @@ function archyIssues(req: FlowFileRequest, parsed: ParsedYaml, at: IssueAt): Val
 }
 
 function typeKeyIssues(req: FlowFileRequest, parsed: ParsedYaml, key: string, at: IssueAt): ValidationIssue[] {
-  const fileType = archyKeyToType(key);
+  const fileType = typeForArchyKey(key);
   if (fileType === req.flowType) return [];
   const keyPos = locate(parsed, [key], true);
-  return [
-    at(
-      keyPos.line,
-      keyPos.column,
-      key,
-      fileType
-        ? `the file holds a flow of type ${fileType} (top-level key '${key}') but the manifest says type: ${req.flowType}`
-        : `top-level key '${truncate(key)}' is not an Archy flow type`,
-      fileType
-        ? `set type: ${fileType} in the manifest, or reference the ${req.flowType} flow's file`
-        : `use the Archy key for type ${req.flowType}, e.g. '${exampleKey(req.flowType)}:'`
-    )
-  ];
+  const issue = (message: string, fix: string) => [at(keyPos.line, keyPos.column, key, message, fix)];
+  const expected = exampleKey(req.flowType);
+  if (fileType) {
+    return issue(
+      `the file holds a flow of type ${fileType} (top-level key '${key}') but the manifest says type: ${req.flowType}`,
+      `set type: ${fileType} in the manifest, or reference the ${req.flowType} flow's file (its key is '${expected}:')`
+    );
+  }
+  const meant = intendedArchyKey(key);
+  return issue(
+    `top-level key '${truncate(key)}' is not an Archy flow type` +
+      (meant ? ` (Archy writes '${meant}', case-sensitive)` : ''),
+    meant
+      ? `rename the key to '${meant}:'` +
+          (meant === expected ? '' : ` (the manifest's type ${req.flowType} is written '${expected}:')`)
+      : `use the Archy key for type ${req.flowType}: '${expected}:'`
+  );
 }
 
 function nameIssues(
@@ -295,20 +296,5 @@ function nameIssues(
 }
 
 function exampleKey(type: FlowType): string {
-  const known: Partial<Record<FlowType, string>> = {
-    inboundcall: 'inboundCall',
-    inboundchat: 'inboundChat',
-    inboundemail: 'inboundEmail',
-    inboundshortmessage: 'inboundShortMessage',
-    inqueuecall: 'inQueueCall',
-    inqueueemailflow: 'inQueueEmail',
-    inqueueshortmessage: 'inQueueShortMessage',
-    outboundcall: 'outboundCall',
-    securecall: 'secureCall',
-    commonmodule: 'commonModule',
-    digitalbot: 'digitalBot',
-    surveyinvite: 'surveyInvite',
-    voicesurvey: 'voiceSurvey'
-  };
-  return known[type] ?? type;
+  return archyKeyForType(type) ?? type;
 }

@@ -2,6 +2,7 @@
 // file flow's file read, substituted and checked as Archy (flow-file.ts).
 import path from 'node:path';
 import type { FlowType } from '../genesys/models.ts';
+import { RENAMED_FLOW_TYPES } from '../genesys/flow-types.ts';
 import { DEFAULTS } from './defaults.ts';
 import { loadFlowFile } from './flow-file.ts';
 import { reportZod } from './issues.ts';
@@ -26,9 +27,10 @@ export function validateFlows(m: Loading): FlowTable {
   const items = Array.isArray(m.root.flows) ? m.root.flows : [];
   const t: FlowTable = { items, valid: [], index: new Map(), broken: new Set() };
   items.forEach((item, i) => {
-    const r = flowSchema.safeParse(item, { reportInput: true });
-    if (!r.success) {
-      reportZod(r.error, ['flows', i], flowSchema, m.add);
+    const renamed = renamedType(m, item, i);
+    const r = flowSchema.safeParse(renamed ? { ...(item as object), type: renamed } : item, { reportInput: true });
+    if (!r.success || renamed) {
+      if (!r.success) reportZod(r.error, ['flows', i], flowSchema, m.add);
       if (isRecord(item) && typeof item.name === 'string') t.broken.add(item.name.trim());
       return;
     }
@@ -47,6 +49,22 @@ export function validateFlows(m: Loading): FlowTable {
     else t.broken.add(f.name);
   });
   return t;
+}
+
+/**
+ * A `type:` the manifest once accepted under another name (`inqueueemailflow`): one issue saying what to write now,
+ * never a silent alias. Returns the new name so the rest of the item is still checked.
+ */
+function renamedType(m: Loading, item: unknown, i: number): string | undefined {
+  if (!isRecord(item) || typeof item.type !== 'string' || !Object.hasOwn(RENAMED_FLOW_TYPES, item.type))
+    return undefined;
+  const now = RENAMED_FLOW_TYPES[item.type];
+  m.add(
+    ['flows', i, 'type'],
+    `type ${item.type} is now ${now}`,
+    `write type: ${now} (the API's type filter value; ${item.type.toUpperCase()} is only a dependency-tracking type)`
+  );
+  return now;
 }
 
 /** The rules zod cannot express for one flow; false when one is broken. */
@@ -113,7 +131,6 @@ export async function resolveFlows(m: Loading, t: FlowTable): Promise<FlowSpec[]
       flowName: f.name,
       flowType: f.type as FlowType,
       substitutions,
-      builtins: m.opts.builtins,
       manifestFile: m.display,
       manifestRef: { ...locate(m.parsed, refPath), path: formatPath(refPath) }
     });

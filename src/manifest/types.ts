@@ -62,6 +62,9 @@ export interface LoadOptions {
   workspace: string;
   /** Manifest path, relative to the workspace or absolute. */
   manifestPath: string;
-  /** Values for the built-in placeholders `{{run}}` and `{{release}}` (and any other built-ins). */
+  /**
+   * Values for the built-in placeholders `{{run}}`, `{{release}}`, `{{sha}}`: filled in check inputs only (documented
+   * per check kind), never in flow files, whose `{{placeholder}}`s take only the flow's own substitutions.
+   */
   builtins: Record<string, string>;
 }

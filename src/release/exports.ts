@@ -3,6 +3,7 @@
 // draft), files matched back to flows by the flow name and type inside the YAML.
 import { parse } from 'yaml';
 import type { ExportedFile } from '../genesys/api.ts';
+import { typeForArchyKey } from '../genesys/flow-types.ts';
 import type { EngineContext } from './context.ts';
 import { exportHash, normalizeExport } from './normalize.ts';
 import { waitForPlatformJob } from './wait.ts';
@@ -59,7 +60,8 @@ function matchFiles(files: ExportedFile[], flows: ExportRequest[], jobId: string
   for (const file of files) {
     const id = archyIdentity(file.content);
     if (!id) continue;
-    const key = `${id.typeKey.toLowerCase()}\u0000${id.name}`;
+    // The Archy key (case-sensitive: `botFlow` is type bot) → the API type, from the action's one table.
+    const key = `${typeForArchyKey(id.typeKey) ?? `?${id.typeKey}`}\u0000${id.name}`;
     byIdentity.set(key, [...(byIdentity.get(key) ?? []), file]);
   }
   for (const f of flows) {

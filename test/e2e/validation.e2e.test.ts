@@ -372,7 +372,7 @@ const INPUT_CASES: InputCase[] = [
   {
     name: 'unknown command',
     inputs: { command: 'deploi' },
-    expect: { input: 'command', message: /command must be one of deploy, plan, rollback \(got 'deploi'\)/ }
+    expect: { input: 'command', message: /command must be one of deploy, plan, rollback, doctor \(got 'deploi'\)/ }
   },
   {
     name: 'region given as a URL',

@@ -64,6 +64,10 @@ describe('getInputs', () => {
     });
   });
 
+  it.each(['deploy', 'plan', 'rollback', 'doctor'])('accepts command %s', (command) => {
+    expect(getInputs(getter({ ...base, command }), new Redactor()).command).toBe(command);
+  });
+
   it.each([
     ['true', true],
     ['YES', true],
@@ -82,7 +86,7 @@ describe('getInputs', () => {
       'api-url': 'https://api.example.com'
     });
     expect(e.problems).toEqual([
-      "command must be one of deploy, plan, rollback (got 'delpoy')",
+      "command must be one of deploy, plan, rollback, doctor (got 'delpoy')",
       'api-url and login-url go together (only api-url is set); set both, or neither and use region',
       expect.stringContaining('client-id is required'),
       "commit-artifacts must be true or false (also yes/no) (got 'maybe')",

@@ -17,6 +17,26 @@ const M = 'genesys/release.yml';
 const manifest = (edits: Record<number, string | null>, append: string[] = []): Record<string, string> =>
   baseFiles({ 'repo/genesys/release.yml': withLines(edits, append) });
 
+/** The base manifest with the second flow replaced by a bot flow whose file starts with `key:`. */
+function botFiles(key: string, type = 'bot'): Record<string, string> {
+  return baseFiles({
+    'repo/genesys/release.yml': withLines({
+      7: '  - name: Callback',
+      8: `    type: ${type}`,
+      9: '    file: flows/bot.yaml'
+    }),
+    'repo/flows/bot.yaml': `${key}:\n  name: Callback\n  division: Home\n`
+  });
+}
+
+/** The same with an in-queue call flow. */
+function inQueueFiles(key: string): Record<string, string> {
+  return baseFiles({
+    'repo/genesys/release.yml': withLines({ 8: '    type: inqueuecall', 9: '    file: flows/hold.yaml' }),
+    'repo/flows/hold.yaml': `${key}:\n  name: Callback\n  division: Home\n`
+  });
+}
+
 const cases: Case[] = [
   {
     name: 'unknown top-level key suggests the closest',
@@ -439,6 +459,83 @@ const cases: Case[] = [
       line: 2,
       path: 'workflow.name',
       message: "name 'Call back' differs from the manifest's name 'Callback'"
+    }
+  },
+  {
+    name: 'flow file key in the wrong case names the exact spelling',
+    files: baseFiles({ 'repo/flows/callback.yaml': CALLBACK_FLOW.replace('workflow:', 'Workflow:') }),
+    expect: {
+      file: 'flows/callback.yaml',
+      line: 1,
+      path: 'Workflow',
+      message: "top-level key 'Workflow' is not an Archy flow type (Archy writes 'workflow', case-sensitive)",
+      fix: "rename the key to 'workflow:'"
+    }
+  },
+  {
+    name: 'flow file key inboundcall (lowercase) is not inboundCall',
+    files: baseFiles({ 'repo/flows/support.yaml': SUPPORT_FLOW.replace('inboundCall:', 'inboundcall:') }),
+    expect: {
+      file: 'flows/support.yaml',
+      line: 1,
+      path: 'inboundcall',
+      message: 'not an Archy flow type',
+      fix: "'inboundCall:'"
+    }
+  },
+  {
+    name: 'flow file key bot: says botFlow:',
+    files: botFiles('bot'),
+    expect: {
+      file: 'flows/bot.yaml',
+      line: 1,
+      path: 'bot',
+      message: "Archy writes 'botFlow'",
+      fix: "rename the key to 'botFlow:'"
+    }
+  },
+  {
+    name: 'flow file key inQueueCall: says inqueueCall:',
+    files: inQueueFiles('inQueueCall'),
+    expect: {
+      file: 'flows/hold.yaml',
+      line: 1,
+      path: 'inQueueCall',
+      message: "Archy writes 'inqueueCall'",
+      fix: "'inqueueCall:'"
+    }
+  },
+  {
+    name: 'botFlow: key with type inboundcall says the file holds a bot flow',
+    files: botFiles('botFlow', 'inboundcall'),
+    expect: {
+      file: 'flows/bot.yaml',
+      line: 1,
+      path: 'botFlow',
+      message: "holds a flow of type bot (top-level key 'botFlow') but the manifest says type: inboundcall",
+      fix: 'set type: bot'
+    }
+  },
+  {
+    name: 'the old type inqueueemailflow gets a migration error',
+    files: manifest({ 8: '    type: inqueueemailflow' }),
+    expect: {
+      file: M,
+      line: 8,
+      path: 'flows[1].type',
+      message: 'type inqueueemailflow is now inqueueemail',
+      fix: 'write type: inqueueemail'
+    }
+  },
+  {
+    name: 'built-in {{run}} is not filled inside a flow file',
+    files: baseFiles({ 'repo/flows/callback.yaml': `${CALLBACK_FLOW}\n  description: run {{run}}\n` }),
+    expect: {
+      file: 'flows/callback.yaml',
+      line: 5,
+      path: 'workflow.description',
+      message: 'placeholder {{run}} is not defined',
+      fix: 'a built-in of check inputs only'
     }
   },
   {

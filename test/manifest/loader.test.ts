@@ -197,23 +197,21 @@ describe('a valid manifest', () => {
 });
 
 describe('substitutions', () => {
-  it('substitutes flow values and built-ins, flow values winning, and hashes the substituted bytes', async () => {
-    const flow = SUPPORT_FLOW.replace(
-      'Welcome to {{queue}}',
-      'Welcome to {{ queue }} run {{run}} rel {{release}} id {{run}}'
-    );
+  it("substitutes the flow's own values only (built-ins are not filled in flow files) and hashes the result", async () => {
+    const flow = SUPPORT_FLOW.replace('Welcome to {{queue}}', 'Welcome to {{ queue }} run {{run}} rel {{release}}');
     const { r, dir } = await loadFiles(
       baseFiles({
         'repo/flows/support.yaml': flow,
         'repo/genesys/release.yml': withLines({
-          6: '    substitutions: { queue: Billing, release: pinned, port: 8080, on: true }'
+          6: '    substitutions: { queue: Billing, release: pinned, run: mine, port: 8080, on: true }'
         })
       })
     );
     const f = okOf(r).flows[0];
     if (f?.source !== 'file') throw new Error('expected a file flow');
-    expect(f.content).toContain('tts: Welcome to Billing run 1234-1 rel pinned id 1234-1');
-    expect(f.substitutions).toEqual({ queue: 'Billing', release: 'pinned', port: '8080', on: 'true' });
+    // BUILTINS says run = 1234-1 and release = rel-abc: a flow's {{run}} is its own substitution, never the run id.
+    expect(f.content).toContain('tts: Welcome to Billing run mine rel pinned');
+    expect(f.substitutions).toEqual({ queue: 'Billing', release: 'pinned', run: 'mine', port: '8080', on: 'true' });
     expect(f.contentHash).toBe(sha(f.content));
     // The file on disk is untouched; only the uploaded content is substituted.
     expect(readFileSync(path.join(dir, 'flows/support.yaml'), 'utf8')).toBe(flow);

@@ -71,10 +71,13 @@ export interface FakeFaults {
   exportContent?: (flow: FakeFlow, version: string, content: string) => string;
 }
 
+/** The fake's own reading of Archy keys (case-sensitive, as real Archy writes them). */
 const TYPE_KEYS: Record<string, FlowType> = {
-  inboundcall: 'inboundcall',
+  inboundCall: 'inboundcall',
   workflow: 'workflow',
-  inboundchat: 'inboundchat'
+  inboundChat: 'inboundchat',
+  botFlow: 'bot',
+  inqueueCall: 'inqueuecall'
 };
 
 export const MUTATING = new Set([
@@ -321,7 +324,7 @@ export class FakeGenesys implements GenesysApi {
   private identity(yaml: string): { type: FlowType; name: string } | undefined {
     const doc = parse(yaml) as Record<string, { name?: string }>;
     const [key, body] = Object.entries(doc)[0] ?? [];
-    const type = key ? TYPE_KEYS[key.toLowerCase()] : undefined;
+    const type = key && Object.hasOwn(TYPE_KEYS, key) ? TYPE_KEYS[key] : undefined;
     return type && body?.name ? { type, name: body.name } : undefined;
   }
 

@@ -34,7 +34,12 @@ export class MemoryJournal implements JournalSink {
   }
 }
 
-const TYPE_KEY: Partial<Record<FlowType, string>> = { inboundcall: 'inboundCall', workflow: 'workflow' };
+const TYPE_KEY: Partial<Record<FlowType, string>> = {
+  inboundcall: 'inboundCall',
+  workflow: 'workflow',
+  bot: 'botFlow',
+  inqueuecall: 'inqueueCall'
+};
 
 export function archy(name: string, type: FlowType, marker = 'v1'): string {
   return `${TYPE_KEY[type] ?? type}:\n  name: ${name}\n  description: ${marker}\n  startUpRef: ./tasks/main\n`;
