@@ -75560,7 +75560,9 @@ function parseBaseUrl(name, raw, problems, show) {
  * Reads and validates every input. `get` defaults to core.getInput; tests pass a plain function. Secrets are
  * registered with `secrets` (the process-wide redactor by default) as soon as they are read.
  */
-function getInputs(get = (n) => lib_core/* getInput */.V4(n), secrets = redact_redactor) {
+function getInputs(
+// flows keeps its line breaks (a trailing one selects line mode for a single name with a comma).
+get = (n) => lib_core/* getInput */.V4(n, { trimWhitespace: n !== 'flows' }), secrets = redact_redactor) {
     const problems = [];
     const read = (name) => {
         try {
@@ -75658,18 +75660,23 @@ function readClientId({ read, problems }) {
         problems.push('client-id must not contain whitespace or control characters; check the secret or variable it comes from');
     return clientId;
 }
+/**
+ * The flows input: with a line break in it, one flow name per line (a name may contain a comma); on one line, a
+ * comma-separated list. Blank lines and the spaces around each name are ignored.
+ */
+function parseFlowNames(raw) {
+    const parts = /[\r\n]/.test(raw) ? raw.split(/\r?\n|\r/) : raw.split(',');
+    return [...new Set(parts.map((s) => s.trim()).filter((s) => s !== ''))];
+}
 function readFlows({ read, problems }) {
-    const names = read('flows')
-        .split(/[,\n]/)
-        .map((s) => s.trim())
-        .filter((s) => s !== '');
+    const names = parseFlowNames(read('flows'));
     if (names.length === 0)
         return undefined;
     if (names.some((n) => hasControlChars(n))) {
-        problems.push('flows must be comma-separated flow names without control characters');
+        problems.push('flows must be flow names (one per line, or comma-separated on one line) without control characters');
         return undefined;
     }
-    return [...new Set(names)];
+    return names;
 }
 function readArtifactName({ read, problems, show }) {
     const name = read('audit-artifact-name').trim() || DEFAULT_ARTIFACT_NAME;
@@ -86609,7 +86616,7 @@ function outcome_verdict(events, facts, e) {
     const failed = (message) => ({ outcome: 'failed', message });
     switch (e.kind) {
         case 'unknown-flows':
-            return failed(`The flows input names ${e.unknown.map((n) => `"${n}"`).join(', ')}, which the manifest does not define (it defines: ${e.known.join(', ')}). Nothing was changed.`);
+            return failed(`The flows input names flow(s) the manifest does not define; nothing was changed. Unknown:\n${e.unknown.map((n) => `  - ${JSON.stringify(n)}`).join('\n')}\nThe manifest defines:\n${e.known.map((n) => `  - ${JSON.stringify(n)}`).join('\n')}`);
         case 'plan-errors':
             return failed(`The plan has ${e.errors.length} problem(s); nothing was changed:\n- ${e.errors.join('\n- ')}`);
         case 'planned':
@@ -87560,6 +87567,22 @@ async function writeSummary(markdown, summary) {
 
 
 
+/** What the artifact client says of a GitHub Enterprise Server host (it has no artifact service for it). */
+function isGhes(env) {
+    let host;
+    try {
+        host = new URL(env.GITHUB_SERVER_URL || 'https://github.com').hostname.toLowerCase();
+    }
+    catch {
+        return false;
+    }
+    return host !== 'github.com' && !host.endsWith('.ghe.com') && !host.endsWith('.localhost');
+}
+function ghesNotice(env) {
+    return (`The audit artifact was not uploaded: this action's artifact client does not support GitHub Enterprise Server ` +
+        `(${env.GITHUB_SERVER_URL ?? 'this server'}). The audit log stays on the runner at the path in the audit-log ` +
+        'output; to keep it, add a step that uploads that path with the upload-artifact version your server supports.');
+}
 /** Artifact names may not contain these (the artifact service rejects them). */
 const BAD_NAME = /["':<>|*?\\/\r\n]/;
 async function uploadAudit(options) {
@@ -87571,12 +87594,22 @@ async function uploadAudit(options) {
     if (!files.length)
         throw new Error('No audit files to upload.');
     if (env.ACTIONS_RUNTIME_TOKEN) {
+        if (isGhes(env))
+            return { skipped: ghesNotice(env) };
         const client = options.client ?? (await defaultClient());
-        const res = await client.uploadArtifact(name, files, rootDir, {
-            ...(options.retentionDays !== undefined && { retentionDays: options.retentionDays }),
-            // The audit log is JSON: it compresses well and is small.
-            compressionLevel: 6
-        });
+        let res;
+        try {
+            res = await client.uploadArtifact(name, files, rootDir, {
+                ...(options.retentionDays !== undefined && { retentionDays: options.retentionDays }),
+                // The audit log is JSON: it compresses well and is small.
+                compressionLevel: 6
+            });
+        }
+        catch (e) {
+            if (e instanceof Error && e.name === 'GHESNotSupportedError')
+                return { skipped: ghesNotice(env) };
+            throw e;
+        }
         if (res.id === undefined || res.id === null) {
             throw new Error(`Uploading artifact "${name}" returned no artifact id, so it cannot be linked or proven uploaded. ` +
                 'Check that the job can write artifacts (actions/upload-artifact works in this workflow) and re-run.');
@@ -87717,6 +87750,10 @@ async function upload(t) {
         if (uploaded.localPath)
             t.log.info(`Audit log and journal written to ${uploaded.localPath} (not on a runner).`);
         markEvidenceUploaded();
+        if (uploaded.skipped) {
+            lib_core/* notice */.lm(safeText(uploaded.skipped));
+            return { localPath: t.auditPath };
+        }
         return { artifactId: uploaded.id === undefined ? undefined : String(uploaded.id), localPath: uploaded.localPath };
     }
     catch (e) {
@@ -88587,13 +88624,58 @@ function oneLine(s, max) {
     const flat = s.replace(/\s+/g, ' ').trim();
     return flat.length > max ? `${flat.slice(0, max)}…` : flat;
 }
-/** What a thrown transport error means for a retry. */
-function classify(e) {
+/** Whether NO_PROXY exempts a host, read the way undici's EnvHttpProxyAgent reads it. */
+function exempt(hostname, port, noProxy) {
+    for (const entry of noProxy.split(/[,\s]/).filter(Boolean)) {
+        const m = /^\[(.+)\]:(\d+)$/.exec(entry) ?? /^([^:]+):(\d+)$/.exec(entry);
+        const host = (m ? m[1] : entry.replace(/^\[(.+)\]$/, '$1')).replace(/^\*?\./, '').toLowerCase();
+        if (m && Number(m[2]) !== port)
+            continue;
+        if (host === '*' || (!entry.startsWith('*') && hostname === host) || hostname.endsWith(`.${host}`))
+            return true;
+    }
+    return false;
+}
+/**
+ * The proxy a request to `url` goes through (HTTPS_PROXY / HTTP_PROXY and NO_PROXY, as the HTTP layer's
+ * EnvHttpProxyAgent picks it): its host:port and the variable it came from — never its credentials.
+ */
+function proxyFor(url, env = process.env) {
+    let target;
+    try {
+        target = new URL(url);
+    }
+    catch {
+        return undefined;
+    }
+    const names = target.protocol === 'https:' ? ['https_proxy', 'HTTPS_PROXY'] : [];
+    const variable = [...names, 'http_proxy', 'HTTP_PROXY'].find((n) => env[n]);
+    if (!variable)
+        return undefined;
+    const hostname = target.hostname.replace(/^\[(.+)\]$/, '$1').toLowerCase();
+    const port = Number(target.port) || (target.protocol === 'https:' ? 443 : 80);
+    if (exempt(hostname, port, env.no_proxy ?? env.NO_PROXY ?? ''))
+        return undefined;
+    let hostPort;
+    try {
+        const proxy = new URL(env[variable]);
+        hostPort = proxy.port ? `${proxy.hostname}:${proxy.port}` : proxy.hostname;
+    }
+    catch {
+        hostPort = '(unparsable address)';
+    }
+    return `through the proxy ${hostPort} from ${variable}`;
+}
+/** What a thrown transport error means for a retry; `url` names the proxy the request went through, if any. */
+function classify(e, url, env = process.env) {
     if (e instanceof TimeoutSignal) {
         return { code: 'TIMEOUT', message: 'timed out', beforeSend: false, timeout: true, transient: true };
     }
     const code = errorCode(e) ?? 'UNKNOWN';
-    const message = redact_redactor.redact(oneLine(e instanceof Error ? e.message : String(e), 200));
+    const via = url === undefined ? undefined : proxyFor(url, env);
+    const text = oneLine(e instanceof Error ? e.message : String(e), 200);
+    // The proxy's own address is in undici's message ("connect ECONNREFUSED 127.0.0.1:9"): say which setting it was.
+    const message = redact_redactor.redact(via ? `${text} (${via}; check that variable or NO_PROXY)` : text);
     if (BEFORE_SEND_CODES.has(code))
         return { code, message, beforeSend: true, timeout: false, transient: true };
     if (AFTER_SEND_CODES.has(code)) {
@@ -88925,7 +89007,9 @@ class HttpClient {
             res = await this.send(call.req);
         }
         catch (e) {
-            return { retry: retryAfterFailure(call, attempt, classify(e), this.policy) };
+            return {
+                retry: retryAfterFailure(call, attempt, classify(e, this.ownsDispatcher ? call.req.url : undefined), this.policy)
+            };
         }
         const correlationId = res.headers['inin-correlation-id'];
         this.logger?.debug(`${call.shown} → ${res.status} (${this.clock.now() - sentAt} ms)`);
@@ -105995,6 +106079,7 @@ __nccwpck_require__.d(__webpack_exports__, {
   z3: () => (/* binding */ error),
   V4: () => (/* binding */ getInput),
   pq: () => (/* binding */ info),
+  lm: () => (/* binding */ notice),
   LZ: () => (/* binding */ saveState),
   C1: () => (/* binding */ setFailed),
   uH: () => (/* binding */ setOutput),
@@ -106004,7 +106089,7 @@ __nccwpck_require__.d(__webpack_exports__, {
   $e: () => (/* binding */ warning)
 });
 
-// UNUSED EXPORTS: ExitCode, addPath, exportVariable, getBooleanInput, getIDToken, getMultilineInput, getState, group, isDebug, markdownSummary, notice, platform, setCommandEcho, toPlatformPath, toPosixPath, toWin32Path
+// UNUSED EXPORTS: ExitCode, addPath, exportVariable, getBooleanInput, getIDToken, getMultilineInput, getState, group, isDebug, markdownSummary, platform, setCommandEcho, toPlatformPath, toPosixPath, toWin32Path
 
 // EXTERNAL MODULE: external "os"
 var external_os_ = __nccwpck_require__(70857);
@@ -106030,7 +106115,7 @@ function utils_toCommandValue(input) {
  * @returns The command properties to send with the actual annotation command
  * See IssueCommandProperties: https://github.com/actions/runner/blob/main/src/Runner.Worker/ActionCommandManager.cs#L646
  */
-function utils_toCommandProperties(annotationProperties) {
+function toCommandProperties(annotationProperties) {
     if (!Object.keys(annotationProperties).length) {
         return {};
     }
@@ -107973,7 +108058,7 @@ function core_debug(message) {
  * @param properties optional properties to add to the annotation.
  */
 function error(message, properties = {}) {
-    command_issueCommand('error', utils_toCommandProperties(properties), message instanceof Error ? message.toString() : message);
+    command_issueCommand('error', toCommandProperties(properties), message instanceof Error ? message.toString() : message);
 }
 /**
  * Adds a warning issue
@@ -107981,7 +108066,7 @@ function error(message, properties = {}) {
  * @param properties optional properties to add to the annotation.
  */
 function warning(message, properties = {}) {
-    command_issueCommand('warning', utils_toCommandProperties(properties), message instanceof Error ? message.toString() : message);
+    command_issueCommand('warning', toCommandProperties(properties), message instanceof Error ? message.toString() : message);
 }
 /**
  * Adds a notice issue
@@ -107989,7 +108074,7 @@ function warning(message, properties = {}) {
  * @param properties optional properties to add to the annotation.
  */
 function notice(message, properties = {}) {
-    issueCommand('notice', toCommandProperties(properties), message instanceof Error ? message.toString() : message);
+    command_issueCommand('notice', toCommandProperties(properties), message instanceof Error ? message.toString() : message);
 }
 /**
  * Writes info to log with console.log.

@@ -31908,6 +31908,22 @@ var external_node_path_ = __nccwpck_require__(76760);
 
 
 
+/** What the artifact client says of a GitHub Enterprise Server host (it has no artifact service for it). */
+function isGhes(env) {
+    let host;
+    try {
+        host = new URL(env.GITHUB_SERVER_URL || 'https://github.com').hostname.toLowerCase();
+    }
+    catch {
+        return false;
+    }
+    return host !== 'github.com' && !host.endsWith('.ghe.com') && !host.endsWith('.localhost');
+}
+function ghesNotice(env) {
+    return (`The audit artifact was not uploaded: this action's artifact client does not support GitHub Enterprise Server ` +
+        `(${env.GITHUB_SERVER_URL ?? 'this server'}). The audit log stays on the runner at the path in the audit-log ` +
+        'output; to keep it, add a step that uploads that path with the upload-artifact version your server supports.');
+}
 /** Artifact names may not contain these (the artifact service rejects them). */
 const BAD_NAME = /["':<>|*?\\/\r\n]/;
 async function uploadAudit(options) {
@@ -31919,12 +31935,22 @@ async function uploadAudit(options) {
     if (!files.length)
         throw new Error('No audit files to upload.');
     if (env.ACTIONS_RUNTIME_TOKEN) {
+        if (isGhes(env))
+            return { skipped: ghesNotice(env) };
         const client = options.client ?? (await defaultClient());
-        const res = await client.uploadArtifact(name, files, rootDir, {
-            ...(options.retentionDays !== undefined && { retentionDays: options.retentionDays }),
-            // The audit log is JSON: it compresses well and is small.
-            compressionLevel: 6
-        });
+        let res;
+        try {
+            res = await client.uploadArtifact(name, files, rootDir, {
+                ...(options.retentionDays !== undefined && { retentionDays: options.retentionDays }),
+                // The audit log is JSON: it compresses well and is small.
+                compressionLevel: 6
+            });
+        }
+        catch (e) {
+            if (e instanceof Error && e.name === 'GHESNotSupportedError')
+                return { skipped: ghesNotice(env) };
+            throw e;
+        }
         if (res.id === undefined || res.id === null) {
             throw new Error(`Uploading artifact "${name}" returned no artifact id, so it cannot be linked or proven uploaded. ` +
                 'Check that the job can write artifacts (actions/upload-artifact works in this workflow) and re-run.');
@@ -42975,7 +43001,7 @@ function outcome_verdict(events, facts, e) {
     const failed = (message) => ({ outcome: 'failed', message });
     switch (e.kind) {
         case 'unknown-flows':
-            return failed(`The flows input names ${e.unknown.map((n) => `"${n}"`).join(', ')}, which the manifest does not define (it defines: ${e.known.join(', ')}). Nothing was changed.`);
+            return failed(`The flows input names flow(s) the manifest does not define; nothing was changed. Unknown:\n${e.unknown.map((n) => `  - ${JSON.stringify(n)}`).join('\n')}\nThe manifest defines:\n${e.known.map((n) => `  - ${JSON.stringify(n)}`).join('\n')}`);
         case 'plan-errors':
             return failed(`The plan has ${e.errors.length} problem(s); nothing was changed:\n- ${e.errors.join('\n- ')}`);
         case 'planned':
@@ -43539,7 +43565,10 @@ async function post(env = process.env) {
         writeAuditDocument(auditPath, buildAuditDocument(parseJournal((0,external_node_fs_.readFileSync)(journalPath, 'utf8'))));
     }
     const res = await uploadAudit({ name: artifactName, files: [auditPath, journalPath], rootDir: dir, env });
-    coreLogger.info(`Flow Release post step: audit evidence uploaded (${res.id ?? res.localPath}).`);
+    if (res.skipped)
+        coreLogger.info(`Flow Release post step: ${res.skipped}`);
+    else
+        coreLogger.info(`Flow Release post step: audit evidence uploaded (${res.id ?? res.localPath}).`);
 }
 post().catch((e) => coreLogger.warning(`Flow Release post step failed: ${String(e)}`));
 

@@ -117,7 +117,8 @@ interface Reader {
  * registered with `secrets` (the process-wide redactor by default) as soon as they are read.
  */
 export function getInputs(
-  get: (name: string) => string = (n) => core.getInput(n),
+  // flows keeps its line breaks (a trailing one selects line mode for a single name with a comma).
+  get: (name: string) => string = (n) => core.getInput(n, { trimWhitespace: n !== 'flows' }),
   secrets: Redactor = processRedactor
 ): Inputs {
   const problems: string[] = [];
@@ -235,17 +236,23 @@ function readClientId({ read, problems }: Reader): string {
   return clientId;
 }
 
+/**
+ * The flows input: with a line break in it, one flow name per line (a name may contain a comma); on one line, a
+ * comma-separated list. Blank lines and the spaces around each name are ignored.
+ */
+export function parseFlowNames(raw: string): string[] {
+  const parts = /[\r\n]/.test(raw) ? raw.split(/\r?\n|\r/) : raw.split(',');
+  return [...new Set(parts.map((s) => s.trim()).filter((s) => s !== ''))];
+}
+
 function readFlows({ read, problems }: Reader): string[] | undefined {
-  const names = read('flows')
-    .split(/[,\n]/)
-    .map((s) => s.trim())
-    .filter((s) => s !== '');
+  const names = parseFlowNames(read('flows'));
   if (names.length === 0) return undefined;
   if (names.some((n) => hasControlChars(n))) {
-    problems.push('flows must be comma-separated flow names without control characters');
+    problems.push('flows must be flow names (one per line, or comma-separated on one line) without control characters');
     return undefined;
   }
-  return [...new Set(names)];
+  return names;
 }
 
 function readArtifactName({ read, problems, show }: Reader): string {

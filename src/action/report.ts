@@ -88,6 +88,10 @@ async function upload(t: ReportTarget): Promise<{ artifactId?: string; localPath
     });
     if (uploaded.localPath) t.log.info(`Audit log and journal written to ${uploaded.localPath} (not on a runner).`);
     markEvidenceUploaded();
+    if (uploaded.skipped) {
+      core.notice(safeText(uploaded.skipped));
+      return { localPath: t.auditPath };
+    }
     return { artifactId: uploaded.id === undefined ? undefined : String(uploaded.id), localPath: uploaded.localPath };
   } catch (e) {
     t.log.warning(`Could not upload the audit artifact (the post step will try again): ${errorText(e)}`);
