@@ -18,7 +18,7 @@ import { redactor } from './common/redact.ts';
 import { runRelease } from './release/release.ts';
 import type { HttpGet } from './checks/types.ts';
 import { TOOL_VERSION } from './common/version.ts';
-import type { Inputs } from './action/inputs.ts';
+import type { Inputs } from './settings/inputs.ts';
 
 export interface PipelineContext {
   inputs: Inputs;

@@ -6,6 +6,7 @@ import type { RunEnd } from '../domain/types.ts';
 import { buildAuditDocument, writeAuditDocument } from '../evidence/audit.ts';
 import { computeOutputs } from '../evidence/outputs.ts';
 import { buildSummary } from '../evidence/summary.ts';
+import { sealJournal } from '../evidence/seal.ts';
 import { writeSummary } from './summary-sink.ts';
 import type { Journal } from '../journal/journal.ts';
 import type { Logger } from '../common/log.ts';
@@ -26,11 +27,9 @@ export interface ReportTarget {
   log: Logger;
 }
 
-const NO_API_CALLS = { calls: 0, callsByEndpoint: {}, retries: 0, throttled: 0 };
-
 export async function report(t: ReportTarget, end: RunEnd): Promise<void> {
   const { journal, log } = t;
-  sealJournal(t, end);
+  sealJournal(journal, t.clock, end);
   const events = journal.events;
   const audit = buildAuditDocument(events);
   writeAuditDocument(t.auditPath, audit);
@@ -55,23 +54,6 @@ export async function report(t: ReportTarget, end: RunEnd): Promise<void> {
   } else {
     log.info(`Release ${t.releaseId} ${end.outcome}.`);
   }
-}
-
-/** The story ends here: nothing still winding down (a rollback past its grace period) may append after it. */
-function sealJournal({ journal, clock }: ReportTarget, end: RunEnd): void {
-  if (!journal.events.some((e) => e.type === 'release-finished')) {
-    journal.append('release-finished', {
-      status: end.outcome === 'succeeded' || end.outcome === 'planned' ? 'ok' : 'error',
-      details: {
-        outcome: end.outcome,
-        durationMs: clock.now() - Date.parse(journal.events[0]?.at ?? new Date(clock.now()).toISOString()),
-        published: end.published ?? [],
-        api: end.api ?? NO_API_CALLS,
-        message: end.stepError ?? end.message
-      }
-    });
-  }
-  journal.seal();
 }
 
 /**
