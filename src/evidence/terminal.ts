@@ -26,8 +26,18 @@ function cells(row: string): string[] {
   return inner.split(/(?<!\\)\|/).map((c) => inline(c.trim()));
 }
 
-/** Display width, counting each code point once (good enough for the emoji and arrows the summary uses). */
-const width = (s: string) => Array.from(s).length;
+/** Emoji the summary uses that terminals draw two columns wide (the others it uses are one column). */
+const WIDE = new Set([0x23ed, 0x23f3, 0x23f8, 0x26d4, 0x2705, 0x274c, 0x2754, 0x2796]);
+
+/** Display width in terminal columns: wide emoji count 2, the emoji variation selector 0, anything else 1. */
+function width(s: string): number {
+  let n = 0;
+  for (const ch of s) {
+    const c = ch.codePointAt(0) ?? 0;
+    n += c === 0xfe0f ? 0 : c >= 0x1f000 || WIDE.has(c) ? 2 : 1;
+  }
+  return n;
+}
 
 function renderTable(rows: string[]): string[] {
   const body = rows.filter((r) => !/^\|(\s*:?-+:?\s*\|)+\s*$/.test(r.trim())).map(cells);

@@ -40,7 +40,7 @@ describe('renderSummaryForTerminal', () => {
     expect(text).toBe(
       [
         '✅ Done',
-        '======',
+        '=======',
         '',
         'Release rel_1 & more',
         '',
@@ -52,6 +52,12 @@ describe('renderSummaryForTerminal', () => {
         'Workflow run (https://github.com/o/r/actions/runs/1) · Journal',
         ''
       ].join('\n')
+    );
+  });
+
+  it('counts wide emoji as two columns when aligning', () => {
+    expect(renderSummaryForTerminal('| A | B |\n| - | - |\n| ✅ ok | x |\n| plain | y |')).toBe(
+      'A      B\n-----  -\n✅ ok  x\nplain  y\n'
     );
   });
 
