@@ -1,6 +1,5 @@
 // The action on a GitHub runner: read the inputs, mask the secrets, open the journal, run the pipeline, report. It only
 // wires collaborators together; the release itself is src/pipeline.ts, the evidence at the end src/action/report.ts.
-import { randomBytes } from 'node:crypto';
 import { mkdirSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
@@ -10,6 +9,7 @@ import { coreLogger, safeText } from './action/logger.ts';
 import { failStep, report, type ReportTarget } from './action/report.ts';
 import { saveEvidenceLocation } from './action/state.ts';
 import { systemClock, type Clock } from './common/clock.ts';
+import { httpGet, newReleaseId } from './common/release-id.ts';
 import type { RunEnd } from './domain/types.ts';
 import type { JournalEvent } from './journal/events.ts';
 import { Journal } from './journal/journal.ts';
@@ -24,19 +24,7 @@ import { redactor } from './common/redact.ts';
  */
 const CANCEL_FLUSH_MS = 4_000;
 
-export function newReleaseId(clock: Clock): string {
-  const stamp = new Date(clock.now())
-    .toISOString()
-    .replace(/[-:]/g, '')
-    .replace(/\.\d+Z$/, 'Z');
-  return `rel-${stamp}-${randomBytes(3).toString('hex')}`;
-}
-
-async function httpGet(url: string, timeoutMs: number): Promise<{ status: number; body: string }> {
-  const res = await fetch(url, { signal: AbortSignal.timeout(timeoutMs), redirect: 'manual' });
-  const body = (await res.text()).slice(0, 64 * 1024);
-  return { status: res.status, body };
-}
+export { newReleaseId };
 
 export async function run(env: NodeJS.ProcessEnv = process.env, clock: Clock = systemClock): Promise<void> {
   const log: Logger = coreLogger;

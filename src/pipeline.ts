@@ -19,7 +19,7 @@ import { runRelease, type ReleaseOptions } from './release/release.ts';
 import { probeReporter, runDoctor } from './doctor/doctor.ts';
 import type { HttpGet } from './checks/types.ts';
 import { TOOL_VERSION } from './common/version.ts';
-import type { Inputs } from './action/inputs.ts';
+import type { Inputs } from './settings/inputs.ts';
 
 export interface PipelineContext {
   inputs: Inputs;

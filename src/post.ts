@@ -19,7 +19,8 @@ export async function post(env: NodeJS.ProcessEnv = process.env): Promise<void> 
     writeAuditDocument(auditPath, buildAuditDocument(parseJournal(readFileSync(journalPath, 'utf8'))));
   }
   const res = await uploadAudit({ name: artifactName, files: [auditPath, journalPath], rootDir: dir, env });
-  coreLogger.info(`Flow Release post step: audit evidence uploaded (${res.id ?? res.localPath}).`);
+  if (res.skipped) coreLogger.info(`Flow Release post step: ${res.skipped}`);
+  else coreLogger.info(`Flow Release post step: audit evidence uploaded (${res.id ?? res.localPath}).`);
 }
 
 post().catch((e: unknown) => coreLogger.warning(`Flow Release post step failed: ${String(e)}`));

@@ -27,6 +27,27 @@ export interface UploadAuditResult {
   id?: number;
   size?: number;
   localPath?: string;
+  /** Why nothing was uploaded (GitHub Enterprise Server): a notice for the log. */
+  skipped?: string;
+}
+
+/** What the artifact client says of a GitHub Enterprise Server host (it has no artifact service for it). */
+export function isGhes(env: NodeJS.ProcessEnv): boolean {
+  let host: string;
+  try {
+    host = new URL(env.GITHUB_SERVER_URL || 'https://github.com').hostname.toLowerCase();
+  } catch {
+    return false;
+  }
+  return host !== 'github.com' && !host.endsWith('.ghe.com') && !host.endsWith('.localhost');
+}
+
+function ghesNotice(env: NodeJS.ProcessEnv): string {
+  return (
+    `The audit artifact was not uploaded: this action's artifact client does not support GitHub Enterprise Server ` +
+    `(${env.GITHUB_SERVER_URL ?? 'this server'}). The audit log stays on the runner at the path in the audit-log ` +
+    'output; to keep it, add a step that uploads that path with the upload-artifact version your server supports.'
+  );
 }
 
 /** Artifact names may not contain these (the artifact service rejects them). */
@@ -42,12 +63,19 @@ export async function uploadAudit(options: UploadAuditOptions): Promise<UploadAu
   }
   if (!files.length) throw new Error('No audit files to upload.');
   if (env.ACTIONS_RUNTIME_TOKEN) {
+    if (isGhes(env)) return { skipped: ghesNotice(env) };
     const client = options.client ?? (await defaultClient());
-    const res = await client.uploadArtifact(name, files, rootDir, {
-      ...(options.retentionDays !== undefined && { retentionDays: options.retentionDays }),
-      // The audit log is JSON: it compresses well and is small.
-      compressionLevel: 6
-    });
+    let res: Awaited<ReturnType<ArtifactUploader['uploadArtifact']>>;
+    try {
+      res = await client.uploadArtifact(name, files, rootDir, {
+        ...(options.retentionDays !== undefined && { retentionDays: options.retentionDays }),
+        // The audit log is JSON: it compresses well and is small.
+        compressionLevel: 6
+      });
+    } catch (e) {
+      if (e instanceof Error && e.name === 'GHESNotSupportedError') return { skipped: ghesNotice(env) };
+      throw e;
+    }
     if (res.id === undefined || res.id === null) {
       throw new Error(
         `Uploading artifact "${name}" returned no artifact id, so it cannot be linked or proven uploaded. ` +

@@ -8,6 +8,7 @@ import type { RunEnd } from '../domain/types.ts';
 import { buildAuditDocument, writeAuditDocument } from '../evidence/audit.ts';
 import { computeOutputs } from '../evidence/outputs.ts';
 import { buildSummary } from '../evidence/summary.ts';
+import { sealJournal } from '../evidence/seal.ts';
 import { writeSummary } from './summary-sink.ts';
 import type { Journal } from '../journal/journal.ts';
 import type { Logger } from '../common/log.ts';
@@ -28,11 +29,9 @@ export interface ReportTarget {
   log: Logger;
 }
 
-const NO_API_CALLS = { calls: 0, callsByEndpoint: {}, retries: 0, throttled: 0 };
-
 export async function report(t: ReportTarget, end: RunEnd): Promise<void> {
   const { journal, log } = t;
-  sealJournal(t, end);
+  sealJournal(journal, t.clock, end);
   const events = journal.events;
   const audit = buildAuditDocument(events);
   writeAuditDocument(t.auditPath, audit);
@@ -59,23 +58,6 @@ export async function report(t: ReportTarget, end: RunEnd): Promise<void> {
   }
 }
 
-/** The story ends here: nothing still winding down (a rollback past its grace period) may append after it. */
-function sealJournal({ journal, clock }: ReportTarget, end: RunEnd): void {
-  if (!journal.events.some((e) => e.type === 'release-finished')) {
-    journal.append('release-finished', {
-      status: end.outcome === 'succeeded' || end.outcome === 'planned' ? 'ok' : 'error',
-      details: {
-        outcome: end.outcome,
-        durationMs: clock.now() - Date.parse(journal.events[0]?.at ?? new Date(clock.now()).toISOString()),
-        published: end.published ?? [],
-        api: end.api ?? NO_API_CALLS,
-        message: end.stepError ?? end.message
-      }
-    });
-  }
-  journal.seal();
-}
-
 /**
  * Uploads the audit and the journal (off a runner: copies them to a local folder); on failure the post step tries
  * again. Returns the artifact id, or the local folder.
@@ -91,6 +73,10 @@ async function upload(t: ReportTarget): Promise<{ artifactId?: string; localPath
     });
     if (uploaded.localPath) t.log.info(`Audit log and journal written to ${uploaded.localPath} (not on a runner).`);
     markEvidenceUploaded();
+    if (uploaded.skipped) {
+      core.notice(safeText(uploaded.skipped));
+      return { localPath: t.auditPath };
+    }
     return { artifactId: uploaded.id === undefined ? undefined : String(uploaded.id), localPath: uploaded.localPath };
   } catch (e) {
     t.log.warning(`Could not upload the audit artifact (the post step will try again): ${errorText(e)}`);

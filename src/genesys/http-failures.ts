@@ -74,13 +74,54 @@ export function oneLine(s: string, max: number): string {
   return flat.length > max ? `${flat.slice(0, max)}…` : flat;
 }
 
-/** What a thrown transport error means for a retry. */
-export function classify(e: unknown): NetFailure {
+/** Whether NO_PROXY exempts a host, read the way undici's EnvHttpProxyAgent reads it. */
+function exempt(hostname: string, port: number, noProxy: string): boolean {
+  for (const entry of noProxy.split(/[,\s]/).filter(Boolean)) {
+    const m = /^\[(.+)\]:(\d+)$/.exec(entry) ?? /^([^:]+):(\d+)$/.exec(entry);
+    const host = (m ? m[1]! : entry.replace(/^\[(.+)\]$/, '$1')).replace(/^\*?\./, '').toLowerCase();
+    if (m && Number(m[2]) !== port) continue;
+    if (host === '*' || (!entry.startsWith('*') && hostname === host) || hostname.endsWith(`.${host}`)) return true;
+  }
+  return false;
+}
+
+/**
+ * The proxy a request to `url` goes through (HTTPS_PROXY / HTTP_PROXY and NO_PROXY, as the HTTP layer's
+ * EnvHttpProxyAgent picks it): its host:port and the variable it came from — never its credentials.
+ */
+export function proxyFor(url: string, env: NodeJS.ProcessEnv = process.env): string | undefined {
+  let target: URL;
+  try {
+    target = new URL(url);
+  } catch {
+    return undefined;
+  }
+  const names = target.protocol === 'https:' ? ['https_proxy', 'HTTPS_PROXY'] : [];
+  const variable = [...names, 'http_proxy', 'HTTP_PROXY'].find((n) => env[n]);
+  if (!variable) return undefined;
+  const hostname = target.hostname.replace(/^\[(.+)\]$/, '$1').toLowerCase();
+  const port = Number(target.port) || (target.protocol === 'https:' ? 443 : 80);
+  if (exempt(hostname, port, env.no_proxy ?? env.NO_PROXY ?? '')) return undefined;
+  let hostPort: string;
+  try {
+    const proxy = new URL(env[variable]!);
+    hostPort = proxy.port ? `${proxy.hostname}:${proxy.port}` : proxy.hostname;
+  } catch {
+    hostPort = '(unparsable address)';
+  }
+  return `through the proxy ${hostPort} from ${variable}`;
+}
+
+/** What a thrown transport error means for a retry; `url` names the proxy the request went through, if any. */
+export function classify(e: unknown, url?: string, env: NodeJS.ProcessEnv = process.env): NetFailure {
   if (e instanceof TimeoutSignal) {
     return { code: 'TIMEOUT', message: 'timed out', beforeSend: false, timeout: true, transient: true };
   }
   const code = errorCode(e) ?? 'UNKNOWN';
-  const message = redactor.redact(oneLine(e instanceof Error ? e.message : String(e), 200));
+  const via = url === undefined ? undefined : proxyFor(url, env);
+  const text = oneLine(e instanceof Error ? e.message : String(e), 200);
+  // The proxy's own address is in undici's message ("connect ECONNREFUSED 127.0.0.1:9"): say which setting it was.
+  const message = redactor.redact(via ? `${text} (${via}; check that variable or NO_PROXY)` : text);
   if (BEFORE_SEND_CODES.has(code)) return { code, message, beforeSend: true, timeout: false, transient: true };
   if (AFTER_SEND_CODES.has(code)) {
     const timeout = code.includes('TIMEOUT') || code === 'ETIMEDOUT';

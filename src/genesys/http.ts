@@ -194,7 +194,14 @@ export class HttpClient {
     try {
       res = await this.send(call.req);
     } catch (e) {
-      return { retry: retryAfterFailure(call, attempt, classify(e), this.policy) };
+      return {
+        retry: retryAfterFailure(
+          call,
+          attempt,
+          classify(e, this.ownsDispatcher ? call.req.url : undefined),
+          this.policy
+        )
+      };
     }
     const correlationId = res.headers['inin-correlation-id'];
     this.logger?.debug(`${call.shown} → ${res.status} (${this.clock.now() - sentAt} ms)`);

@@ -208,7 +208,7 @@ export function verdict(events: readonly JournalEvent[], facts: RunFacts, e: End
   switch (e.kind) {
     case 'unknown-flows':
       return failed(
-        `The flows input names ${e.unknown.map((n) => `"${n}"`).join(', ')}, which the manifest does not define (it defines: ${e.known.join(', ')}). Nothing was changed.`
+        `The flows input names flow(s) the manifest does not define; nothing was changed. Unknown:\n${e.unknown.map((n) => `  - ${JSON.stringify(n)}`).join('\n')}\nThe manifest defines:\n${e.known.map((n) => `  - ${JSON.stringify(n)}`).join('\n')}`
       );
     case 'plan-errors':
       return failed(`The plan has ${e.errors.length} problem(s); nothing was changed:\n- ${e.errors.join('\n- ')}`);

@@ -7,7 +7,7 @@
 import { afterEach, describe, expect, it } from '@jest/globals';
 import type { ChildProcess } from 'node:child_process';
 import { existsSync, readFileSync, rmSync } from 'node:fs';
-import { basename, dirname, join, resolve } from 'node:path';
+import { basename, join, resolve } from 'node:path';
 import { REPO_ROOT, runAction, type ActionRun } from '../../scripts/lib/action-runner.ts';
 import { verifyFile } from '../../src/evidence/verify-file.ts';
 import type { JournalEvent } from '../../src/journal/events.ts';
@@ -26,12 +26,9 @@ import {
 
 const PUBLISH_KEYS = new Set(['POST /api/v2/flows/jobs', 'POST /api/v2/flows/actions/publish']);
 
-/** The post step's entry: src/post.ts when the tests run the sources, else the built dist/post/index.js. */
+/** The post step's entry: the same file as the main step's (src/index.ts or dist/index.js), told by STATE_is-post. */
 function postEntry(): string {
-  const main = process.env.FLOW_RELEASE_ENTRY;
-  return main && main.endsWith('.ts')
-    ? join(dirname(resolve(REPO_ROOT, main)), 'post.ts')
-    : resolve(REPO_ROOT, 'dist/post/index.js');
+  return resolve(REPO_ROOT, process.env.FLOW_RELEASE_ENTRY ?? 'dist/index.js');
 }
 
 let emu: Emulator | undefined;
@@ -163,8 +160,10 @@ describe('cancellation (SIGTERM mid-bake)', () => {
       'audit-artifact-name',
       'evidence-dir',
       'evidence-files',
-      'evidence-uploaded'
+      'evidence-uploaded',
+      'is-post'
     ]);
+    expect(state['is-post']).toBe('true'); // saved first thing: the post step knows it is the post step
     const [journalPath, auditPath] = JSON.parse(state['evidence-files'] ?? '[]') as string[];
     rmSync(auditPath as string);
     const post = await runAction({
@@ -172,6 +171,7 @@ describe('cancellation (SIGTERM mid-bake)', () => {
       entry: postEntry(),
       inputs: {},
       env: {
+        'STATE_is-post': state['is-post'] ?? '',
         'STATE_evidence-dir': state['evidence-dir'] ?? '',
         'STATE_evidence-files': state['evidence-files'] ?? '',
         'STATE_evidence-uploaded': 'false',
@@ -195,6 +195,7 @@ describe('cancellation (SIGTERM mid-bake)', () => {
       entry: postEntry(),
       inputs: {},
       env: {
+        'STATE_is-post': state['is-post'] ?? '',
         'STATE_evidence-dir': state['evidence-dir'] ?? '',
         'STATE_evidence-files': state['evidence-files'] ?? '',
         'STATE_evidence-uploaded': 'true',

@@ -1,7 +1,7 @@
 import { describe, expect, it } from '@jest/globals';
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { uploadAudit, type ArtifactUploader } from '../../src/action/artifact.ts';
+import { isGhes, uploadAudit, type ArtifactUploader } from '../../src/action/artifact.ts';
 import { computeOutputs } from '../../src/evidence/outputs.ts';
 import { setOutputs } from '../../src/action/outputs-sink.ts';
 import { redactor } from '../../src/common/redact.ts';
@@ -120,6 +120,43 @@ describe('uploadAudit', () => {
     expect(res).toEqual({ localPath: join(runnerTemp, 'flow-release-artifacts', 'audit') });
     expect(readFileSync(join(res.localPath!, 'audit.json'), 'utf8')).toBe('{"a":1}');
     expect(readFileSync(join(res.localPath!, 'sub', 'journal.jsonl'), 'utf8')).toBe('{"seq":1}\n');
+  });
+
+  it('on GitHub Enterprise Server skips the upload with a notice pointing at the audit-log output', async () => {
+    const { dir, list } = files();
+    const client: ArtifactUploader = {
+      uploadArtifact: async () => {
+        throw new Error('must not upload on GHES');
+      }
+    };
+    const env = { ACTIONS_RUNTIME_TOKEN: 't', GITHUB_SERVER_URL: 'https://ghes.contoso.internal' };
+    const res = await uploadAudit({ name: 'audit', files: list, rootDir: dir, env, client });
+    expect(res.id).toBeUndefined();
+    expect(res.skipped).toMatch(/GitHub Enterprise Server \(https:\/\/ghes\.contoso\.internal\).*audit-log output/);
+    expect(isGhes({ GITHUB_SERVER_URL: 'https://github.com' })).toBe(false);
+    expect(isGhes({ GITHUB_SERVER_URL: 'https://contoso.ghe.com' })).toBe(false);
+    expect(isGhes({})).toBe(false);
+  });
+
+  it("turns the artifact client's GHESNotSupportedError into the same notice", async () => {
+    const { dir, list } = files();
+    const client: ArtifactUploader = {
+      uploadArtifact: async () => {
+        const e = new Error(
+          '@actions/artifact v2.0.0+, upload-artifact@v4+ and download-artifact@v4+ are not currently supported on GHES.'
+        );
+        e.name = 'GHESNotSupportedError';
+        throw e;
+      }
+    };
+    const res = await uploadAudit({
+      name: 'audit',
+      files: list,
+      rootDir: dir,
+      env: { ACTIONS_RUNTIME_TOKEN: 't' },
+      client
+    });
+    expect(res.skipped).toMatch(/not uploaded.*audit-log output/);
   });
 
   it('rejects an artifact name the service would refuse, saying what is allowed', async () => {

@@ -1,5 +1,5 @@
 import { describe, expect, it } from '@jest/globals';
-import { getInputs, InputError } from '../../src/action/inputs.ts';
+import { getInputs, InputError, parseFlowNames } from '../../src/action/inputs.ts';
 import { Redactor } from '../../src/common/redact.ts';
 
 const SECRET = 'sUp3r-s3cret-Value-42';
@@ -20,6 +20,24 @@ function problemsOf(values: Record<string, string>): InputError {
   }
   throw new Error('expected an InputError');
 }
+
+describe('parseFlowNames', () => {
+  it('splits one line on commas', () => {
+    expect(parseFlowNames(' Support IVR, Callback ,,Support IVR ')).toEqual(['Support IVR', 'Callback']);
+  });
+
+  it('takes one name per line when there is a line break, keeping commas in names', () => {
+    expect(parseFlowNames('Support IVR\r\nBilling, Collections IVR\n\n  Callback  \n')).toEqual([
+      'Support IVR',
+      'Billing, Collections IVR',
+      'Callback'
+    ]);
+  });
+
+  it('selects a single name with a comma by ending it with a line break (a YAML block scalar does)', () => {
+    expect(parseFlowNames('Billing, Collections IVR\n')).toEqual(['Billing, Collections IVR']);
+  });
+});
 
 describe('getInputs', () => {
   it('applies the action.yml defaults when inputs are empty', () => {
@@ -124,7 +142,7 @@ describe('getInputs', () => {
     [{ 'audit-artifact-name': 'x'.repeat(101) }, 'at most 100 characters'],
     [{ 'audit-artifact-name': '..\\evil' }, 'must not contain'],
     [{ 'client-id': 'id with space' }, 'client-id must not contain whitespace'],
-    [{ flows: 'a,b\u0007' }, 'flows must be comma-separated'],
+    [{ flows: 'a,b\u0007' }, 'flows must be flow names'],
     [{ manifest: '--upload-pack=touch x' }, "manifest must not have a path segment starting with '-'"],
     [{ manifest: 'ops/-rf/release.yml' }, "manifest must not have a path segment starting with '-'"],
     [{ manifest: '.git/config' }, 'manifest must not point into a .git directory'],
