@@ -44,7 +44,6 @@ export class UsageError extends Error {
   }
 }
 
-
 /** Settings read from flags or FLOW_RELEASE_<NAME>; their names are action.yml's inputs. */
 const SETTINGS = ['manifest', 'region', 'api-url', 'login-url', 'client-id', 'flows', 'commit-artifacts'] as const;
 
