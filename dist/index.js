@@ -75588,6 +75588,10 @@ function getInputs(get = (n) => lib_core/* getInput */.V4(n), secrets = redact_r
     const flows = readFlows(r);
     const commitArtifacts = parseBool('commit-artifacts', read('commit-artifacts'), true, problems, r.show);
     const auditArtifactName = readArtifactName(r);
+    const state = readStateInputs(r);
+    if (state.rollbackTo && command !== 'rollback') {
+        problems.push(`rollback-to is only read by command: rollback (command is ${command}); remove it or set command: rollback`);
+    }
     if (problems.length > 0) {
         // Defence in depth: an input value that happens to hold the secret (pasted in the wrong field) is masked.
         throw new InputError(problems.map((p) => mask(p, secretValues)));
@@ -75601,7 +75605,36 @@ function getInputs(get = (n) => lib_core/* getInput */.V4(n), secrets = redact_r
         ...(flows ? { flows } : {}),
         commitArtifacts,
         ...(githubToken ? { githubToken } : {}),
-        auditArtifactName
+        auditArtifactName,
+        ...state
+    };
+}
+const DEFAULT_STATE_BRANCH = 'flow-release-state';
+/** The ledger inputs: state-branch, takeover-lock, on-unfinished, rollback-to. */
+function readStateInputs(r) {
+    const { read, problems, show } = r;
+    const stateBranch = read('state-branch').trim() || DEFAULT_STATE_BRANCH;
+    // git check-ref-format, the parts that matter here; the ledger store checks again before any git call.
+    if (hasControlChars(stateBranch) ||
+        /[\s~^:?*[\\]|\.\.|@\{|\/\/|\.lock$|^[-./]|[./]$/.test(stateBranch) ||
+        stateBranch.length > 200) {
+        problems.push(`state-branch must be a plain git branch name such as ${DEFAULT_STATE_BRANCH} (got ${show(stateBranch)})`);
+    }
+    const takeoverLock = parseBool('takeover-lock', read('takeover-lock'), false, problems, show);
+    const rawUnfinished = read('on-unfinished').trim();
+    const unfinished = rawUnfinished.toLowerCase() || 'restore';
+    if (unfinished !== 'restore' && unfinished !== 'stop') {
+        problems.push(`on-unfinished must be restore or stop (got ${show(rawUnfinished)})`);
+    }
+    const rollbackTo = read('rollback-to').trim();
+    if (rollbackTo && !/^[A-Za-z0-9][A-Za-z0-9._-]{0,127}$/.test(rollbackTo)) {
+        problems.push(`rollback-to must be a release id such as rel-20260101T120000Z-a1b2c3 (see the ledger's history) (got ${show(rollbackTo)})`);
+    }
+    return {
+        stateBranch,
+        takeoverLock,
+        onUnfinished: unfinished === 'stop' ? 'stop' : 'restore',
+        ...(rollbackTo ? { rollbackTo } : {})
     };
 }
 function readCommand({ read, problems, show }) {

@@ -19,6 +19,14 @@ export interface Inputs {
   commitArtifacts: boolean;
   githubToken?: string;
   auditArtifactName: string;
+  /** The branch holding the per-org release ledger (docs/state.md). */
+  stateBranch: string;
+  /** Take the org's release lock from another holder (recorded in the ledger). */
+  takeoverLock: boolean;
+  /** What to do with a dead run's unfinished release: restore its flows (default), or report it and stop. */
+  onUnfinished: 'restore' | 'stop';
+  /** `command: rollback`: the release id to restore instead of the newest good one that differs from what is live. */
+  rollbackTo?: string;
 }
 
 export class InputError extends Error {
@@ -149,6 +157,12 @@ export function getInputs(
   const flows = readFlows(r);
   const commitArtifacts = parseBool('commit-artifacts', read('commit-artifacts'), true, problems, r.show);
   const auditArtifactName = readArtifactName(r);
+  const state = readStateInputs(r);
+  if (state.rollbackTo && command !== 'rollback') {
+    problems.push(
+      `rollback-to is only read by command: rollback (command is ${command}); remove it or set command: rollback`
+    );
+  }
   if (problems.length > 0) {
     // Defence in depth: an input value that happens to hold the secret (pasted in the wrong field) is masked.
     throw new InputError(problems.map((p) => mask(p, secretValues)));
@@ -162,7 +176,44 @@ export function getInputs(
     ...(flows ? { flows } : {}),
     commitArtifacts,
     ...(githubToken ? { githubToken } : {}),
-    auditArtifactName
+    auditArtifactName,
+    ...state
+  };
+}
+
+const DEFAULT_STATE_BRANCH = 'flow-release-state';
+
+/** The ledger inputs: state-branch, takeover-lock, on-unfinished, rollback-to. */
+function readStateInputs(r: Reader): Pick<Inputs, 'stateBranch' | 'takeoverLock' | 'onUnfinished' | 'rollbackTo'> {
+  const { read, problems, show } = r;
+  const stateBranch = read('state-branch').trim() || DEFAULT_STATE_BRANCH;
+  // git check-ref-format, the parts that matter here; the ledger store checks again before any git call.
+  if (
+    hasControlChars(stateBranch) ||
+    /[\s~^:?*[\\]|\.\.|@\{|\/\/|\.lock$|^[-./]|[./]$/.test(stateBranch) ||
+    stateBranch.length > 200
+  ) {
+    problems.push(
+      `state-branch must be a plain git branch name such as ${DEFAULT_STATE_BRANCH} (got ${show(stateBranch)})`
+    );
+  }
+  const takeoverLock = parseBool('takeover-lock', read('takeover-lock'), false, problems, show);
+  const rawUnfinished = read('on-unfinished').trim();
+  const unfinished = rawUnfinished.toLowerCase() || 'restore';
+  if (unfinished !== 'restore' && unfinished !== 'stop') {
+    problems.push(`on-unfinished must be restore or stop (got ${show(rawUnfinished)})`);
+  }
+  const rollbackTo = read('rollback-to').trim();
+  if (rollbackTo && !/^[A-Za-z0-9][A-Za-z0-9._-]{0,127}$/.test(rollbackTo)) {
+    problems.push(
+      `rollback-to must be a release id such as rel-20260101T120000Z-a1b2c3 (see the ledger's history) (got ${show(rollbackTo)})`
+    );
+  }
+  return {
+    stateBranch,
+    takeoverLock,
+    onUnfinished: unfinished === 'stop' ? 'stop' : 'restore',
+    ...(rollbackTo ? { rollbackTo } : {})
   };
 }
 
