@@ -75333,7 +75333,7 @@ module.exports = {
 /***/ ((module, __unused_webpack___webpack_exports__, __nccwpck_require__) => {
 
 __nccwpck_require__.a(module, async (__webpack_handle_async_dependencies__, __webpack_async_result__) => { try {
-/* harmony import */ var _main_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(30249);
+/* harmony import */ var _main_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(81669);
 
 await (0,_main_js__WEBPACK_IMPORTED_MODULE_0__/* .run */ .eF)();
 
@@ -75342,7 +75342,7 @@ __webpack_async_result__();
 
 /***/ }),
 
-/***/ 30249:
+/***/ 81669:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
 
@@ -84088,13 +84088,13 @@ const ZodString = /*@__PURE__*/ $constructor("ZodString", (inst, def) => {
         return this.check(_isoDateTime(ZodISODateTime, params));
     },
     date(params) {
-        return this.check(_isoDate(ZodISODate, params));
+        return this.check(_isoDate(schemas_ZodISODate, params));
     },
     time(params) {
-        return this.check(_isoTime(ZodISOTime, params));
+        return this.check(_isoTime(schemas_ZodISOTime, params));
     },
     duration(params) {
-        return this.check(_isoDuration(ZodISODuration, params));
+        return this.check(_isoDuration(schemas_ZodISODuration, params));
     },
 });
 function schemas_string(params) {
@@ -84108,15 +84108,15 @@ const ZodISODateTime = /*@__PURE__*/ $constructor("ZodISODateTime", (inst, def) 
     $ZodISODateTime.init(inst, def);
     ZodStringFormat.init(inst, def);
 });
-const ZodISODate = /*@__PURE__*/ $constructor("ZodISODate", (inst, def) => {
+const schemas_ZodISODate = /*@__PURE__*/ $constructor("ZodISODate", (inst, def) => {
     $ZodISODate.init(inst, def);
     ZodStringFormat.init(inst, def);
 });
-const ZodISOTime = /*@__PURE__*/ $constructor("ZodISOTime", (inst, def) => {
+const schemas_ZodISOTime = /*@__PURE__*/ $constructor("ZodISOTime", (inst, def) => {
     $ZodISOTime.init(inst, def);
     ZodStringFormat.init(inst, def);
 });
-const ZodISODuration = /*@__PURE__*/ $constructor("ZodISODuration", (inst, def) => {
+const schemas_ZodISODuration = /*@__PURE__*/ $constructor("ZodISODuration", (inst, def) => {
     $ZodISODuration.init(inst, def);
     ZodStringFormat.init(inst, def);
 });
@@ -86675,6 +86675,8 @@ function outcome_verdict(events, facts, e) {
             };
         case 'restore-done':
             return restoreText(events, facts, e);
+        case 'refused':
+            return failed(e.message);
     }
 }
 
@@ -87870,6 +87872,8 @@ const FlowVersion = object({
     dateCreated: schemas_number().optional(),
     dateCheckedIn: schemas_number().optional(),
     createdBy: EntityRef.optional(),
+    /** The OAuth client that made the version (a publish through the API): who published it, for recovery reports. */
+    createdByClient: EntityRef.optional(),
     secure: schemas_boolean().optional(),
     debug: schemas_boolean().optional()
 });
@@ -95041,6 +95045,13 @@ function normalizeText(text) {
         lines.pop();
     return lines.length === 0 ? '' : `${lines.join('\n')}\n`;
 }
+/**
+ * An export as it may be uploaded again: without the leading block of comment lines our exports and the platform's
+ * put at the top (`# Exported by ... at <time>`), which would otherwise pile up with every restore.
+ */
+function stripExportHeader(text) {
+    return dropLeadingComments(text.replace(/^\uFEFF/, '').replace(/\r\n?/g, '\n'));
+}
 /** Drops the leading block of comment (and blank) lines: export headers such as `# Exported by ... at <time>`. */
 function dropLeadingComments(text) {
     const lines = text.split('\n');
@@ -95472,7 +95483,8 @@ async function publishYaml(ctx, t, yaml, c = {}) {
     try {
         const reg = await ctx.api.registerArchitectJob();
         jobId = reg.id;
-        c.onJob?.(reg.id);
+        // Recorded (the ledger: durable) before the upload; a job registered but never uploaded does nothing.
+        await c.onJob?.(reg.id);
         if (c.signal?.aborted)
             throw new CancelledError(abortReason(c.signal));
         try {
@@ -95603,6 +95615,7 @@ async function publishDraft(ctx, t, version, c = {}) {
 
 
 
+
 const ROLLBACK_ATTEMPTS = 3;
 /**
  * The rollback order: newest change first, so every flow is restored while what it may call is still at the version
@@ -95696,17 +95709,22 @@ function verified(r, version, hash) {
 }
 /** Publish the target content through an Architect job and verify its export; true when verified. */
 async function republish(ctx, f, target, current, r, deadlineAt) {
-    const pub = await publishYaml(ctx, { name: f.name, type: f.type, flowId: current === undefined ? undefined : f.flowId, fromVersion: current ?? null }, target.content, {
+    const pub = await publishYaml(ctx, { name: f.name, type: f.type, flowId: current === undefined ? undefined : f.flowId, fromVersion: current ?? null }, 
+    // An export's header comments (e.g. `# Exported by … at <time>`) are never uploaded back.
+    stripExportHeader(target.content), {
         deadlineAt,
         signal: ctx.signal,
         stage: f.stage,
         // Every Architect job this release registers is in the journal, the rollback's included.
-        onJob: (jobId) => ctx.journal.append('wait-progress', {
-            stage: f.stage,
-            flow: f.name,
-            status: 'info',
-            details: { what: 'rollback publish job', id: jobId, state: 'Registered', elapsedMs: 0 }
-        })
+        onJob: async (jobId) => {
+            await ctx.recordJob?.(f, jobId, 'architect');
+            ctx.journal.append('wait-progress', {
+                stage: f.stage,
+                flow: f.name,
+                status: 'info',
+                details: { what: 'rollback publish job', id: jobId, state: 'Registered', elapsedMs: 0 }
+            });
+        }
     });
     r.actual = { version: pub.toVersion ?? current };
     if (!pub.ok || !pub.toVersion || !pub.flowId) {
@@ -95852,6 +95870,109 @@ function recordedTarget(content, version) {
     return { version, content, hash: exportHash(content) };
 }
 
+;// CONCATENATED MODULE: ./src/ledger/errors.ts
+// The ledger's errors. Every message is scrubbed of registered secrets and of credentials embedded in URLs, so it can
+// be logged or reported as it is, and every message says what to do about it.
+
+class errors_LedgerError extends Error {
+    kind;
+    constructor(kind, message) {
+        super(scrub(message));
+        this.name = 'LedgerError';
+        this.kind = kind;
+    }
+}
+/** The org's lock is held by another release: names the holder, its run, the lease end and what to do. */
+class LockHeldError extends Error {
+    orgId;
+    lock;
+    /** The lease had ended when the lock was checked (the holder may be dead). */
+    leaseExpired;
+    constructor(orgId, lock, leaseExpired, detail = '') {
+        const run = lock.runUrl ? ` (run ${lock.runUrl})` : '';
+        const by = lock.actor ? `, started by ${lock.actor}` : '';
+        const advice = leaseExpired
+            ? `Its lease ended at ${lock.leaseUntil} but the run is not known to be finished. If that run is dead, ` +
+                're-run with the input takeover-lock: true to take the lock over (recorded in the ledger); otherwise wait.'
+            : `Its lease runs until ${lock.leaseUntil}. Wait for that release to finish; if its run is dead, re-run ` +
+                'with the input takeover-lock: true to take the lock over (recorded in the ledger).';
+        super(scrub(`The release lock of org ${orgId} is held by release ${lock.holder}${run}${by}, since ${lock.acquiredAt}. ` +
+            `${detail}${advice}`));
+        this.name = 'LockHeldError';
+        this.orgId = orgId;
+        this.lock = { ...lock };
+        this.leaseExpired = leaseExpired;
+    }
+}
+
+;// CONCATENATED MODULE: ./src/release/write-ahead.ts
+// Before the first change to the org (after the snapshots, which are reads): refuse what cannot be rolled back, then
+// take the org's lock and record in the ledger what the release may change — each flow's id, the version live before
+// it and that version's content (the snapshot, without its export header, stored as a content-addressed blob: the
+// rollback target), and what the release is about to publish — in one push.
+
+
+
+
+/** The content a rollback would upload for a snapshot: the export without its header comments. */
+function rollbackContent(snap) {
+    return stripExportHeader(snap.raw);
+}
+/**
+ * Flows whose rollback content would not fit in one upload: an export can be larger than the upload that made it, so
+ * a flow near the limit could be published but never restored. Known before any change: the release is refused.
+ */
+function oversizedSnapshots(snapshots) {
+    const out = [];
+    for (const s of snapshots.values()) {
+        const bytes = Buffer.byteLength(rollbackContent(s), 'utf8');
+        if (bytes > MAX_UPLOAD_BYTES) {
+            out.push(`"${s.name}": the export of its live version ${s.version} is ${bytes} bytes, more than the ${MAX_UPLOAD_BYTES} bytes ` +
+                'Genesys Cloud accepts per upload, so it could not be restored if this release had to roll back. Make the ' +
+                'live flow smaller (common modules) before releasing over it.');
+        }
+    }
+    return out;
+}
+/** The flows the release may change, from the stage about to start to the last, as the ledger records them. */
+function startFlows(run, plan, fromStage) {
+    const ledger = run.ledger;
+    return plan.stages
+        .filter((s) => s.index >= fromStage)
+        .flatMap((s) => s.flows)
+        .filter((f) => f.action === 'create' || f.action === 'update')
+        .map((f) => {
+        const snap = f.flowId ? run.work.snapshots?.get(f.flowId) : undefined;
+        const content = snap ? ledger.putBlob(rollbackContent(snap)) : undefined;
+        return {
+            name: f.name,
+            type: f.type,
+            // Only a flow that existed has an id here: a flow without one is one the release creates.
+            ...(f.flowId ? { flowId: f.flowId } : {}),
+            before: { version: f.publishedVersion ?? null, ...(content ? { content } : {}) },
+            intended: { source: f.source, ...(f.contentHash ? { contentHash: f.contentHash } : {}) }
+        };
+    });
+}
+/** Takes the lock and records the release in progress. Returns the refusal (nothing was changed) or undefined. */
+async function writeAhead(run, plan, fromStage) {
+    const oversized = oversizedSnapshots(run.work.snapshots ?? new Map());
+    if (oversized.length > 0)
+        return `Refused before any change: ${oversized.join(' | ')}`;
+    const ledger = run.ledger;
+    if (!ledger || ledger.begun)
+        return undefined;
+    try {
+        await ledger.begin(run.opts.command === 'rollback' ? 'rollback' : 'deploy', startFlows(run, plan, fromStage));
+        return undefined;
+    }
+    catch (e) {
+        if (e instanceof LockHeldError)
+            return e.message;
+        return `Could not record the release in the ledger before changing the org, so nothing was changed: ${errorText(e)}`;
+    }
+}
+
 ;// CONCATENATED MODULE: ./src/release/on-failure.ts
 
 
@@ -95859,22 +95980,43 @@ function recordedTarget(content, version) {
 
 
 
-/** What this run changed (the journal's facts) with the working data to restore it (snapshot content, settle). */
-function changedFlows(run) {
-    return run.view().changed.map((c) => {
-        const snap = c.snapshot ? run.work.snapshots?.get(c.flowId) : undefined;
-        return {
-            name: c.name,
-            type: c.type,
-            stage: c.stage,
-            flowId: c.flowId,
-            created: c.created,
-            snapshot: snap ? { version: snap.version, content: snap.raw, hash: snap.hash } : undefined,
-            publishedVersion: c.publishedVersion,
-            settle: run.work.settle.get(c.name),
-            seq: c.seq
-        };
-    });
+
+
+/** The content before the release to restore: the ledger's copy when there is a ledger, else the run's snapshot. */
+async function restoreTarget(run, c) {
+    if (!c.snapshot)
+        return undefined;
+    if (run.ledger) {
+        // A rollback target is always the last known-good content from the ledger, never what happens to be live.
+        const before = run.ledger.doc?.inProgress?.flows.find((f) => f.name === c.name && f.type === c.type)?.before;
+        if (!before?.content || !before.version)
+            return undefined;
+        try {
+            const content = await run.ledger.getBlob(before.content);
+            return { version: before.version, content, hash: exportHash(content) };
+        }
+        catch (e) {
+            const message = `The ledger's content of "${c.name}" before this release cannot be read: ${errorText(e)}`;
+            run.ctx.journal.append('warning', { flow: c.name, status: 'warning', details: { message } });
+            return undefined;
+        }
+    }
+    const snap = run.work.snapshots?.get(c.flowId);
+    return snap ? { version: snap.version, content: rollbackContent(snap), hash: snap.hash } : undefined;
+}
+/** What this run changed (the journal's facts) with what to restore it to (ledger content, settle). */
+async function changedFlows(run) {
+    return Promise.all(run.view().changed.map(async (c) => ({
+        name: c.name,
+        type: c.type,
+        stage: c.stage,
+        flowId: c.flowId,
+        created: c.created,
+        snapshot: await restoreTarget(run, c),
+        publishedVersion: c.publishedVersion,
+        settle: run.work.settle.get(c.name),
+        seq: c.seq
+    })));
 }
 function journalCancelled(run, stage) {
     run.ctx.journal.append('cancelled', { stage, status: 'warning', details: { signal: abortReason(run.ctx.signal) } });
@@ -95896,7 +96038,7 @@ async function recheck(run, stage) {
 }
 async function rollbackAndFinish(run, failedStage, reason) {
     const { ctx } = run;
-    const changed = changedFlows(run);
+    const changed = await changedFlows(run);
     const flows = rollbackOrder(changed).map((c) => c.name);
     if (!ctx.manifest.rollback.automatic)
         return finish_conclude(run, { kind: 'rollback-off', reason, flows });
@@ -96075,7 +96217,323 @@ function sourceOf(spec) {
     return SOURCES[kind];
 }
 
+;// CONCATENATED MODULE: ./node_modules/zod/v4/classic/iso.js
+
+
+
+function iso_datetime(params) {
+    return _isoDateTime(ZodISODateTime, params);
+}
+function iso_date(params) {
+    return core._isoDate(ZodISODate, params);
+}
+function iso_time(params) {
+    return core._isoTime(ZodISOTime, params);
+}
+function iso_duration(params) {
+    return core._isoDuration(ZodISODuration, params);
+}
+
+;// CONCATENATED MODULE: ./src/ledger/schema.ts
+// The release ledger of one target org: the lock, the release in progress (written ahead of every change) and the
+// history of finished releases. One document per org, keyed by the org id the platform reports
+// (GET /api/v2/organizations/me), never by region or URL. The org is the truth; the ledger is the memory.
+//
+// The schema is strict (unknown keys are errors) and versioned: a document this code cannot fully understand is
+// never rewritten (see LedgerError in errors.ts). Flow content is not stored in the document but as
+// content-addressed blobs beside it; the document holds their addresses.
+
+const LEDGER_VERSION = 1;
+/**
+ * History entries kept per org. An entry holds one line per flow of the release (~250 bytes), so with 30 flows the
+ * document stays under ~1 MB at this cap; it is rewritten on every update, so it must stay small. Older entries are
+ * dropped, except that for every flow the newest entry where it was live and good is always kept, so every flow's
+ * last known-good content stays restorable (see trimHistory in history.ts).
+ */
+const HISTORY_LIMIT = 100;
+/** sha256 (lowercase hex) of the UTF-8 content: the same value as the manifest's `contentHash`. */
+const ContentAddress = schemas_string().regex(/^[0-9a-f]{64}$/, 'must be a sha256 in lowercase hex');
+/** ISO-8601 timestamp (from the injected clock). */
+const Timestamp = iso_datetime();
+const Id = schemas_string().min(1);
+const Command = schemas_enum(['deploy', 'rollback', 'recover']);
+/** How a lock changed hands from another holder: always recorded, so a takeover is auditable. */
+const Takeover = strictObject({
+    from: Id,
+    fromRunUrl: schemas_string().optional(),
+    fromLeaseUntil: Timestamp,
+    /** `explicit`: the input `takeover-lock: true`; `lease-expired`: the lease ended and the holder's run is finished. */
+    reason: schemas_enum(['explicit', 'lease-expired']),
+    at: Timestamp
+});
+const Lock = strictObject({
+    /** The release id of the run that holds the lock. */
+    holder: Id,
+    runUrl: schemas_string().optional(),
+    actor: schemas_string().optional(),
+    command: Command,
+    acquiredAt: Timestamp,
+    leaseUntil: Timestamp,
+    takenOver: Takeover.optional()
+});
+const JobKind = schemas_enum(['architect', 'publish-operation', 'export', 'validate', 'delete', 'unlock']);
+const JobState = schemas_enum(['registered', 'uploaded', 'succeeded', 'failed', 'unknown']);
+const Job = strictObject({
+    id: Id,
+    kind: JobKind,
+    registeredAt: Timestamp,
+    state: JobState.optional(),
+    updatedAt: Timestamp.optional(),
+    /** What the platform said when it failed (already redacted by the caller). */
+    error: schemas_string().optional()
+});
+const FlowResultState = schemas_enum(['published', 'failed', 'unknown', 'restored', 'deleted']);
+const InProgressFlow = strictObject({
+    name: Id,
+    type: Id,
+    /** Absent for a flow this release creates, until the platform reports its id. */
+    flowId: Id.optional(),
+    /** What was live before the release: the rollback target. `version: null` means the flow did not exist. */
+    before: strictObject({ version: schemas_string().nullable(), content: ContentAddress.optional() }),
+    /** What the release is about to publish. */
+    intended: strictObject({ contentHash: ContentAddress.optional(), source: schemas_enum(['file', 'draft']) }).optional(),
+    jobs: array(Job),
+    result: strictObject({
+        state: FlowResultState,
+        version: schemas_string().optional(),
+        content: ContentAddress.optional(),
+        at: Timestamp.optional()
+    })
+        .optional()
+});
+const InProgress = strictObject({
+    releaseId: Id,
+    command: Command,
+    runUrl: schemas_string().optional(),
+    /** The source commit the release is made from (GITHUB_SHA). */
+    commit: schemas_string().optional(),
+    startedAt: Timestamp,
+    /** Set when this run is finishing the unfinished release of a dead run (recovery). */
+    recoveredFrom: strictObject({ releaseId: Id, runUrl: schemas_string().optional(), startedAt: Timestamp }).optional(),
+    flows: array(InProgressFlow)
+});
+const HistoryOutcome = schemas_enum(['succeeded', 'rolled-back', 'failed', 'rollback-failed']);
+const HistoryFlowState = schemas_enum(['published', 'unchanged', 'restored', 'deleted', 'failed', 'unknown']);
+/** States in which the flow's version and content are what is live in the org after the release. */
+const LIVE_STATES = ['published', 'unchanged', 'restored'];
+const HistoryFlow = strictObject({
+    name: Id,
+    type: Id,
+    id: Id,
+    /** The version live after the release; null when nothing is (deleted) or it is not known. */
+    version: schemas_string().nullable(),
+    content: ContentAddress.optional(),
+    /**
+     * sha256 of the content this release uploaded for the flow (the manifest's content hash), when it published
+     * or kept it: change detection compares it with the manifest. Not a blob address: `content` is the rollback target.
+     */
+    uploaded: ContentAddress.optional(),
+    state: HistoryFlowState
+})
+    .refine((f) => !LIVE_STATES.includes(f.state) || (f.version !== null && f.content !== undefined), {
+    message: 'a published, unchanged or restored flow needs its version and content'
+});
+const HistoryEntry = strictObject({
+    releaseId: Id,
+    command: Command,
+    commit: schemas_string().optional(),
+    outcome: HistoryOutcome,
+    startedAt: Timestamp.optional(),
+    finishedAt: Timestamp,
+    runUrl: schemas_string().optional(),
+    /** The release was finished by another run's recovery (its release id), not by the run that started it. */
+    recoveredBy: Id.optional(),
+    /** Every flow the release covered, unchanged ones included. */
+    flows: array(HistoryFlow)
+});
+const LedgerDocument = strictObject({
+    version: literal(LEDGER_VERSION),
+    org: strictObject({ id: Id, name: schemas_string().optional() }),
+    lock: Lock.nullable(),
+    inProgress: InProgress.nullable(),
+    /** Append-only, newest last, at most HISTORY_LIMIT entries plus the newest good entry of every flow. */
+    history: array(HistoryEntry)
+});
+/** The document of an org that has none yet. */
+function emptyLedger(org) {
+    return {
+        version: LEDGER_VERSION,
+        org: org.name === undefined ? { id: org.id } : { id: org.id, name: org.name },
+        lock: null,
+        inProgress: null,
+        history: []
+    };
+}
+/** Every content address the document refers to: each must exist as a blob beside it. */
+function referencedContent(doc) {
+    const out = new Set();
+    if (!doc)
+        return out;
+    for (const f of doc.inProgress?.flows ?? []) {
+        if (f.before.content)
+            out.add(f.before.content);
+        if (f.result?.content)
+            out.add(f.result.content);
+    }
+    for (const h of doc.history)
+        for (const f of h.flows)
+            if (f.content)
+                out.add(f.content);
+    return out;
+}
+/** Pretty JSON with keys in sorted order at every level, so that the same document is always the same bytes. */
+function schema_serializeLedger(doc) {
+    return `${JSON.stringify(sortKeys(doc), null, 2)}\n`;
+}
+function sortKeys(v) {
+    if (Array.isArray(v))
+        return v.map(sortKeys);
+    if (v && typeof v === 'object') {
+        const out = {};
+        for (const k of Object.keys(v).sort()) {
+            const x = v[k];
+            if (x !== undefined)
+                out[k] = sortKeys(x);
+        }
+        return out;
+    }
+    return v;
+}
+/** The first few problems of a failed parse, one per line, each with its path in the document. */
+function describeIssues(error, max = 5) {
+    const lines = error.issues.slice(0, max).map((i) => `  at ${i.path.join('.') || '(root)'}: ${i.message}`);
+    if (error.issues.length > max)
+        lines.push(`  ... and ${error.issues.length - max} more`);
+    return lines.join('\n');
+}
+
+;// CONCATENATED MODULE: ./src/ledger/history.ts
+// Pure queries over a ledger document's release history (and the release in progress), and the capped append.
+// Flows are identified by name and type, as in the manifest; the flow id is carried along for the caller.
+//
+// "Good" for a flow in a history entry: the release ended `succeeded` or `rolled-back` and the flow was left live
+// (`published`, `unchanged` or `restored`), so its version and content were verified live and healthy (or restored
+// to what was). A release that failed or whose rollback failed proves nothing about what it left behind.
+
+const sameFlow = (a, b) => a.name === b.name && a.type === b.type;
+const keyOf = (f) => `${f.type}\u0000${f.name}`;
+function isGood(entry, flow) {
+    return (entry.outcome === 'succeeded' || entry.outcome === 'rolled-back') && LIVE_STATES.includes(flow.state);
+}
+/** The newest history entry where `flow` was live and good, with that flow's line. */
+function newestGood(history, flow) {
+    for (let i = history.length - 1; i >= 0; i--) {
+        const entry = history[i];
+        const f = entry.flows.find((x) => sameFlow(x, flow));
+        if (f && isGood(entry, f))
+            return { entry, flow: f };
+    }
+    return undefined;
+}
+/**
+ * A flow's rollback target: the content that was live before the release in progress (what a dead run's release
+ * must be rolled back to), else the newest history entry where it was live and good. Undefined when the ledger knows
+ * no content for it (e.g. a flow the release in progress creates: its rollback is a delete).
+ */
+function lastKnownGood(doc, flow, options = {}) {
+    if (!doc)
+        return undefined;
+    const running = options.includeInProgress === false ? undefined : doc.inProgress;
+    const before = running?.flows.find((f) => sameFlow(f, flow))?.before;
+    if (running && before?.content !== undefined) {
+        const flowId = running.flows.find((f) => sameFlow(f, flow))?.flowId;
+        return {
+            content: before.content,
+            version: before.version,
+            flowId,
+            releaseId: running.releaseId,
+            source: 'in-progress-before'
+        };
+    }
+    const good = newestGood(doc.history, flow);
+    if (!good)
+        return undefined;
+    return {
+        content: good.flow.content,
+        version: good.flow.version,
+        flowId: good.flow.id,
+        releaseId: good.entry.releaseId,
+        source: 'history'
+    };
+}
+/**
+ * `command: rollback`: the newest succeeded release that differs from what is live now in at least one of its live
+ * flows. `live` returns the content address of what the org runs now for a flow (undefined: unknown or absent).
+ */
+function newestGoodReleaseDifferingFrom(doc, live) {
+    const history = doc?.history ?? [];
+    for (let i = history.length - 1; i >= 0; i--) {
+        const entry = history[i];
+        if (entry.outcome !== 'succeeded')
+            continue;
+        if (entry.flows.some((f) => LIVE_STATES.includes(f.state) && f.content !== live(f)))
+            return entry;
+    }
+    return undefined;
+}
+function findRelease(doc, releaseId) {
+    return doc?.history.find((h) => h.releaseId === releaseId);
+}
+/**
+ * Flows of the newest finished release that are not in `names` (e.g. removed from the manifest) and were not left
+ * deleted. A release of a subset (the `flows` input) lists only that subset, so callers pass the whole manifest.
+ */
+function orphans(doc, names) {
+    const last = doc?.history.at(-1);
+    if (!last)
+        return [];
+    const keep = new Set(names);
+    return last.flows.filter((f) => !keep.has(f.name) && f.state !== 'deleted');
+}
+/**
+ * At most `limit` newest entries, plus, for every flow of a dropped entry, its newest good entry when no kept entry
+ * is good for it: every flow's last known-good content stays restorable however old it is. Order is kept.
+ */
+function trimHistory(history, limit = HISTORY_LIMIT) {
+    if (history.length <= limit)
+        return history;
+    const cut = history.length - limit;
+    const kept = new Set();
+    for (let i = cut; i < history.length; i++)
+        kept.add(i);
+    const covered = new Set();
+    for (let i = cut; i < history.length; i++) {
+        const e = history[i];
+        for (const f of e.flows)
+            if (isGood(e, f))
+                covered.add(keyOf(f));
+    }
+    for (let i = cut - 1; i >= 0; i--) {
+        const e = history[i];
+        const needed = e.flows.filter((f) => isGood(e, f) && !covered.has(keyOf(f)));
+        if (needed.length === 0)
+            continue;
+        kept.add(i);
+        for (const f of needed)
+            covered.add(keyOf(f));
+    }
+    return history.filter((_, i) => kept.has(i));
+}
+/** The document with `entry` appended (newest last) and the history trimmed to the cap. */
+function appendHistory(doc, entry, limit = HISTORY_LIMIT) {
+    if (doc.history.some((h) => h.releaseId === entry.releaseId)) {
+        return doc; // already recorded (a retried finish): the history is append-only, never rewritten
+    }
+    return { ...doc, history: trimHistory([...doc.history, entry], limit) };
+}
+
 ;// CONCATENATED MODULE: ./src/release/plan.ts
+
 
 
 
@@ -96117,7 +96575,7 @@ function planFlow(ctx, spec, stage, look, errors) {
             spec,
             org,
             recorded: look.recorded.get(recordKey(spec.type, spec.name)),
-            lastReleaseId: look.lastReleaseId
+            lastReleaseId: look.releaseOf?.get(recordKey(spec.type, spec.name)) ?? look.lastReleaseId
         });
     }
     catch (e) {
@@ -96165,6 +96623,32 @@ function checkLockAndDrift(ctx, p, errors) {
         ctx.log.warning(`Drift on "${spec.name}": ${p.reason}; it will be republished.`);
     }
 }
+/**
+ * With a ledger, each flow's record is its last good one in the ledger's history (whatever happened to the artifact
+ * commit): unchanged when the manifest's content hash and the live version match it.
+ */
+function ledgerRecords(doc) {
+    const recorded = new Map();
+    const releaseOf = new Map();
+    for (let i = doc.history.length - 1; i >= 0; i--) {
+        const entry = doc.history[i];
+        for (const f of entry.flows) {
+            const key = recordKey(f.type, f.name);
+            if (recorded.has(key) || !isGood(entry, f) || f.version === null)
+                continue;
+            recorded.set(key, {
+                name: f.name,
+                type: f.type,
+                id: f.id,
+                version: f.version,
+                contentHash: f.uploaded ?? '',
+                file: ''
+            });
+            releaseOf.set(key, entry.releaseId);
+        }
+    }
+    return { recorded, releaseOf };
+}
 async function buildPlan(ctx, opts) {
     const { manifest } = ctx;
     const errors = [];
@@ -96174,11 +96658,13 @@ async function buildPlan(ctx, opts) {
         for (const f of s.flows)
             stageOf.set(f, s.name);
     const selected = manifest.flows.filter((f) => keep.has(f.name));
-    const look = {
-        byType: new Map(),
-        recorded: new Map((opts.lastRecord?.flows ?? []).map((r) => [recordKey(r.type, r.name), r])),
-        lastReleaseId: opts.lastRecord?.releaseId
-    };
+    const look = opts.ledger
+        ? { byType: new Map(), ...ledgerRecords(opts.ledger) }
+        : {
+            byType: new Map(),
+            recorded: new Map((opts.lastRecord?.flows ?? []).map((r) => [recordKey(r.type, r.name), r])),
+            lastReleaseId: opts.lastRecord?.releaseId
+        };
     for (const type of new Set(selected.map((f) => f.type))) {
         look.byType.set(type, await ctx.api.listFlows(type));
     }
@@ -96240,7 +96726,422 @@ async function validateDrafts(ctx, drafts, errors) {
     }
 }
 
+;// CONCATENATED MODULE: ./src/release/recovery.ts
+
+
+
+
+
+
+
+/** A job still `Registered` this long after we first saw it was never uploaded (its run is dead): it does nothing. */
+const REGISTERED_GRACE_MS = 15_000;
+const created = (f) => f.before.version === null && f.flowId === undefined;
+/** The flow's id now: recorded, else found by name (a flow the dead run created). */
+async function currentId(run, f) {
+    if (f.flowId)
+        return f.flowId;
+    const found = await run.ctx.api.findFlowsByName(f.name, f.type);
+    return found.find((x) => x.name === f.name && sameType(x.type, f.type) && !x.deleted)?.id;
+}
+/** What is live now for one flow of the dead release, and who published it when (version metadata). */
+async function recovery_describe(run, f) {
+    const { api } = run.ctx;
+    const out = {
+        name: f.name,
+        type: f.type,
+        beforeVersion: f.before.version,
+        jobs: f.jobs.map((j) => j.id),
+        live: null
+    };
+    try {
+        const id = await currentId(run, f);
+        if (!id)
+            return out;
+        out.flowId = id;
+        const flow = await api.getFlow(id);
+        const version = flow.deleted ? null : (flow.publishedVersion?.id ?? null);
+        out.live = { version };
+        if (version) {
+            const v = await api.getFlowVersion(id, version);
+            const who = (r) => (r ? (r.name ?? r.id) : undefined);
+            const by = who(v.createdBy);
+            const client = who(v.createdByClient);
+            Object.assign(out.live, {
+                ...(by ? { createdBy: by } : {}),
+                ...(client ? { createdByClient: client } : {}),
+                ...(v.datePublished ? { datePublished: v.datePublished } : {})
+            });
+        }
+    }
+    catch (e) {
+        if (!isNotFound(e))
+            run.ctx.log.warning(`Could not read "${f.name}" for the recovery report: ${errorText(e)}`);
+    }
+    return out;
+}
+/** Waits for every job and operation the dead run registered to end (bounded by the manifest's job timeout). */
+async function waitForDeadJobs(run, dead) {
+    const { ctx } = run;
+    const deadlineAt = ctx.clock.now() + ctx.manifest.jobTimeoutMs;
+    const waits = dead.flows.flatMap((f) => f.jobs
+        .filter((j) => j.kind === 'architect' && j.state !== 'succeeded' && j.state !== 'failed')
+        .map(async (j) => {
+        let registeredSince;
+        await waitFor({
+            what: 'dead run publish job',
+            id: j.id,
+            poll: () => ctx.api.getArchitectJob(j.id).catch((e) => {
+                if (isNotFound(e))
+                    return { status: 'Gone' };
+                throw e;
+            }),
+            done: (s) => {
+                if (s.status !== 'Registered')
+                    return s.status !== 'Started';
+                registeredSince ??= ctx.clock.now();
+                return ctx.clock.now() - registeredSince >= REGISTERED_GRACE_MS;
+            },
+            state: (s) => s.status,
+            clock: ctx.clock,
+            log: ctx.log,
+            deadlineMs: ctx.manifest.jobTimeoutMs,
+            deadlineAt,
+            signal: ctx.signal,
+            expectedLatencyMs: 2000
+        }).catch((e) => ctx.log.warning(`Waiting for job ${j.id} of "${f.name}": ${errorText(e)}`));
+    }));
+    await Promise.all(waits);
+}
+/** Restores one flow to the dead run's `before` (or deletes what it created), verified. */
+async function restoreFlow(run, f, found) {
+    const { ctx } = run;
+    const flow = { name: f.name, type: f.type, flowId: found.flowId ?? '', stage: '' };
+    if (created(f)) {
+        return deleteCreated(ctx, { ...flow, created: true, seq: 0 });
+    }
+    if (!f.before.content || !found.flowId) {
+        return {
+            ...flow,
+            action: 'republish',
+            attempts: 0,
+            ok: found.live?.version === f.before.version,
+            expected: { version: f.before.version ?? undefined },
+            actual: { version: found.live?.version ?? undefined },
+            ...(found.live?.version === f.before.version
+                ? {}
+                : { error: 'the ledger holds no content for it before the dead run: restore it by hand' })
+        };
+    }
+    const content = await run.ledger.getBlob(f.before.content);
+    return restoreContent(ctx, flow, recordedTarget(content, f.before.version ?? undefined));
+}
+function recoveryEntry(run, dead, results, startedAt) {
+    const flows = dead.flows.flatMap((f) => {
+        const r = results.find((x) => x.name === f.name);
+        if (!r?.ok || !r.flowId)
+            return [];
+        if (r.action === 'delete')
+            return [{ name: f.name, type: f.type, id: r.flowId, version: null, state: 'deleted' }];
+        if (!r.actual.version || !f.before.content)
+            return [];
+        return [
+            {
+                name: f.name,
+                type: f.type,
+                id: r.flowId,
+                version: r.actual.version,
+                content: f.before.content,
+                state: 'restored'
+            }
+        ];
+    });
+    const entry = {
+        releaseId: `${run.ctx.releaseId}-recover`,
+        command: 'recover',
+        outcome: 'rolled-back',
+        startedAt,
+        finishedAt: new Date(run.ctx.clock.now()).toISOString(),
+        flows
+    };
+    return entry;
+}
+/** The dead release's own history line per flow: what was found live (its outcome is unknown: `failed`). */
+function deadFlows(found) {
+    return found.flatMap((f) => f.flowId ? [{ name: f.name, type: f.type, id: f.flowId, version: f.live?.version ?? null, state: 'unknown' }] : []);
+}
+/**
+ * Runs before anything else of a deploy or a rollback. Returns the run's result when it must stop (a live holder,
+ * on-unfinished: stop, a failed recovery), undefined to go on (holding the lock after a recovery).
+ */
+async function recoverFirst(run, command) {
+    const ledger = run.ledger;
+    if (!ledger)
+        return undefined;
+    const dead = ledger.doc?.inProgress;
+    try {
+        await ledger.checkLock(dead ? 'recover' : command);
+    }
+    catch (e) {
+        if (!(e instanceof LockHeldError))
+            throw e;
+        return refuse(run, { kind: 'refused', message: `${e.message} Nothing was changed.` });
+    }
+    if (!dead || dead.releaseId === ledger.holder)
+        return undefined;
+    const startedAt = new Date(run.ctx.clock.now()).toISOString();
+    const found = await Promise.all(dead.flows.map((f) => recovery_describe(run, f)));
+    const onUnfinished = ledger.handle.onUnfinished ?? 'restore';
+    run.ctx.journal.append('recovery-started', {
+        status: 'warning',
+        details: {
+            releaseId: dead.releaseId,
+            ...(dead.runUrl ? { runUrl: dead.runUrl } : {}),
+            startedAt: dead.startedAt,
+            onUnfinished,
+            flows: found
+        }
+    });
+    const what = `Release ${dead.releaseId}${dead.runUrl ? ` (run ${dead.runUrl})` : ''}, started ${dead.startedAt}, did not finish: it may have changed ${dead.flows.map((f) => f.name).join(', ')}.`;
+    run.ctx.log.warning(what);
+    if (onUnfinished === 'stop') {
+        return refuse(run, {
+            kind: 'refused',
+            message: `${what} on-unfinished: stop — nothing was changed. Re-run with on-unfinished: restore to restore those flows to their last known-good content.`
+        });
+    }
+    return restoreDead(run, dead, found, startedAt, what);
+}
+async function restoreDead(run, dead, found, startedAt, what) {
+    const ledger = run.ledger;
+    const { ctx } = run;
+    try {
+        await ledger.acquire('recover');
+    }
+    catch (e) {
+        if (!(e instanceof LockHeldError))
+            throw e;
+        return refuse(run, { kind: 'refused', message: `${e.message} Nothing was changed.` });
+    }
+    ledger.recordInto(dead.releaseId);
+    ctx.log.startGroup(`Recover release ${dead.releaseId}`);
+    const results = [];
+    try {
+        await waitForDeadJobs(run, dead);
+        for (const f of [...dead.flows].reverse()) {
+            if (ctx.signal?.aborted)
+                break;
+            results.push(await restoreFlow(run, f, found.find((x) => x.name === f.name && x.type === f.type)));
+        }
+    }
+    finally {
+        ctx.log.endGroup();
+    }
+    const ok = results.length === dead.flows.length && results.every((r) => r.ok);
+    const entry = recoveryEntry(run, dead, results, startedAt);
+    if (ok) {
+        await ledger.finish({
+            releaseId: dead.releaseId,
+            outcome: 'failed',
+            flows: deadFlows(found),
+            releaseLock: false,
+            then: (d) => appendHistory(d, entry)
+        });
+    }
+    ctx.journal.append('recovery-finished', {
+        status: ok ? 'ok' : 'error',
+        details: { releaseId: dead.releaseId, ok, flows: results, ...(ok ? { recordedAs: entry.releaseId } : {}) }
+    });
+    if (ok) {
+        ctx.log.info(`Recovered release ${dead.releaseId}: every flow is back at its last known-good content, verified.`);
+        return undefined;
+    }
+    const bad = results.filter((r) => !r.ok).map((r) => `${r.name}: ${r.error ?? 'not restored'}`);
+    return refuse(run, {
+        kind: 'refused',
+        message: `${what} Its recovery did not restore every flow (${bad.join('; ') || 'cancelled'}); it stays in progress in the ledger for the next run. Nothing else was changed.`
+    });
+}
+
+;// CONCATENATED MODULE: ./src/release/ledger-rollback.ts
+
+
+
+
+
+
+
+
+
+
+
+
+
+/** What each flow of the history publishes now, by flow id: one getFlow each, one export job for all. */
+async function readLive(run, flows) {
+    const { api } = run.ctx;
+    const live = new Map();
+    const byId = new Map(flows.map((f) => [f.id, f]));
+    for (const [id] of byId) {
+        try {
+            const flow = await api.getFlow(id);
+            live.set(id, { ...(flow.deleted ? {} : { version: flow.publishedVersion?.id }) });
+        }
+        catch (e) {
+            if (!isNotFound(e))
+                throw e;
+            live.set(id, {});
+        }
+    }
+    const toExport = [...live].filter(([, l]) => l.version);
+    const exported = await exportVersions(run.ctx, toExport.map(([id, l]) => ({
+        name: byId.get(id).name,
+        type: byId.get(id).type,
+        flowId: id,
+        version: l.version
+    })), { signal: run.ctx.signal });
+    for (const [id, e] of exported)
+        live.set(id, { ...live.get(id), content: stripExportHeader(e.raw), hash: e.hash });
+    return live;
+}
+/** exportHash of each content address the candidates refer to (blobs compare with exports after normalisation). */
+async function contentHashes(run, entries) {
+    const out = new Map();
+    for (const e of entries)
+        for (const f of e.flows) {
+            if (!f.content || out.has(f.content))
+                continue;
+            out.set(f.content, exportHash(await run.ledger.getBlob(f.content)));
+        }
+    return out;
+}
+function choose(run, live, hashes) {
+    const doc = run.ledger.doc;
+    const same = (f) => f.content !== undefined && hashes.get(f.content) === live.get(f.id)?.hash;
+    const wanted = run.ledger.handle.rollbackTo;
+    if (wanted) {
+        const entry = findRelease(doc, wanted);
+        if (!entry) {
+            const known = (doc?.history ?? []).slice(-5).map((h) => `${h.releaseId} (${h.outcome})`);
+            return {
+                error: `rollback-to: release ${wanted} is not in the ledger's history (newest: ${known.join(', ') || 'none'}).`
+            };
+        }
+        if (!entry.flows.some((f) => isGood(entry, f))) {
+            return { error: `rollback-to: release ${wanted} ended ${entry.outcome} and left no flow known to be good.` };
+        }
+        return { entry, same };
+    }
+    const entry = newestGoodReleaseDifferingFrom(doc, (f) => (same(f) ? f.content : undefined));
+    return entry ? { entry, same } : { error: undefined };
+}
+async function restoreAll(run, todo, live) {
+    const { ctx } = run;
+    const results = [];
+    for (const f of todo) {
+        if (ctx.signal?.aborted)
+            break;
+        const content = await run.ledger.getBlob(f.content);
+        const r = await restoreContent(ctx, { name: f.name, type: f.type, flowId: f.id, stage: '' }, recordedTarget(content, live.get(f.id)?.version === f.version ? (f.version ?? undefined) : undefined));
+        ctx.journal.append('rollback-flow', { flow: f.name, status: r.ok ? 'ok' : 'error', details: r });
+        results.push(r);
+    }
+    return results;
+}
+async function ledgerRollback(run) {
+    const { ctx, opts } = run;
+    const ledger = run.ledger;
+    const stopped = await recoverFirst(run, 'rollback');
+    if (stopped)
+        return stopped;
+    const history = ledger.doc?.history ?? [];
+    const candidates = history.filter((h) => h.outcome === 'succeeded' || h.outcome === 'rolled-back');
+    const flows = candidates.flatMap((h) => h.flows.filter((f) => LIVE_STATES.includes(f.state)));
+    if (flows.length === 0) {
+        return refuse(run, {
+            kind: 'refused',
+            message: `The release ledger of org ${ledger.handle.org.id} holds no good release to roll back to; nothing was changed.`
+        });
+    }
+    const live = await readLive(run, flows);
+    const chosen = choose(run, live, await contentHashes(run, candidates));
+    if (!('entry' in chosen) || !chosen.entry) {
+        if (chosen.error)
+            return refuse(run, { kind: 'refused', message: `${chosen.error} Nothing was changed.` });
+        // Every good release is what is live now (e.g. a recovery just restored the last one): nothing to restore.
+        return finish_conclude(run, { kind: 'restore-nothing', releaseId: candidates.at(-1).releaseId });
+    }
+    const { entry, same } = chosen;
+    const { keep } = filterFlows(ctx.manifest.flows, opts.flowsFilter);
+    const inScope = entry.flows.filter((f) => LIVE_STATES.includes(f.state) && f.content && (!opts.flowsFilter?.length || keep.has(f.name)));
+    const todo = inScope.filter((f) => !same(f));
+    if (todo.length === 0)
+        return finish_conclude(run, { kind: 'restore-nothing', releaseId: entry.releaseId });
+    return restoreEntry(run, entry, inScope, todo, live);
+}
+async function restoreEntry(run, entry, inScope, todo, live) {
+    const { ctx, opts } = run;
+    const ledger = run.ledger;
+    try {
+        await ledger.begin('rollback', todo.map((f) => {
+            const l = live.get(f.id);
+            const content = l?.content !== undefined ? ledger.putBlob(l.content) : undefined;
+            return {
+                name: f.name,
+                type: f.type,
+                flowId: f.id,
+                before: { version: l?.version ?? null, ...(content ? { content } : {}) }
+            };
+        }));
+    }
+    catch (e) {
+        const message = e instanceof LockHeldError ? e.message : `Could not record the rollback in the ledger: ${errorText(e)}`;
+        return refuse(run, { kind: 'refused', message: `${message} Nothing was changed.` });
+    }
+    ctx.journal.append('rollback-started', {
+        status: 'warning',
+        details: {
+            reason: `command: rollback to release ${entry.releaseId}`,
+            flows: todo.map((f) => f.name),
+            fromVersions: Object.fromEntries(todo.map((f) => [f.name, live.get(f.id)?.version ?? null]))
+        }
+    });
+    const results = await restoreAll(run, todo, live);
+    const cancelled = ctx.signal?.aborted === true;
+    const ok = results.length === todo.length && results.every((r) => r.ok) && !cancelled;
+    if (cancelled)
+        ctx.journal.append('cancelled', { status: 'warning', details: { signal: abortReason(ctx.signal) } });
+    ctx.journal.append('rollback-finished', { status: ok ? 'ok' : 'error', details: { ok, flows: results } });
+    run.work.history = async () => rollbackHistory(inScope, results, live);
+    const result = finish_conclude(run, {
+        kind: 'restore-done',
+        releaseId: entry.releaseId,
+        flows: todo.map((f) => f.name),
+        signal: cancelled ? abortReason(ctx.signal) : undefined
+    });
+    if (result.outcome === 'succeeded' && opts.exportAfter)
+        result.exports = await exportReleased(run);
+    return result;
+}
+/** The rollback's history entry: restored flows at their new version with the target's content, the rest as found. */
+function rollbackHistory(inScope, results, live) {
+    return inScope.flatMap((f) => {
+        const r = results.find((x) => x.name === f.name);
+        const base = { name: f.name, type: f.type, id: r?.flowId ?? f.id };
+        const carried = { content: f.content, ...(f.uploaded ? { uploaded: f.uploaded } : {}) };
+        if (!r) {
+            // Not restored because its content is already live (maybe under another version).
+            const version = live.get(f.id)?.version;
+            return version ? [{ ...base, version, ...carried, state: 'unchanged' }] : [];
+        }
+        if (r.ok && r.actual.version)
+            return [{ ...base, version: r.actual.version, ...carried, state: 'restored' }];
+        return [{ ...base, version: r.actual.version ?? null, state: 'unknown' }];
+    });
+}
+
 ;// CONCATENATED MODULE: ./src/release/rollback-command.ts
+
 
 
 
@@ -96297,6 +97198,9 @@ async function restoreOne(run, t) {
     return r;
 }
 async function rollbackCommand(run) {
+    // With the org's ledger (always, from the action): its history, not release.json (ledger-rollback.ts).
+    if (run.ledger)
+        return ledgerRollback(run);
     const { ctx, opts } = run;
     const record = opts.lastRecord;
     if (!record)
@@ -96470,9 +97374,18 @@ function mechanisms(ctx, stage, p, current) {
         architectJob: (content) => publishYaml(ctx, target, content, {
             signal: ctx.signal,
             stage,
-            onJob: (jobId) => started('architect-job', jobId)
+            onJob: async (jobId) => {
+                await ctx.recordJob?.(p, jobId, 'architect');
+                started('architect-job', jobId);
+            }
         }),
-        promoteVersion: (version) => {
+        promoteVersion: async (version) => {
+            try {
+                await ctx.recordJob?.(p, `${p.flowId}@${version}`, 'publish-operation');
+            }
+            catch (e) {
+                return { ok: false, flowId: p.flowId, changed: false, error: `Not published: ${errorText(e)}` };
+            }
             started('actions-publish');
             return publishDraft(ctx, { ...target, flowId: p.flowId }, version, {
                 signal: ctx.signal,
@@ -96518,6 +97431,7 @@ async function publish_flow_publishFlow(run, stage, p) {
             details: { flowId, fromVersion, toVersion: out.toVersion, jobId: out.jobId, contentHash, created: !p.flowId }
         });
         ctx.log.info(`Published "${p.name}": ${fromVersion ?? 'new'} → ${out.toVersion}`);
+        await recordResult(run, p, { state: 'published', version: out.toVersion });
         return { kind: 'published', flowId, toVersion: out.toVersion };
     }
     if (out.cancelled)
@@ -96540,7 +97454,17 @@ async function publish_flow_publishFlow(run, stage, p) {
             toVersion: out.toVersion
         }
     });
+    await recordResult(run, p, { state: changed === false ? 'failed' : 'unknown', version: out.toVersion });
     return { kind: 'failed', error: `"${p.name}": ${out.error ?? 'publish failed'}`, changed };
+}
+/** The flow's result in the ledger, as it happens. A failed record is a warning: the change itself is done. */
+async function recordResult(run, p, result) {
+    try {
+        await run.ledger?.result(p, result);
+    }
+    catch (e) {
+        run.ctx.log.warning(`Could not record the result of "${p.name}" in the ledger: ${errorText(e)}`);
+    }
 }
 
 ;// CONCATENATED MODULE: ./src/release/verify.ts
@@ -96609,6 +97533,7 @@ async function verifyStage(run, stage, flows) {
 // One stage: snapshot (once per run) → publish its changed flows (bounded concurrency) → verify the published content
 // while baking with checks. Returns the failure, or undefined when the stage succeeded; journals stage-started and
 // stage-succeeded / stage-failed.
+
 
 
 
@@ -96697,6 +97622,12 @@ async function stageSteps(run, stage, plan, stageStartedAt) {
             return fail(run, stage, 'cancelled', true);
         return fail(run, stage, `Snapshot before publishing failed, nothing in this stage was changed: ${errorText(e)}`);
     }
+    // Write-ahead (write-ahead.ts): the lock and what the release may change, durable before the first change.
+    const refused = await writeAhead(run, plan, stage.index);
+    if (refused)
+        return fail(run, stage, refused);
+    if (ctx.signal?.aborted)
+        return fail(run, stage, 'cancelled', true);
     // 2. Publish.
     const published = await publishAll(run, stage, toChange);
     if (published === 'cancelled')
@@ -96723,7 +97654,1233 @@ async function stageSteps(run, stage, plan, stageStartedAt) {
     return undefined;
 }
 
+;// CONCATENATED MODULE: ./src/release/ledger-finish.ts
+
+
+
+
+function historyOutcome(outcome) {
+    return outcome === 'succeeded' || outcome === 'rolled-back' || outcome === 'rollback-failed' ? outcome : 'failed';
+}
+/** Exports of the versions this run left live: the verified ones, the rest in one export job. */
+async function liveExports(run, flows) {
+    const got = new Map();
+    const missing = flows.filter((f) => {
+        const v = f.flowId ? run.work.verified.get(f.flowId) : undefined;
+        if (v && v.version === f.finalVersion)
+            got.set(f.flowId, v);
+        return !got.has(f.flowId);
+    });
+    if (missing.length > 0) {
+        const more = await exportVersions(run.ctx, missing.map((f) => ({ name: f.name, type: f.type ?? '', flowId: f.flowId, version: f.finalVersion })), {});
+        for (const [id, e] of more)
+            got.set(id, e);
+    }
+    return got;
+}
+/** One flow as this run leaves it. */
+function historyFlow(run, f, began, exported) {
+    const ledger = run.ledger;
+    const key = { name: f.name, type: f.type ?? '' };
+    const base = { name: f.name, type: key.type };
+    const id = f.flowId ?? f.rollback?.flowId ?? began?.flowId;
+    if (!id)
+        return undefined;
+    const r = f.rollback;
+    if (r?.ok && r.action === 'delete')
+        return { ...base, id, version: null, state: 'deleted' };
+    if (r?.ok && r.actual.version && began?.before.content) {
+        return { ...base, id, version: r.actual.version, content: began.before.content, state: 'restored' };
+    }
+    if (f.status === 'published' && f.finalVersion) {
+        const e = exported.get(id);
+        if (!e)
+            return { ...base, id, version: f.finalVersion, state: 'unknown' };
+        const content = ledger.putBlob(stripExportHeader(e.raw));
+        const uploaded = f.contentHash;
+        return { ...base, id, version: f.finalVersion, content, ...(uploaded ? { uploaded } : {}), state: 'published' };
+    }
+    if (f.changedSeq !== null || f.conflict || r) {
+        return { ...base, id, version: f.leftVersion ?? null, state: f.status === 'publish-failed' ? 'failed' : 'unknown' };
+    }
+    // Not changed by this run: what was live before it still is.
+    const known = lastKnownGood(ledger.doc, key, { includeInProgress: false });
+    const content = began?.before.content ?? (known?.version === f.fromVersion ? known?.content : undefined);
+    if (!f.fromVersion || !content)
+        return undefined;
+    const uploaded = known && known.content === content ? knownUploaded(run, key, known.releaseId) : undefined;
+    return { ...base, id, version: f.fromVersion, content, ...(uploaded ? { uploaded } : {}), state: 'unchanged' };
+}
+function knownUploaded(run, key, releaseId) {
+    const entry = run.ledger?.doc?.history.find((h) => h.releaseId === releaseId);
+    return entry?.flows.find((x) => x.name === key.name && x.type === key.type)?.uploaded;
+}
+/** Every flow the release covered (skipped ones are not), as it leaves them. */
+async function deployHistory(run) {
+    const flows = run.view().flows.filter((f) => f.action !== null && f.action !== 'skipped');
+    const began = run.ledger?.doc?.inProgress?.flows ?? [];
+    const live = flows.filter((f) => f.status === 'published' && f.flowId && f.finalVersion);
+    const exported = live.length ? await liveExports(run, live) : new Map();
+    return flows.flatMap((f) => {
+        const h = historyFlow(run, f, began.find((b) => b.name === f.name && b.type === f.type), exported);
+        return h ? [h] : [];
+    });
+}
+/** Records how the run ended; a failure to record is a warning (the next run recovers the release in progress). */
+async function settleLedger(run, result) {
+    const ledger = run.ledger;
+    if (!ledger)
+        return;
+    const { ctx } = run;
+    try {
+        if (!ledger.begun) {
+            await ledger.unlock();
+            return;
+        }
+        if (ctx.signal?.aborted) {
+            await ledger.unlock(`cancelled: release ${ledger.holder} is left in progress in the ledger; the next run waits for its jobs and restores its flows`);
+            return;
+        }
+        const flows = run.work.history ? await run.work.history() : await deployHistory(run);
+        await ledger.finish({ outcome: historyOutcome(result.outcome), flows, releaseLock: true });
+    }
+    catch (e) {
+        const message = `Could not record the end of release ${ledger.holder} in the ledger: ${errorText(e)}. The next run finds it in progress and recovers it.`;
+        ctx.log.warning(message);
+        ctx.journal.append('warning', { status: 'warning', details: { message } });
+    }
+}
+
+;// CONCATENATED MODULE: ./src/ledger/git-tree.ts
+// Git plumbing for the state branch, without a working tree or an index: objects are written with
+// `hash-object -w` from private temporary files (the runner has no stdin, and a temporary GIT_INDEX_FILE would need
+// an environment variable the runner deliberately does not pass), and trees are assembled entry by entry on top of
+// the previous commit's tree, so only the directories that change are rewritten.
+
+
+
+
+/** A private directory for the objects of one commit; removed by `close`. */
+class ObjectWriter {
+    n = 0;
+    git;
+    dir;
+    constructor(git, dir) {
+        this.git = git;
+        this.dir = dir;
+    }
+    static async open(git) {
+        return new ObjectWriter(git, await (0,promises_.mkdtemp)((0,external_node_path_.join)((0,external_node_os_.tmpdir)(), 'flow-release-ledger-')));
+    }
+    async close() {
+        await (0,promises_.rm)(this.dir, { recursive: true, force: true });
+    }
+    /** Writes an object of `type` and returns its id. `--no-filters`: the bytes are stored exactly as given. */
+    async write(content, type = 'blob') {
+        const file = (0,external_node_path_.join)(this.dir, `object-${++this.n}`);
+        await (0,promises_.writeFile)(file, content);
+        const sha = (await this.git.run(['hash-object', '-w', '-t', type, '--no-filters', '--', file])).trim();
+        await (0,promises_.rm)(file, { force: true });
+        return sha;
+    }
+    /**
+     * The tree `base` (a tree-ish, or undefined for an empty one) with `changes` applied: path (`/`-separated) →
+     * blob id. Returns the new tree's id.
+     */
+    async tree(base, changes) {
+        const entries = new Map();
+        if (base)
+            for (const e of await readTree(this.git, base))
+                entries.set(e.name, e);
+        const subdirs = new Map();
+        for (const [path, sha] of changes) {
+            const slash = path.indexOf('/');
+            if (slash < 0) {
+                entries.set(path, { mode: '100644', type: 'blob', sha, name: path });
+                continue;
+            }
+            const dir = path.slice(0, slash);
+            const sub = subdirs.get(dir) ?? new Map();
+            sub.set(path.slice(slash + 1), sha);
+            subdirs.set(dir, sub);
+        }
+        for (const [dir, sub] of subdirs) {
+            const existing = entries.get(dir);
+            const sha = await this.tree(existing?.type === 'tree' ? existing.sha : undefined, sub);
+            entries.set(dir, { mode: '40000', type: 'tree', sha, name: dir });
+        }
+        return this.write(serializeTree([...entries.values()]), 'tree');
+    }
+}
+/** The entries of one tree (not recursive). `--full-tree`: independent of the directory git runs in. */
+async function readTree(git, treeish) {
+    return splitZ(await git.run(['ls-tree', '--full-tree', '-z', treeish])).map((line) => {
+        const tab = line.indexOf('\t');
+        const [mode = '', type = '', sha = ''] = line.slice(0, tab).split(' ');
+        return { mode: mode.replace(/^0+/, ''), type, sha, name: line.slice(tab + 1) };
+    });
+}
+/** The object id of `path` in the tree of `rev` and its type, or undefined when there is none. */
+async function lookup(git, rev, path) {
+    const out = splitZ(await git.run(['ls-tree', '--full-tree', '-z', rev, '--', path]));
+    const line = out[0];
+    if (!line)
+        return undefined;
+    const [, type = '', sha = ''] = line.slice(0, line.indexOf('\t')).split(' ');
+    return { sha, type };
+}
+/** A tree object: entries sorted the way git sorts them (a tree's name compares as if it ended in `/`). */
+function serializeTree(entries) {
+    const key = (e) => Buffer.from(e.type === 'tree' ? `${e.name}/` : e.name, 'utf8');
+    const sorted = [...entries].sort((a, b) => Buffer.compare(key(a), key(b)));
+    return Buffer.concat(sorted.flatMap((e) => [Buffer.from(`${e.mode} ${e.name}\0`, 'utf8'), Buffer.from(e.sha, 'hex')]));
+}
+
+;// CONCATENATED MODULE: ./src/ledger/store.ts
+// Where ledgers live, behind one interface (git-store.ts on a state branch, memory-store.ts for tests), and the
+// compare-and-swap loop both implementations share, so that their semantics cannot drift apart:
+// read the newest document; let the caller's mutate function decide on it; write the result, with every blob staged
+// by putBlob, only if nobody changed the ledger in between; otherwise re-read and call mutate again (bounded).
+
+
+
+/** Returned by a mutate function that has nothing to change: nothing is written. */
+const NO_CHANGE = Symbol('ledger.no-change');
+/** The address of content: sha256 of its UTF-8 bytes, lowercase hex (the manifest's contentHash). */
+function store_contentAddress(content) {
+    return (0,external_node_crypto_.createHash)('sha256').update(content, 'utf8').digest('hex');
+}
+function store_validateAddress(address) {
+    const parsed = ContentAddress.safeParse(address);
+    if (!parsed.success) {
+        throw new errors_LedgerError('invalid-input', `Invalid content address ${JSON.stringify(address)}: expected a sha256.`);
+    }
+    return parsed.data;
+}
+/** Org ids become a path on the state branch: a Genesys org id is a UUID; anything path-like is refused. */
+function store_validateOrgId(orgId) {
+    if (typeof orgId !== 'string' || !/^[A-Za-z0-9][A-Za-z0-9_-]{0,127}$/.test(orgId)) {
+        throw new errors_LedgerError('invalid-input', `Invalid org id ${JSON.stringify(orgId)}: expected the id from GET /api/v2/organizations/me ` +
+            '(letters, digits, "-" and "_").');
+    }
+    return orgId;
+}
+/** Checks content read back against its address. */
+function store_verifyBlob(address, content, where) {
+    const actual = store_contentAddress(content);
+    if (actual !== address) {
+        throw new errors_LedgerError('blob', `The blob ${where} does not match its address (its sha256 is ${actual}): it was changed by hand or damaged. ` +
+            'Restore it from the state branch history (git log -- <path>); never edit the state branch by hand.');
+    }
+    return content;
+}
+/** Parses a stored document; anything it cannot fully understand is a LedgerError of kind 'corrupt'. */
+function parseLedger(text, where, fix) {
+    const corrupt = (problem) => new errors_LedgerError('corrupt', `The release ledger ${where} cannot be read: ${problem}\n${fix}`);
+    let raw;
+    try {
+        raw = JSON.parse(text);
+    }
+    catch (e) {
+        throw corrupt(`it is not valid JSON (${e instanceof Error ? e.message : String(e)}).`);
+    }
+    const version = raw?.version;
+    if (typeof version === 'number' && version > LEDGER_VERSION) {
+        throw corrupt(`it has version ${version}, written by a newer Flow Release (this one knows version ${LEDGER_VERSION}). ` +
+            'Upgrade the action; the ledger was left as it is.');
+    }
+    const parsed = LedgerDocument.safeParse(raw);
+    if (!parsed.success)
+        throw corrupt(`it does not match the ledger schema:\n${describeIssues(parsed.error)}`);
+    return parsed.data;
+}
+/** A read with the same parse and the same errors as an update's. */
+async function store_casRead(ctx, orgIdInput) {
+    const orgId = store_validateOrgId(orgIdInput);
+    const { where, fix } = ctx.backend.where(orgId);
+    const { text, rev } = await ctx.backend.load(orgId);
+    return { doc: text === undefined ? undefined : parseLedger(text, where, fix), rev };
+}
+/** The compare-and-swap loop shared by every store. */
+async function store_casUpdate(ctx, orgIdInput, mutate, options = {}) {
+    const orgId = store_validateOrgId(orgIdInput);
+    const maxAttempts = options.maxAttempts ?? 5;
+    if (!Number.isInteger(maxAttempts) || maxAttempts < 1 || maxAttempts > 20) {
+        throw new errors_LedgerError('invalid-input', `maxAttempts must be an integer from 1 to 20, got ${maxAttempts}`);
+    }
+    const { where, fix } = ctx.backend.where(orgId);
+    for (let attempt = 1; attempt <= maxAttempts; attempt++) {
+        const { text, rev } = await ctx.backend.load(orgId);
+        // A document that cannot be parsed stops here: it is never passed to mutate, never overwritten.
+        const before = text === undefined ? undefined : parseLedger(text, where, fix);
+        const next = mutate(before === undefined ? undefined : structuredClone(before), rev);
+        if (next === NO_CHANGE)
+            return { doc: before, rev, changed: false, attempts: attempt };
+        const doc = checkNext(next, orgId, where);
+        const serialized = ctx.serialize(doc);
+        // The same bytes and nothing staged: a commit would change nothing.
+        if (serialized === text && ctx.staged.size === 0)
+            return { doc, rev, changed: false, attempts: attempt };
+        const blobs = await blobsFor(ctx, doc, before, rev, where);
+        await ctx.beforeCommit?.(orgId, attempt);
+        const message = `ledger ${orgId}: ${store_oneLine(options.message ?? 'update')}`;
+        const written = await ctx.backend.commit(orgId, rev, serialized, blobs, message);
+        if (written !== undefined) {
+            for (const a of blobs.keys())
+                ctx.staged.delete(a);
+            return { doc, rev: written, changed: true, attempts: attempt };
+        }
+        // Lost the race: back off a little (jittered by attempt) and decide again on the fresh document.
+        if (attempt < maxAttempts)
+            await ctx.clock?.sleep(Math.min(2_000, 50 * 2 ** attempt));
+    }
+    throw new errors_LedgerError('conflict', `The release ledger ${where} changed under every one of ${maxAttempts} update attempts: another run keeps ` +
+        'writing it. Nothing was overwritten; re-run when the other release is done.');
+}
+function store_oneLine(s) {
+    return s.replace(/\s+/g, ' ').trim().slice(0, 200);
+}
+/** A mutate result is validated before anything is written: a bug must not write a document nobody can read. */
+function checkNext(next, orgId, where) {
+    const parsed = LedgerDocument.safeParse(next);
+    if (!parsed.success) {
+        throw new errors_LedgerError('invalid-input', `Refusing to write an invalid release ledger to ${where}; nothing was written:\n${describeIssues(parsed.error)}`);
+    }
+    if (parsed.data.org.id !== orgId) {
+        throw new errors_LedgerError('invalid-input', `Refusing to write the ledger of org ${parsed.data.org.id} to ${where} (org ${orgId}); nothing was written.`);
+    }
+    return parsed.data;
+}
+/** The staged blobs to write with `doc`; every address it newly refers to must be staged or already there. */
+async function blobsFor(ctx, doc, before, rev, where) {
+    const known = referencedContent(before);
+    for (const a of referencedContent(doc)) {
+        if (known.has(a) || ctx.staged.has(a))
+            continue;
+        if (!(await ctx.backend.hasBlob(a, rev))) {
+            throw new errors_LedgerError('blob', `Refusing to write ${where}: it refers to content ${a}, which is neither stored nor staged ` +
+                '(call putBlob with the content first). Nothing was written.');
+        }
+    }
+    return new Map(ctx.staged);
+}
+
+;// CONCATENATED MODULE: ./src/ledger/git-store.ts
+// The ledger on a state branch of the repository (default `flow-release-state`), outside the released branch's
+// history. Plumbing only: the workspace's checked-out branch, index and working tree are never touched. The branch
+// is fetched into a private ref (refs/flow-release/<branch>), read with ls-tree/cat-file, written with hash-object
+// and commit-tree, and pushed without force: a non-fast-forward rejection means another run wrote first, so the
+// compare-and-swap loop (store.ts) re-reads and lets the caller decide again. Layout on the branch:
+//   README.md                        what this branch is; never edit it by hand
+//   orgs/<orgId>/ledger.json         one document per org (pretty JSON, sorted keys)
+//   blobs/<aa>/<sha256>.yaml         flow content, content-addressed, written in the same commit as its first use
+// The token travels only in the environment of the fetch/push (run.ts), exactly as for the release commit.
+
+
+
+
+
+
+
+
+
+const git_store_DEFAULT_STATE_BRANCH = 'flow-release-state';
+const STATE_README_TITLE = '# Flow Release state\n';
+const STATE_README = `${STATE_README_TITLE}
+
+This branch is written by the Flow Release action: the release ledger of each Genesys Cloud org it releases to
+(\`orgs/<org id>/ledger.json\`: the lock, the release in progress, the history of releases) and the flow content those
+ledgers refer to (\`blobs/\`, addressed by sha256).
+
+Do not edit this branch by hand and do not merge it into another branch. Every update is a compare-and-swap push;
+the action stops with an error rather than overwrite a ledger it cannot read. See docs/state.md of the action.
+`;
+/** The only entries at the root of a state branch. */
+const STATE_ENTRIES = new Set(['README.md', 'orgs', 'blobs']);
+const git_store_NO_LOGGER = {
+    debug: () => { },
+    info: () => { },
+    warning: () => { },
+    error: () => { },
+    startGroup: () => { },
+    endGroup: () => { },
+    setSecret: () => { }
+};
+const ledgerPath = (orgId) => `orgs/${orgId}/ledger.json`;
+const blobPath = (a) => `blobs/${a.slice(0, 2)}/${a}.yaml`;
+class GitLedgerStore {
+    location;
+    branch;
+    /** The private ref the branch is fetched into (and, without a remote, the ledger itself). */
+    ref;
+    /** undefined: local ref only. */
+    remote;
+    beforeCommit;
+    git;
+    logger;
+    auth;
+    clock;
+    staged = new Map();
+    /** One git operation sequence at a time per store: reads and writes share the private ref. */
+    queue = Promise.resolve();
+    constructor(o) {
+        this.git = o.git;
+        this.logger = o.logger;
+        this.branch = o.branch;
+        this.ref = `refs/flow-release/${o.branch}`;
+        this.remote = o.remote;
+        this.auth = o.auth;
+        this.clock = o.clock;
+        this.beforeCommit = o.beforeCommit;
+        this.location = o.remote ? `branch ${o.branch} of ${o.remote}` : `local ref ${this.ref}`;
+    }
+    /** Validates the inputs and the repository, finds the remote, and scopes the token to its https URLs. */
+    static async open(options) {
+        const logger = options.logger ?? git_store_NO_LOGGER;
+        const branch = checkBranch(options.branch ?? git_store_DEFAULT_STATE_BRANCH);
+        const header = authHeaderFor(options.token, logger);
+        const git = new GitRunner(options.cwd, logger, options.idleTimeoutMs ?? 120_000);
+        await git.run(['rev-parse', '--git-dir']).catch((e) => {
+            throw new errors_LedgerError('unreadable', `The release ledger needs a git repository, and ${options.cwd} is not one (${errors_errorText(e)}). ` +
+                'Check out the repository first (actions/checkout).');
+        });
+        const head = (await git.run(['symbolic-ref', '-q', 'HEAD']).catch(() => '')).trim();
+        if (head === `refs/heads/${branch}`) {
+            throw new errors_LedgerError('invalid-input', `The state branch ${branch} is the branch checked out in the workspace. The ledger must live outside the ` +
+                'released branch: choose another state branch (default flow-release-state).');
+        }
+        const remote = options.remote === null ? undefined : await findRemote(git, options.remote ?? 'origin', logger);
+        const auth = remote ? authFor(await git_store_remoteUrls(git, remote), header, logger) : undefined;
+        const store = new GitLedgerStore({
+            git,
+            logger,
+            branch,
+            remote,
+            auth,
+            clock: options.clock ?? systemClock,
+            beforeCommit: options.beforeCommit
+        });
+        if (options.remote === null) {
+            logger.info(`Release ledger: no remote, kept in the local ref ${store.ref} of this repository only.`);
+        }
+        return store;
+    }
+    read(orgId) {
+        return this.serially(() => store_casRead(this.context(), orgId));
+    }
+    update(orgId, mutate, options) {
+        return this.serially(() => store_casUpdate(this.context(), orgId, mutate, options));
+    }
+    putBlob(content) {
+        if (typeof content !== 'string')
+            throw new errors_LedgerError('invalid-input', 'Blob content must be a string.');
+        const address = store_contentAddress(content);
+        this.staged.set(address, content);
+        return address;
+    }
+    async getBlob(addressInput) {
+        const address = store_validateAddress(addressInput);
+        const staged = this.staged.get(address);
+        if (staged !== undefined)
+            return staged;
+        return this.serially(async () => {
+            const where = `${blobPath(address)} on ${this.location}`;
+            let content = await this.catBlob(await this.localRev(), address);
+            // Written by another run since this store last fetched: fetch once more.
+            if (content === undefined && this.remote)
+                content = await this.catBlob(await this.fetch(), address);
+            if (content === undefined) {
+                throw new errors_LedgerError('blob', `The content ${address} is not on the state branch (${where}). It was never written, or the branch ` +
+                    'was rewritten by hand; the flow cannot be restored from the ledger.');
+            }
+            return store_verifyBlob(address, content, where);
+        });
+    }
+    serially(fn) {
+        const run = this.queue.then(fn, fn);
+        this.queue = run.catch(() => undefined);
+        return run;
+    }
+    context() {
+        const backend = {
+            load: (orgId) => this.load(orgId),
+            where: (orgId) => ({
+                where: `${ledgerPath(orgId)} on ${this.location}`,
+                fix: `Nothing was changed and the ledger was not overwritten. Inspect it with git show ` +
+                    `${this.remote ? `${this.remote}/${this.branch}` : this.ref}:${ledgerPath(orgId)} and its history with ` +
+                    `git log -p ${this.remote ? `${this.remote}/${this.branch}` : this.ref} -- ${ledgerPath(orgId)}; ` +
+                    'restore the last good version with a new commit on that branch (see docs/state.md), then re-run.'
+            }),
+            hasBlob: async (a, rev) => rev !== undefined && (await lookup(this.git, rev, blobPath(a))) !== undefined,
+            commit: (orgId, rev, text, blobs, message) => this.commit(orgId, rev, text, blobs, message)
+        };
+        return {
+            backend,
+            staged: this.staged,
+            serialize: schema_serializeLedger,
+            beforeCommit: (orgId, attempt) => this.beforeCommit?.(orgId, attempt),
+            clock: this.clock
+        };
+    }
+    async localRev() {
+        const out = await this.git.run(['rev-parse', '--verify', '--quiet', `${this.ref}^{commit}`]).catch(() => '');
+        return out.trim() || undefined;
+    }
+    /** Fetches the state branch into the private ref; undefined when the remote has no such branch yet. */
+    async fetch() {
+        const remote = this.remote;
+        const refspec = `+refs/heads/${this.branch}:${this.ref}`;
+        try {
+            await this.git.run(['fetch', '--quiet', '--no-tags', '--no-recurse-submodules', '--no-write-fetch-head', remote, refspec], { auth: this.auth });
+        }
+        catch (e) {
+            const text = errors_errorText(e);
+            if (/couldn't find remote ref/i.test(text))
+                return undefined;
+            throw new errors_LedgerError('unreadable', `Could not fetch the release ledger (${this.location}): ${text}\nNothing was changed. Check the network, ` +
+                'the token, and that the workflow has permissions: contents: write.');
+        }
+        return this.localRev();
+    }
+    async load(orgId) {
+        const rev = this.remote ? await this.fetch() : await this.localRev();
+        if (rev === undefined)
+            return { text: undefined, rev };
+        await this.checkStateBranch(rev);
+        const entry = await lookup(this.git, rev, ledgerPath(orgId));
+        if (entry === undefined)
+            return { text: undefined, rev };
+        if (entry.type !== 'blob')
+            return { text: `(a ${entry.type}, not a file)`, rev };
+        return { text: await this.git.run(['cat-file', 'blob', entry.sha]), rev };
+    }
+    /**
+     * A branch that holds anything but the ledger's own files is not a state branch (e.g. `state-branch: develop` by
+     * mistake): it is neither read nor written, so the ledger can never commit into a branch of code.
+     */
+    async checkStateBranch(rev) {
+        const entries = await readTree(this.git, rev);
+        const foreign = entries.map((e) => e.name).filter((n) => !STATE_ENTRIES.has(n));
+        const readme = entries.find((e) => e.name === 'README.md');
+        // Its first line, not its whole text: another version of the action may word the README differently.
+        if (readme && !(await this.git.run(['cat-file', 'blob', readme.sha])).startsWith(STATE_README_TITLE)) {
+            foreign.push('a README.md of its own');
+        }
+        if (foreign.length === 0)
+            return;
+        throw new errors_LedgerError('invalid-input', `The branch ${this.branch} (${this.location}) is not a Flow Release state branch: it also holds ` +
+            `${foreign.slice(0, 5).join(', ')}${foreign.length > 5 ? ', …' : ''}. Nothing was read or written. Set the ` +
+            'state branch input to a branch used only by Flow Release (default flow-release-state).');
+    }
+    async catBlob(rev, address) {
+        if (rev === undefined)
+            return undefined;
+        const entry = await lookup(this.git, rev, blobPath(address));
+        return entry?.type === 'blob' ? this.git.run(['cat-file', 'blob', entry.sha]) : undefined;
+    }
+    /** One commit on top of `rev`, published with compare-and-swap; undefined when the branch moved. */
+    async commit(orgId, rev, text, blobs, message) {
+        let sha;
+        const objects = await ObjectWriter.open(this.git);
+        try {
+            const changes = new Map();
+            changes.set('README.md', await objects.write(STATE_README));
+            changes.set(ledgerPath(orgId), await objects.write(text));
+            for (const [a, content] of blobs)
+                changes.set(blobPath(a), await objects.write(content));
+            const tree = await objects.tree(rev ? `${rev}^{tree}` : undefined, changes);
+            const parents = rev ? ['-p', rev] : [];
+            sha = (await this.git.run(['commit-tree', tree, ...parents, '-m', message], { identity: true })).trim();
+        }
+        catch (e) {
+            throw this.writeFailed('Writing the ledger commit failed', e);
+        }
+        finally {
+            await objects.close();
+        }
+        return this.remote ? this.push(sha, orgId) : this.moveLocalRef(sha, rev);
+    }
+    async push(sha, orgId) {
+        const remote = this.remote;
+        try {
+            await this.git.run(['push', '--porcelain', '--no-verify', '--recurse-submodules=no', remote, `${sha}:refs/heads/${this.branch}`], { auth: this.auth });
+        }
+        catch (e) {
+            const output = errors_errorText(e);
+            if (lostRace(output)) {
+                this.logger.info(`Release ledger of ${orgId}: ${this.location} moved since it was read; reading it again.`);
+                return undefined;
+            }
+            throw new errors_LedgerError('write-failed', `Pushing the release ledger to ${this.location} failed: ${output}\nNothing was force-pushed. The workflow ` +
+                `needs permissions: contents: write, and ${this.branch} must accept pushes from the action ` +
+                '(no branch protection on the state branch).');
+        }
+        await this.git.run(['update-ref', this.ref, sha]).catch(() => undefined);
+        this.logger.debug(`Release ledger of ${orgId} written to ${this.location}: ${sha}`);
+        return sha;
+    }
+    /** Without a remote the private ref is the ledger: `update-ref <new> <old>` is the compare-and-swap. */
+    async moveLocalRef(sha, rev) {
+        try {
+            await this.git.run(['update-ref', '-m', 'flow-release ledger', this.ref, sha, rev ?? '']);
+            return sha;
+        }
+        catch (e) {
+            if ((await this.localRev()) !== rev)
+                return undefined;
+            throw this.writeFailed('Moving the ledger ref failed', e);
+        }
+    }
+    writeFailed(what, e) {
+        return new errors_LedgerError('write-failed', `${what} (${this.location}): ${errors_errorText(e)}\nNothing was pushed.`);
+    }
+}
+/**
+ * The push lost a compare-and-swap race: the branch moved (non-fast-forward), or a concurrent push held the ref's
+ * lock on the server (`[remote rejected] ... cannot lock ref` / `failed to update ref`), which is the same race.
+ */
+function lostRace(output) {
+    if (isNonFastForward(output))
+        return true;
+    return /\[remote rejected\][^\n]*(cannot lock ref|failed to update ref|failed to lock|incorrect old value)/i.test(output);
+}
+function checkBranch(input) {
+    try {
+        return validateBranch(input);
+    }
+    catch (e) {
+        const why = e instanceof GitError ? e.message.replace(/^Refusing to push to branch [^:]*: /, '') : String(e);
+        throw new errors_LedgerError('invalid-input', `Invalid state branch ${JSON.stringify(input)}: ${why.replace(/ Use a plain.*$/s, '')} ` +
+            'Use a plain branch name such as flow-release-state.');
+    }
+}
+/** The configured remote, or undefined (local ref only) when the repository has none of that name. */
+async function findRemote(git, name, logger) {
+    let remote;
+    try {
+        remote = validateRemote(name);
+    }
+    catch (e) {
+        throw new errors_LedgerError('invalid-input', errors_errorText(e));
+    }
+    const remotes = (await git.run(['remote'])).split('\n').map((r) => r.trim());
+    if (remotes.includes(remote))
+        return remote;
+    logger.warning(`The repository has no remote "${remote}": the release ledger is kept in this repository only.`);
+    return undefined;
+}
+/** The remote's fetch and push URLs, which the auth header is scoped to. */
+async function git_store_remoteUrls(git, remote) {
+    const urls = [];
+    for (const extra of [[], ['--push']]) {
+        const url = (await git.run(['remote', 'get-url', ...extra, remote])).trim();
+        if (!urls.includes(url))
+            urls.push(url);
+    }
+    return urls;
+}
+
+;// CONCATENATED MODULE: ./src/ledger/lock.ts
+
+
+
+/** Long enough for a stage's bake; a run renews its lease between stages and while it waits. */
+const DEFAULT_LEASE_MS = 30 * 60_000;
+const iso = (ms) => new Date(ms).toISOString();
+function isLeaseExpired(lock, clock) {
+    return Date.parse(lock.leaseUntil) <= clock.now();
+}
+function leaseMs(ms) {
+    const lease = ms ?? DEFAULT_LEASE_MS;
+    if (!Number.isInteger(lease) || lease < 1_000 || lease > 24 * 3_600_000) {
+        throw new errors_LedgerError('invalid-input', `A lock lease must be from 1 s to 24 h in milliseconds, got ${ms}.`);
+    }
+    return lease;
+}
+/** The document with the lock held by `req.holder`, or a LockHeldError. */
+function acquireLock(doc, req, clock) {
+    const base = doc ?? emptyLedger(req.org);
+    const current = base.lock;
+    const now = clock.now();
+    const lock = {
+        holder: req.holder,
+        command: req.command,
+        acquiredAt: iso(now),
+        leaseUntil: iso(now + leaseMs(req.leaseMs))
+    };
+    if (req.runUrl !== undefined)
+        lock.runUrl = req.runUrl;
+    if (req.actor !== undefined)
+        lock.actor = req.actor;
+    if (current && current.holder === req.holder) {
+        // Re-entrant: the same release asks again (a retried step); keep when it first took it and how.
+        return { ...base, lock: { ...lock, acquiredAt: current.acquiredAt, ...keepTakeover(current) } };
+    }
+    if (current) {
+        const expired = isLeaseExpired(current, clock);
+        const reason = req.takeover
+            ? 'explicit'
+            : expired && req.holderFinished?.(current) === true
+                ? 'lease-expired'
+                : undefined;
+        if (!reason)
+            throw new LockHeldError(base.org.id, current, expired);
+        lock.takenOver = { from: current.holder, fromLeaseUntil: current.leaseUntil, reason, at: iso(now) };
+        if (current.runUrl !== undefined)
+            lock.takenOver.fromRunUrl = current.runUrl;
+    }
+    return { ...base, lock };
+}
+function keepTakeover(lock) {
+    return lock.takenOver ? { takenOver: lock.takenOver } : {};
+}
+/** Throws unless `holder` holds the lock: a run that lost its lock must stop changing the org. */
+function assertHolds(doc, holder) {
+    const lock = doc?.lock ?? null;
+    if (lock && lock.holder === holder)
+        return lock;
+    if (lock) {
+        throw new LockHeldError(doc?.org.id ?? '?', lock, false, `Release ${holder} no longer holds it (it was taken over) and must not change the org. `);
+    }
+    throw new errors_LedgerError('conflict', `Release ${holder} does not hold the release lock of org ${doc?.org.id ?? '?'} (it is free: it was released ` +
+        'by someone else). It must not change the org; re-run the release.');
+}
+/** Extends the holder's lease from now. */
+function renewLease(doc, holder, clock, ms) {
+    const lock = assertHolds(doc, holder);
+    return { ...doc, lock: { ...lock, leaseUntil: iso(clock.now() + leaseMs(ms)) } };
+}
+/**
+ * Frees the lock if `holder` holds it. NO_CHANGE when it does not (free, or taken over): another holder's lock is
+ * never released.
+ */
+function releaseLock(doc, holder) {
+    if (!doc?.lock || doc.lock.holder !== holder)
+        return NO_CHANGE;
+    return { ...doc, lock: null };
+}
+
+;// CONCATENATED MODULE: ./src/ledger/memory-store.ts
+
+
+
+/** The shared "remote": documents as text, blobs, and a revision that moves on every write. */
+class MemoryLedgerBackend {
+    docs = new Map();
+    blobs = new Map();
+    /** Successful writes so far (each is one "push"). */
+    writes = 0;
+    revision = 0;
+    get rev() {
+        return this.revision === 0 ? undefined : `mem-${this.revision}`;
+    }
+    /** Writes a document's text as it is, e.g. something unparseable for a corruption test. */
+    setText(orgId, text) {
+        this.docs.set(orgId, text);
+        this.revision++;
+    }
+    /** Compare-and-swap: applies the write only if the revision is still `rev`. */
+    write(orgId, rev, text, blobs) {
+        if (rev !== this.rev)
+            return undefined;
+        for (const [a, c] of blobs)
+            this.blobs.set(a, c);
+        this.docs.set(orgId, text);
+        this.revision++;
+        this.writes++;
+        return this.rev;
+    }
+}
+class MemoryLedgerStore {
+    location = 'memory';
+    backend;
+    beforeCommit;
+    staged = new Map();
+    clock;
+    constructor(options = {}) {
+        this.backend = options.backend ?? new MemoryLedgerBackend();
+        this.beforeCommit = options.beforeCommit;
+        this.clock = options.clock;
+    }
+    async read(orgId) {
+        return casRead(this.context(), orgId);
+    }
+    update(orgId, mutate, options) {
+        return casUpdate(this.context(), orgId, mutate, options);
+    }
+    putBlob(content) {
+        if (typeof content !== 'string')
+            throw new LedgerError('invalid-input', 'Blob content must be a string.');
+        const address = contentAddress(content);
+        if (!this.backend.blobs.has(address))
+            this.staged.set(address, content);
+        return address;
+    }
+    async getBlob(addressInput) {
+        const address = validateAddress(addressInput);
+        const content = this.staged.get(address) ?? this.backend.blobs.get(address);
+        if (content === undefined)
+            throw new LedgerError('blob', `No blob ${address} in the memory ledger.`);
+        return verifyBlob(address, content, `memory:${address}`);
+    }
+    context() {
+        const backend = this.backend;
+        const cas = {
+            load: async (orgId) => ({ text: backend.docs.get(validateOrgId(orgId)), rev: backend.rev }),
+            where: (orgId) => ({
+                where: `memory:orgs/${orgId}/ledger.json`,
+                fix: 'Fix or remove the document in the test that corrupted it.'
+            }),
+            hasBlob: async (a) => backend.blobs.has(a),
+            commit: async (orgId, rev, text, blobs) => backend.write(orgId, rev, text, blobs)
+        };
+        return {
+            backend: cas,
+            staged: this.staged,
+            serialize: (d) => serializeLedger(d),
+            beforeCommit: (orgId, attempt) => this.beforeCommit?.(orgId, attempt),
+            clock: this.clock
+        };
+    }
+}
+
+;// CONCATENATED MODULE: external "node:timers/promises"
+const external_node_timers_promises_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:timers/promises");
+;// CONCATENATED MODULE: ./src/ledger/writer.ts
+// Group commit for one org's ledger: `await writer.record(mutation)` returns once the mutation is durable (pushed).
+// Records that arrive while a write is in flight are coalesced into the next compare-and-swap update, one push for
+// all of them, so "record each job id before its upload" stays affordable with 16–32 concurrent publishes.
+//
+// Each mutation is applied in arrival order on its own copy of the document; one that throws (e.g. assertHolds after
+// the lock was taken over) rejects only its caller, and the others are still written. When the write itself fails
+// (push refused, corrupt ledger, race lost on every attempt), every caller of that batch is rejected with the cause.
+// Mutations are re-applied to the fresh document when the store loses a race, so they must be pure.
+
+
+
+class LedgerWriter {
+    orgId;
+    store;
+    maxAttempts;
+    queue = [];
+    draining;
+    written = 0;
+    latest;
+    constructor(store, orgId, options = {}) {
+        this.store = store;
+        this.orgId = store_validateOrgId(orgId);
+        this.maxAttempts = options.maxAttempts;
+    }
+    /** Updates that wrote something (each is one push). */
+    get writes() {
+        return this.written;
+    }
+    /** The document as of the last durable write by this writer. */
+    get doc() {
+        return this.latest;
+    }
+    /** Resolves with the durable document once `mutation` (and all queued with it) is pushed; rejects on failure. */
+    record(mutation, what = 'record') {
+        if (typeof mutation !== 'function') {
+            return Promise.reject(new errors_LedgerError('invalid-input', 'LedgerWriter.record needs a mutation function.'));
+        }
+        return new Promise((resolve, reject) => {
+            this.queue.push({ mutation, what, resolve, reject });
+            this.draining ??= this.drain();
+        });
+    }
+    /** Resolves when everything recorded so far has been written or has failed. */
+    async idle() {
+        while (this.draining)
+            await this.draining;
+    }
+    async drain() {
+        try {
+            while (this.queue.length > 0) {
+                // Let callers that record in the same turn of the event loop join this batch.
+                await (0,external_node_timers_promises_namespaceObject.setImmediate)();
+                const batch = this.queue.splice(0);
+                await this.write(batch);
+            }
+        }
+        finally {
+            this.draining = undefined;
+        }
+    }
+    async write(batch) {
+        let failed = [];
+        try {
+            const res = await this.store.update(this.orgId, (doc) => {
+                failed = [];
+                let current = doc;
+                let changed = false;
+                for (const w of batch) {
+                    try {
+                        const next = w.mutation(current === undefined ? undefined : structuredClone(current));
+                        if (next !== NO_CHANGE) {
+                            current = next;
+                            changed = true;
+                        }
+                    }
+                    catch (error) {
+                        failed[batch.indexOf(w)] = { error };
+                    }
+                }
+                return changed && current !== undefined ? current : NO_CHANGE;
+            }, { message: summary(batch), ...(this.maxAttempts === undefined ? {} : { maxAttempts: this.maxAttempts }) });
+            if (res.changed)
+                this.written++;
+            this.latest = res.doc;
+            batch.forEach((w, i) => {
+                const f = failed[i];
+                if (f)
+                    w.reject(f.error);
+                else
+                    w.resolve(res.doc);
+            });
+        }
+        catch (e) {
+            for (const w of batch)
+                w.reject(e);
+        }
+    }
+}
+function summary(batch) {
+    const whats = [...new Set(batch.map((w) => w.what))];
+    const shown = whats.slice(0, 5).join('; ');
+    return batch.length === 1 ? shown : `${batch.length} records: ${shown}${whats.length > 5 ? '; …' : ''}`;
+}
+
+;// CONCATENATED MODULE: ./src/ledger/progress.ts
+
+
+
+
+const progress_iso = (clock) => new Date(clock.now()).toISOString();
+const progress_sameFlow = (a, b) => a.name === b.name && a.type === b.type;
+/** The release in progress of `doc`, checked to be `releaseId`'s, with the lock held by `holder`. */
+function running(doc, holder, releaseId) {
+    assertHolds(doc, holder);
+    const current = doc?.inProgress;
+    if (!current || current.releaseId !== releaseId) {
+        throw new errors_LedgerError('conflict', `Release ${releaseId} is not the release in progress of org ${doc?.org.id ?? '?'} ` +
+            `(${current ? `that is ${current.releaseId}` : 'there is none'}); nothing was recorded.`);
+    }
+    return current;
+}
+/** Records what the release may change. The lock must be held; an unfinished release of another run must be recovered first. */
+function beginRelease(doc, start, clock) {
+    const base = doc;
+    assertHolds(doc, start.releaseId);
+    const current = base.inProgress;
+    if (current?.releaseId === start.releaseId)
+        return NO_CHANGE;
+    if (current) {
+        throw new errors_LedgerError('conflict', `Org ${base.org.id} has an unfinished release ${current.releaseId}` +
+            `${current.runUrl ? ` (run ${current.runUrl})` : ''}, started at ${current.startedAt}. It must be recovered ` +
+            'before anything else changes the org; nothing was recorded.');
+    }
+    const seen = new Set();
+    for (const f of start.flows) {
+        const key = `${f.type}/${f.name}`;
+        if (seen.has(key))
+            throw new errors_LedgerError('invalid-input', `Flow ${key} is listed twice in release ${start.releaseId}.`);
+        seen.add(key);
+    }
+    const inProgress = {
+        releaseId: start.releaseId,
+        command: start.command,
+        startedAt: progress_iso(clock),
+        flows: start.flows.map((f) => ({ ...f, jobs: [] }))
+    };
+    if (start.runUrl !== undefined)
+        inProgress.runUrl = start.runUrl;
+    if (start.commit !== undefined)
+        inProgress.commit = start.commit;
+    if (start.recoveredFrom !== undefined)
+        inProgress.recoveredFrom = start.recoveredFrom;
+    return { ...base, inProgress };
+}
+function withFlow(doc, current, flow, change) {
+    const index = current.flows.findIndex((f) => progress_sameFlow(f, flow));
+    if (index < 0) {
+        throw new errors_LedgerError('invalid-input', `Flow ${flow.type}/${flow.name} is not part of release ${current.releaseId}: record it in beginRelease first.`);
+    }
+    const flows = current.flows.map((f, i) => (i === index ? change(f) : f));
+    return { ...doc, inProgress: { ...current, flows } };
+}
+/** Records a job (registered: before its upload) or a change of its state. `holder` defaults to the release. */
+function recordJob(doc, releaseId, flow, job, clock, holder = releaseId) {
+    const current = running(doc, holder, releaseId);
+    const at = progress_iso(clock);
+    return withFlow(doc, current, flow, (f) => {
+        const existing = f.jobs.find((j) => j.id === job.id && j.kind === job.kind);
+        const next = existing
+            ? { ...existing, updatedAt: at }
+            : { id: job.id, kind: job.kind, registeredAt: at, state: job.state ?? 'registered' };
+        if (job.state !== undefined)
+            next.state = job.state;
+        if (job.error !== undefined)
+            next.error = job.error;
+        return { ...f, jobs: existing ? f.jobs.map((j) => (j === existing ? next : j)) : [...f.jobs, next] };
+    });
+}
+/** Records a flow's id once the platform reports it (a create), and/or its result. */
+function recordFlow(doc, releaseId, flow, patch, clock, holder = releaseId) {
+    const current = running(doc, holder, releaseId);
+    return withFlow(doc, current, flow, (f) => ({
+        ...f,
+        ...(patch.flowId !== undefined ? { flowId: patch.flowId } : {}),
+        ...(patch.result !== undefined ? { result: { ...patch.result, at: progress_iso(clock) } } : {})
+    }));
+}
+/** Appends the release to the history (capped), clears the release in progress and optionally frees the lock. */
+function finishRelease(doc, end, clock) {
+    const releaseId = end.releaseId ?? end.holder;
+    if (doc?.history.some((h) => h.releaseId === releaseId) && doc.inProgress?.releaseId !== releaseId) {
+        return NO_CHANGE; // already finished (a retried step)
+    }
+    const current = running(doc, end.holder, releaseId);
+    const entry = {
+        releaseId,
+        command: current.command,
+        outcome: end.outcome,
+        startedAt: current.startedAt,
+        finishedAt: progress_iso(clock),
+        flows: end.flows
+    };
+    const commit = end.commit ?? current.commit;
+    if (commit !== undefined)
+        entry.commit = commit;
+    if (current.runUrl !== undefined)
+        entry.runUrl = current.runUrl;
+    if (end.holder !== releaseId)
+        entry.recoveredBy = end.holder;
+    const next = appendHistory({ ...doc, inProgress: null }, entry);
+    return end.releaseLock ? { ...next, lock: null } : next;
+}
+
+;// CONCATENATED MODULE: ./src/ledger/github-run.ts
+/** `{owner, repo, id}` of a GitHub Actions run URL such as https://github.com/o/r/actions/runs/123. */
+function parseRunUrl(url) {
+    const m = /^https?:\/\/[^/]+\/([A-Za-z0-9_.-]+)\/([A-Za-z0-9_.-]+)\/actions\/runs\/(\d+)(?:\/|$)/.exec(url);
+    return m ? { owner: m[1], repo: m[2], id: m[3] } : undefined;
+}
+function githubRunFinished(o) {
+    return async (lock) => {
+        const run = lock.runUrl ? parseRunUrl(lock.runUrl) : undefined;
+        if (!run || !o.token)
+            return false;
+        const base = (o.apiUrl ?? 'https://api.github.com').replace(/\/+$/, '');
+        try {
+            const res = await (o.fetch ?? fetch)(`${base}/repos/${run.owner}/${run.repo}/actions/runs/${run.id}`, {
+                headers: { Authorization: `Bearer ${o.token}`, Accept: 'application/vnd.github+json' },
+                signal: AbortSignal.timeout(o.timeoutMs ?? 10_000),
+                redirect: 'error'
+            });
+            if (res.status !== 200)
+                return false;
+            const body = (await res.json());
+            return body.status === 'completed';
+        }
+        catch {
+            return false;
+        }
+    };
+}
+
+;// CONCATENATED MODULE: ./src/ledger/index.ts
+// The release ledger: durable per-org release state (lock, release in progress, history), written ahead of every
+// change with compare-and-swap updates. See docs/state.md.
+
+
+
+
+
+
+
+
+
+
+
+;// CONCATENATED MODULE: ./src/release/run-ledger.ts
+
+
+class RunLedger {
+    handle;
+    writer;
+    journal;
+    clock;
+    current;
+    /** The release id this run holds the lock as. */
+    holder;
+    holding = false;
+    /** The release id whose in-progress record this run writes (its own, once begun). */
+    begunAs;
+    constructor(handle, holder, journal, clock) {
+        this.handle = handle;
+        this.holder = holder;
+        this.journal = journal;
+        this.clock = clock;
+        this.current = handle.doc;
+        this.writer = new LedgerWriter(handle.store, handle.org.id);
+    }
+    get doc() {
+        return this.current;
+    }
+    get holds() {
+        return this.holding;
+    }
+    get begun() {
+        return this.begunAs === this.holder;
+    }
+    /** Pushes this run made. */
+    get pushes() {
+        return this.writer.writes;
+    }
+    /** The lock request, with the holder-finished proof looked up first (the update's mutate must be synchronous). */
+    async lockRequest(command) {
+        const h = this.handle;
+        const other = this.current?.lock;
+        let finished;
+        if (other && other.holder !== this.holder && Date.parse(other.leaseUntil) <= this.clock.now()) {
+            if ((await h.holderFinished?.(other).catch(() => false)) === true)
+                finished = other.holder;
+        }
+        return {
+            org: h.org,
+            holder: this.holder,
+            command,
+            runUrl: h.runUrl,
+            actor: h.actor,
+            ...(h.leaseMs !== undefined ? { leaseMs: h.leaseMs } : {}),
+            takeover: h.takeover === true,
+            holderFinished: (lock) => lock.holder === finished
+        };
+    }
+    /** Throws the LockHeldError a lock attempt would, without writing anything. */
+    async checkLock(command) {
+        acquireLock(this.current, await this.lockRequest(command), this.clock);
+    }
+    async write(mutate, what) {
+        const doc = await this.writer.record(mutate, what);
+        this.current = doc ?? this.current;
+        return this.current;
+    }
+    /** Takes the lock (and, in the same push, whatever `then` records). Throws LockHeldError naming the holder. */
+    async acquire(command, then) {
+        const req = await this.lockRequest(command);
+        const before = this.current?.lock;
+        const doc = await this.write((d) => {
+            const locked = acquireLock(d, req, this.clock);
+            const next = then ? then(locked) : locked;
+            return next === NO_CHANGE ? locked : next;
+        }, `lock acquired by ${this.holder}`);
+        const lock = doc?.lock;
+        if (!lock)
+            return;
+        if (!this.holding) {
+            const takenOver = lock.takenOver && before?.holder !== this.holder ? lock.takenOver : undefined;
+            if (takenOver) {
+                this.journal.append('lock-taken-over', {
+                    status: 'warning',
+                    details: {
+                        orgId: this.handle.org.id,
+                        from: takenOver.from,
+                        ...(takenOver.fromRunUrl ? { fromRunUrl: takenOver.fromRunUrl } : {}),
+                        fromLeaseUntil: takenOver.fromLeaseUntil,
+                        reason: takenOver.reason
+                    }
+                });
+            }
+            this.journal.append('lock-acquired', {
+                status: 'info',
+                details: { orgId: this.handle.org.id, holder: this.holder, leaseUntil: lock.leaseUntil }
+            });
+        }
+        this.holding = true;
+    }
+    /** Write-ahead: the lock and what the release may change, in one push. */
+    async begin(command, flows) {
+        const start = { releaseId: this.holder, command, flows };
+        if (this.handle.runUrl !== undefined)
+            start.runUrl = this.handle.runUrl;
+        if (this.handle.commit !== undefined)
+            start.commit = this.handle.commit;
+        await this.acquire(command, (d) => beginRelease(d, start, this.clock));
+        this.begunAs = this.holder;
+    }
+    /** Job records go into `releaseId`'s in-progress record (a recovery writes into the dead run's). */
+    recordInto(releaseId) {
+        this.begunAs = releaseId;
+    }
+    /** Records a job before it is handed to the platform (the upload), renewing the lease. */
+    async job(flow, id, kind, releaseId = this.begunAs) {
+        if (!releaseId || !this.holding)
+            return;
+        await this.write((d) => recordJob(renewLease(d, this.holder, this.clock, this.handle.leaseMs), releaseId, flow, { id, kind }, this.clock, this.holder), `job ${id} for ${flow.name}`);
+    }
+    /** Records a flow's result (published version / failed / unknown) as it happens. */
+    async result(flow, result, flowId) {
+        const releaseId = this.begunAs;
+        if (!releaseId || !this.holding)
+            return;
+        const patch = {
+            result: { state: result.state, ...(result.version ? { version: result.version } : {}) },
+            ...(flowId ? { flowId } : {})
+        };
+        await this.write((d) => recordFlow(d, releaseId, flow, patch, this.clock, this.holder), `${flow.name}: ${result.state}`);
+    }
+    /** Appends the finished release (this run's, or the dead run's it recovered) to the history; frees the lock. */
+    async finish(end) {
+        await this.write((d) => {
+            const done = finishRelease(d, {
+                holder: this.holder,
+                releaseId: end.releaseId ?? this.holder,
+                outcome: end.outcome,
+                flows: end.flows,
+                releaseLock: false,
+                ...(this.handle.commit !== undefined && end.releaseId === undefined ? { commit: this.handle.commit } : {})
+            }, this.clock);
+            let next = done === NO_CHANGE ? d : done;
+            if (end.then)
+                next = end.then(next);
+            return end.releaseLock ? { ...next, lock: null } : next;
+        }, `release ${end.releaseId ?? this.holder} finished: ${end.outcome}`);
+        if (end.releaseId === undefined || end.releaseId === this.begunAs)
+            this.begunAs = undefined;
+        if (end.releaseLock)
+            this.released('');
+    }
+    /** Frees the lock (nothing else changes). `note` says why, e.g. what is left for the next run. */
+    async unlock(note = '') {
+        if (!this.holding)
+            return;
+        await this.write((d) => releaseLock(d, this.holder), `lock released by ${this.holder}`);
+        this.released(note);
+    }
+    released(note) {
+        if (!this.holding)
+            return;
+        this.holding = false;
+        this.journal.append('lock-released', {
+            status: 'info',
+            details: { orgId: this.handle.org.id, holder: this.holder, pushes: this.pushes, ...(note ? { note } : {}) }
+        });
+    }
+    putBlob(content) {
+        return this.handle.store.putBlob(content);
+    }
+    getBlob(address) {
+        return this.handle.store.getBlob(address);
+    }
+}
+
 ;// CONCATENATED MODULE: ./src/release/release.ts
+
+
+
+
 
 
 
@@ -96747,6 +98904,9 @@ function startRun(deps, opts) {
         manifest: opts.manifest,
         releaseId: opts.releaseId
     };
+    const ledger = deps.ledger ? new RunLedger(deps.ledger, opts.releaseId, deps.journal, deps.clock) : undefined;
+    if (ledger)
+        ctx.recordJob = (flow, id, kind) => ledger.job(flow, id, kind);
     const order = opts.manifest.flows.map((f) => f.name);
     const first = deps.journal.events.length;
     const events = () => deps.journal.events.slice(first);
@@ -96754,6 +98914,7 @@ function startRun(deps, opts) {
         ctx,
         opts,
         work: { verified: new Map(), settle: new Map() },
+        ...(ledger ? { ledger } : {}),
         events,
         view: () => runView(events(), order, opts.command)
     };
@@ -96764,7 +98925,7 @@ async function planRelease(run) {
     ctx.log.startGroup('Plan');
     let plan;
     try {
-        plan = await buildPlan(ctx, opts);
+        plan = await buildPlan(ctx, { ...opts, ...(run.ledger ? { ledger: run.ledger.doc ?? emptyDoc(run) } : {}) });
     }
     finally {
         ctx.log.endGroup();
@@ -96781,10 +98942,25 @@ async function planRelease(run) {
             }))
         }
     });
+    journalOrphans(run);
     for (const p of plan.flows.filter((f) => f.action !== 'skipped')) {
         ctx.log.info(`${p.stage}: ${p.name} (${p.type}) → ${p.action}${p.publishedVersion ? ` from version ${p.publishedVersion}` : ''} — ${p.reason}`);
     }
     return plan;
+}
+function emptyDoc(run) {
+    return emptyLedger(run.ledger.handle.org);
+}
+/** Flows of the last release the manifest no longer names: still live in the org, no longer managed. */
+function journalOrphans(run) {
+    const left = orphans(run.ledger?.doc, run.ctx.manifest.flows.map((f) => f.name));
+    if (left.length === 0)
+        return;
+    run.ctx.journal.append('orphaned-flows', {
+        status: 'warning',
+        details: { flows: left.map((f) => ({ name: f.name, type: f.type, id: f.id, version: f.version })) }
+    });
+    run.ctx.log.warning(`Still live in the org, no longer managed by this manifest: ${left.map((f) => `${f.name} (${f.type})`).join(', ')}.`);
 }
 /** Phase 2: the stages in order, until one fails. */
 async function runStages(run, plan) {
@@ -96796,6 +98972,12 @@ async function runStages(run, plan) {
     return undefined;
 }
 async function deploy(run) {
+    // A dead run's unfinished release is recovered before anything else; a live holder of the lock stops this run.
+    if (run.opts.command === 'deploy') {
+        const stopped = await recoverFirst(run, 'deploy');
+        if (stopped)
+            return stopped;
+    }
     const plan = await planRelease(run);
     if (plan.errors.length > 0)
         return refuse(run, { kind: 'plan-errors', errors: plan.errors }, plan.errors);
@@ -96811,8 +98993,8 @@ async function deploy(run) {
         result.exports = await exportReleased(run);
     return result;
 }
-async function runRelease(deps, opts) {
-    const run = startRun(deps, opts);
+async function runCommand(run) {
+    const { opts } = run;
     try {
         const { unknown } = filterFlows(opts.manifest.flows, opts.flowsFilter);
         if (unknown.length > 0) {
@@ -96826,6 +99008,13 @@ async function runRelease(deps, opts) {
         return finishCrashed(run, e);
     }
 }
+async function runRelease(deps, opts) {
+    const run = startRun(deps, opts);
+    const result = await runCommand(run);
+    // On every path: the history entry and the lock (ledger-finish.ts; a cancelled run leaves its release in progress).
+    await settleLedger(run, result);
+    return result;
+}
 
 ;// CONCATENATED MODULE: ./src/common/version.ts
 // Kept in step with package.json by test/version.test.ts.
@@ -96835,6 +99024,8 @@ const TOOL_VERSION = '0.1.0';
 ;// CONCATENATED MODULE: ./src/pipeline.ts
 // One release, independent of where it runs: validate the manifest → read the last record → run the engine → commit
 // what went live. It receives a typed settings object and its collaborators; the runner edge (main.ts) wires them.
+
+
 
 
 
@@ -96876,8 +99067,13 @@ async function runPipeline(ctx) {
         logger: log,
         onSecret: (v) => log.setSecret(v)
     });
+    // A flows input naming an unknown flow is refused by the engine before anything: it needs no ledger.
+    const knownFlows = filterFlows(manifest.manifest.flows, inputs.flows).unknown.length === 0;
+    const ledger = knownFlows ? await openLedger(ctx, api) : { ok: true, handle: undefined };
+    if (!ledger.ok)
+        return ledger.end;
     const exportAfter = inputs.commitArtifacts && inputs.command !== 'plan';
-    const result = await runRelease({ api, journal, clock: ctx.clock, log, signal: ctx.signal, httpGet: ctx.httpGet }, {
+    const result = await runRelease({ api, journal, clock: ctx.clock, log, signal: ctx.signal, httpGet: ctx.httpGet, ledger: ledger.handle }, {
         command: inputs.command,
         manifest: manifest.manifest,
         flowsFilter: inputs.flows,
@@ -96897,6 +99093,83 @@ async function runPipeline(ctx) {
         await commit(ctx, manifest.manifest, result.exports, lastRecord, end);
     }
     return end;
+}
+/** The run's GitHub URL, which the ledger records with the lock and the release (and proves finished). */
+function pipeline_runUrl(g) {
+    if (!g.serverUrl || !g.repository || !g.runId)
+        return undefined;
+    return `${g.serverUrl.replace(/\/+$/, '')}/${g.repository}/actions/runs/${g.runId}`;
+}
+/**
+ * Before anything else touches the org: its id (GET /api/v2/organizations/me), then its ledger on the state branch.
+ * A ledger that cannot be read stops the run with its message; nothing was changed.
+ */
+async function openLedger(ctx, api) {
+    const { inputs, log, journal } = ctx;
+    try {
+        const org = await api.getOrganization();
+        const store = ctx.ledgerStore ??
+            (await GitLedgerStore.open({
+                cwd: ctx.workspace,
+                branch: inputs.stateBranch,
+                ...(inputs.githubToken ? { token: inputs.githubToken } : {}),
+                logger: log,
+                clock: ctx.clock
+            }));
+        const read = await store.read(org.id);
+        const doc = read.doc;
+        journal.append('ledger-read', {
+            status: 'info',
+            details: {
+                orgId: org.id,
+                ...(org.name ? { orgName: org.name } : {}),
+                location: store.location,
+                branch: inputs.stateBranch,
+                rev: read.rev ?? null,
+                releases: doc?.history.length ?? 0,
+                ...(doc?.inProgress
+                    ? { inProgress: pipeline_pick(doc.inProgress, ['releaseId', 'runUrl', 'startedAt']) }
+                    : {}),
+                ...(doc?.lock ? { lock: pipeline_pick(doc.lock, ['holder', 'runUrl', 'leaseUntil']) } : {})
+            }
+        });
+        log.info(`Release ledger of org ${org.id}${org.name ? ` (${org.name})` : ''}: ${store.location}, ${doc?.history.length ?? 0} release(s).`);
+        const handle = {
+            store,
+            org,
+            doc,
+            runUrl: pipeline_runUrl(ctx.github),
+            actor: ctx.github.actor,
+            commit: ctx.github.sha || undefined,
+            takeover: inputs.takeoverLock,
+            onUnfinished: inputs.onUnfinished,
+            rollbackTo: inputs.rollbackTo,
+            holderFinished: githubRunFinished({ apiUrl: ctx.githubApiUrl, token: inputs.githubToken })
+        };
+        return { ok: true, handle };
+    }
+    catch (e) {
+        const message = redact_redactor.redact(e instanceof Error ? e.message : String(e));
+        if (inputs.command === 'plan' && e instanceof errors_LedgerError) {
+            // A plan changes nothing: it goes on without the ledger's memory (change detection from release.json).
+            const text = `The release ledger cannot be read, so this plan does not use it: ${message}`;
+            journal.append('warning', { status: 'warning', details: { message: text } });
+            log.warning(text);
+            return { ok: true, handle: undefined };
+        }
+        const what = e instanceof errors_LedgerError ? 'The release ledger cannot be used' : 'Could not read the org and its release ledger';
+        const stepError = `${what}: ${message} Nothing was changed in the org.`;
+        journal.append('error', { status: 'error', details: { message: stepError } });
+        log.error(stepError);
+        return { ok: false, end: { outcome: 'failed', stepError } };
+    }
+}
+function pipeline_pick(o, keys) {
+    const out = {};
+    for (const k of keys)
+        if (o[k] !== undefined)
+            out[k] = o[k];
+    return out;
 }
 /** Loads the manifest and every flow file; each problem becomes an annotation at its file and line. */
 async function pipeline_validate(ctx) {
@@ -97026,7 +99299,8 @@ async function run(env = process.env, clock = systemClock) {
             github: githubContext(env),
             builtins: { run: env.GITHUB_RUN_ID ?? releaseId, release: releaseId, sha: env.GITHUB_SHA ?? '' },
             branch: pushBranch(env),
-            httpGet
+            httpGet,
+            ...(env.GITHUB_API_URL ? { githubApiUrl: env.GITHUB_API_URL } : {})
         });
     }
     catch (e) {

@@ -43008,6 +43008,8 @@ function outcome_verdict(events, facts, e) {
             };
         case 'restore-done':
             return restoreText(events, facts, e);
+        case 'refused':
+            return failed(e.message);
     }
 }
 

@@ -66,6 +66,8 @@ export const FlowVersion = z.object({
   dateCreated: z.number().optional(),
   dateCheckedIn: z.number().optional(),
   createdBy: EntityRef.optional(),
+  /** The OAuth client that made the version (a publish through the API): who published it, for recovery reports. */
+  createdByClient: EntityRef.optional(),
   secure: z.boolean().optional(),
   debug: z.boolean().optional()
 });

@@ -16,6 +16,10 @@ import { buildPlan, filterFlows, type FlowPlan, type Plan } from './plan.ts';
 import { rollbackCommand } from './rollback-command.ts';
 import { runStage, type StageFailure } from './stage.ts';
 import type { ReleaseDeps, ReleaseOptions, ReleaseResult } from './types.ts';
+import { settleLedger } from './ledger-finish.ts';
+import { recoverFirst } from './recovery.ts';
+import { RunLedger } from './run-ledger.ts';
+import { emptyLedger, orphans } from '../ledger/index.ts';
 
 export type { ReleaseDeps, ReleaseOptions, ReleaseResult } from './types.ts';
 
@@ -35,6 +39,8 @@ function startRun(deps: ReleaseDeps, opts: ReleaseOptions): RunContext {
     manifest: opts.manifest,
     releaseId: opts.releaseId
   };
+  const ledger = deps.ledger ? new RunLedger(deps.ledger, opts.releaseId, deps.journal, deps.clock) : undefined;
+  if (ledger) ctx.recordJob = (flow, id, kind) => ledger.job(flow, id, kind);
   const order = opts.manifest.flows.map((f) => f.name);
   const first = deps.journal.events.length;
   const events = () => deps.journal.events.slice(first);
@@ -42,6 +48,7 @@ function startRun(deps: ReleaseDeps, opts: ReleaseOptions): RunContext {
     ctx,
     opts,
     work: { verified: new Map(), settle: new Map() },
+    ...(ledger ? { ledger } : {}),
     events,
     view: () => runView(events(), order, opts.command)
   };
@@ -53,7 +60,7 @@ async function planRelease(run: RunContext): Promise<Plan> {
   ctx.log.startGroup('Plan');
   let plan: Plan;
   try {
-    plan = await buildPlan(ctx, opts);
+    plan = await buildPlan(ctx, { ...opts, ...(run.ledger ? { ledger: run.ledger.doc ?? emptyDoc(run) } : {}) });
   } finally {
     ctx.log.endGroup();
   }
@@ -69,12 +76,33 @@ async function planRelease(run: RunContext): Promise<Plan> {
       }))
     }
   });
+  journalOrphans(run);
   for (const p of plan.flows.filter((f) => f.action !== 'skipped')) {
     ctx.log.info(
       `${p.stage}: ${p.name} (${p.type}) → ${p.action}${p.publishedVersion ? ` from version ${p.publishedVersion}` : ''} — ${p.reason}`
     );
   }
   return plan;
+}
+
+function emptyDoc(run: RunContext) {
+  return emptyLedger(run.ledger!.handle.org);
+}
+
+/** Flows of the last release the manifest no longer names: still live in the org, no longer managed. */
+function journalOrphans(run: RunContext): void {
+  const left = orphans(
+    run.ledger?.doc,
+    run.ctx.manifest.flows.map((f) => f.name)
+  );
+  if (left.length === 0) return;
+  run.ctx.journal.append('orphaned-flows', {
+    status: 'warning',
+    details: { flows: left.map((f) => ({ name: f.name, type: f.type, id: f.id, version: f.version })) }
+  });
+  run.ctx.log.warning(
+    `Still live in the org, no longer managed by this manifest: ${left.map((f) => `${f.name} (${f.type})`).join(', ')}.`
+  );
 }
 
 /** Phase 2: the stages in order, until one fails. */
@@ -87,6 +115,11 @@ async function runStages(run: RunContext, plan: Plan): Promise<StageFailure | un
 }
 
 async function deploy(run: RunContext): Promise<ReleaseResult> {
+  // A dead run's unfinished release is recovered before anything else; a live holder of the lock stops this run.
+  if (run.opts.command === 'deploy') {
+    const stopped = await recoverFirst(run, 'deploy');
+    if (stopped) return stopped;
+  }
   const plan = await planRelease(run);
   if (plan.errors.length > 0) return refuse(run, { kind: 'plan-errors', errors: plan.errors }, plan.errors);
   if (run.opts.command === 'plan') {
@@ -100,8 +133,8 @@ async function deploy(run: RunContext): Promise<ReleaseResult> {
   return result;
 }
 
-export async function runRelease(deps: ReleaseDeps, opts: ReleaseOptions): Promise<ReleaseResult> {
-  const run = startRun(deps, opts);
+async function runCommand(run: RunContext): Promise<ReleaseResult> {
+  const { opts } = run;
   try {
     const { unknown } = filterFlows(opts.manifest.flows, opts.flowsFilter);
     if (unknown.length > 0) {
@@ -112,4 +145,12 @@ export async function runRelease(deps: ReleaseDeps, opts: ReleaseOptions): Promi
   } catch (e) {
     return finishCrashed(run, e);
   }
+}
+
+export async function runRelease(deps: ReleaseDeps, opts: ReleaseOptions): Promise<ReleaseResult> {
+  const run = startRun(deps, opts);
+  const result = await runCommand(run);
+  // On every path: the history entry and the lock (ledger-finish.ts; a cancelled run leaves its release in progress).
+  await settleLedger(run, result);
+  return result;
 }
