@@ -96538,6 +96538,7 @@ function appendHistory(doc, entry, limit = HISTORY_LIMIT) {
 
 
 
+
 /** Apply the `flows` input; unknown names are an error (a typo must not silently release nothing). */
 function filterFlows(all, filter) {
     const names = new Set(all.map((f) => f.name));
@@ -96651,7 +96652,7 @@ function ledgerRecords(doc) {
 }
 async function buildPlan(ctx, opts) {
     const { manifest } = ctx;
-    const errors = [];
+    const errors = artifactCollisions(manifest.flows);
     const { keep } = filterFlows(manifest.flows, opts.flowsFilter);
     const stageOf = new Map();
     for (const s of manifest.stages)
@@ -96695,6 +96696,21 @@ async function buildPlan(ctx, opts) {
     }))
         .filter((s) => s.flows.length > 0);
     return { flows, stages, errors };
+}
+/**
+ * Two flows whose exports would be committed to the same file (`Queue (A)` and `Queue [A]` both become
+ * `Queue _A_.yaml`; names that differ only in case collide on case-insensitive file systems): known before any change.
+ */
+function artifactCollisions(flows) {
+    const byPath = new Map();
+    for (const f of flows) {
+        const key = artifactPath(f.type, f.name).toLowerCase();
+        byPath.set(key, [...(byPath.get(key) ?? []), f.name]);
+    }
+    return [...byPath]
+        .filter(([, names]) => names.length > 1)
+        .map(([path, names]) => `Flows ${names.map((n) => `"${n}"`).join(' and ')} would be committed to the same artifact file (${path}, ` +
+        'ignoring case): rename one of them so their file names differ in more than punctuation or case.');
 }
 /** One validate job for every draft to promote; Error messages block the release. */
 async function validateDrafts(ctx, drafts, errors) {

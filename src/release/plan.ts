@@ -11,6 +11,7 @@ import { isCancellation, sameType } from './context.ts';
 import { errorText } from '../genesys/errors.ts';
 import { waitForPlatformJob } from './wait.ts';
 import { isGood } from '../ledger/history.ts';
+import { artifactPath } from '../git/record.ts';
 import type { LedgerDocument } from '../ledger/schema.ts';
 
 export interface FlowPlan extends PlannedFlow {
@@ -164,7 +165,7 @@ export async function buildPlan(
   opts: { flowsFilter?: string[]; lastRecord?: ReleaseRecord; ledger?: LedgerDocument | undefined }
 ): Promise<Plan> {
   const { manifest } = ctx;
-  const errors: string[] = [];
+  const errors: string[] = artifactCollisions(manifest.flows);
   const { keep } = filterFlows(manifest.flows, opts.flowsFilter);
   const stageOf = new Map<string, string>();
   for (const s of manifest.stages) for (const f of s.flows) stageOf.set(f, s.name);
@@ -213,6 +214,25 @@ export async function buildPlan(
     }))
     .filter((s) => s.flows.length > 0);
   return { flows, stages, errors };
+}
+
+/**
+ * Two flows whose exports would be committed to the same file (`Queue (A)` and `Queue [A]` both become
+ * `Queue _A_.yaml`; names that differ only in case collide on case-insensitive file systems): known before any change.
+ */
+export function artifactCollisions(flows: { name: string; type: string }[]): string[] {
+  const byPath = new Map<string, string[]>();
+  for (const f of flows) {
+    const key = artifactPath(f.type, f.name).toLowerCase();
+    byPath.set(key, [...(byPath.get(key) ?? []), f.name]);
+  }
+  return [...byPath]
+    .filter(([, names]) => names.length > 1)
+    .map(
+      ([path, names]) =>
+        `Flows ${names.map((n) => `"${n}"`).join(' and ')} would be committed to the same artifact file (${path}, ` +
+        'ignoring case): rename one of them so their file names differ in more than punctuation or case.'
+    );
 }
 
 /** One validate job for every draft to promote; Error messages block the release. */

@@ -178,3 +178,36 @@ describe('release engine with the ledger', () => {
     expect(t.api.publishedContent('A')).toContain('description: r2');
   });
 });
+
+describe('knowable before a change', () => {
+  it('refuses two flows whose artifact files collide (punctuation or case only), with zero mutating calls', async () => {
+    const t = setup();
+    const flows = [fileFlow('Queue (A)'), fileFlow('Queue [A]'), fileFlow('queue {a}', 'workflow'), fileFlow('B')];
+    const r = await t.run(
+      manifest(flows, [
+        stage(
+          'all',
+          flows.map((f) => f.name)
+        )
+      ]),
+      { releaseId: 'rel-1' }
+    );
+    expect(r.result.outcome).toBe('failed');
+    expect(r.result.message).toMatch(/"Queue \(A\)" and "Queue \[A\]" would be committed to the same artifact file/);
+    expect(t.api.mutatingCalls()).toEqual([]);
+  });
+
+  it('refuses a release over a flow whose live export would not fit in one upload, before any change', async () => {
+    const t = setup();
+    const big = `${archy('A', 'inboundcall', 'v1')}  # ${'x'.repeat(520_000)}\n`;
+    const a = t.api.byName('A')!;
+    a.versions.set('1.0', big);
+    const r = await t.run(m('v2'), { releaseId: 'rel-1' });
+    expect(r.result.outcome).toBe('failed');
+    expect(r.result.message).toMatch(
+      /"A": the export of its live version 1\.0 is \d+ bytes, more than the 512000 bytes/
+    );
+    expect(t.api.mutatingCalls()).toEqual([]);
+    expect((await t.doc())?.inProgress ?? null).toBeNull();
+  });
+});
