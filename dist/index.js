@@ -75333,7 +75333,7 @@ module.exports = {
 /***/ ((module, __unused_webpack___webpack_exports__, __nccwpck_require__) => {
 
 __nccwpck_require__.a(module, async (__webpack_handle_async_dependencies__, __webpack_async_result__) => { try {
-/* harmony import */ var _main_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(81669);
+/* harmony import */ var _main_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(50204);
 
 await (0,_main_js__WEBPACK_IMPORTED_MODULE_0__/* .run */ .eF)();
 
@@ -75342,7 +75342,7 @@ __webpack_async_result__();
 
 /***/ }),
 
-/***/ 81669:
+/***/ 50204:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
 
@@ -87518,7 +87518,84 @@ function planSection(d) {
     return out;
 }
 
+;// CONCATENATED MODULE: ./src/evidence/summary-ledger.ts
+
+function first(events, type) {
+    return events.find((e) => e.type === type);
+}
+function recoveryLines(events) {
+    const started = first(events, 'recovery-started');
+    if (!started)
+        return [];
+    const d = started.details;
+    const out = [
+        `**Unfinished release ${escapeText(d.releaseId)}** of a previous run${d.runUrl ? ` (${escapeText(d.runUrl)})` : ''}, ` +
+            `started ${escapeText(d.startedAt)} (on-unfinished: ${d.onUnfinished}). The flows it may have changed, as found:`,
+        ''
+    ];
+    const finished = first(events, 'recovery-finished')?.details;
+    const rows = d.flows.map((f) => {
+        const r = finished?.flows.find((x) => x.name === f.name);
+        const who = [f.live?.createdByClient ? `client ${f.live.createdByClient}` : '', f.live?.createdBy ?? '']
+            .filter(Boolean)
+            .join(', ');
+        return [
+            escapeText(f.name),
+            escapeText(f.beforeVersion ?? 'none'),
+            f.live ? escapeText(f.live.version ?? 'none') : 'absent',
+            escapeText(who || '—'),
+            escapeText(f.live?.datePublished ?? '—'),
+            r
+                ? r.ok
+                    ? `✅ ${r.action === 'delete' ? 'deleted' : `restored → ${escapeText(r.actual.version ?? '?')}`}`
+                    : `❌ ${escapeText(r.error ?? 'not restored')}`
+                : '—'
+        ];
+    });
+    out.push(...table(['Flow', 'Before', 'Live when found', 'Published by', 'Published at', 'Recovery'], rows));
+    if (finished) {
+        out.push(finished.ok
+            ? `Recovered: every flow is back at its last known-good content, verified; recorded as ${escapeText(finished.recordedAs ?? '')}.`
+            : 'Recovery incomplete: the release stays in progress in the ledger for the next run.', '');
+    }
+    return out;
+}
+function ledgerSection(events) {
+    const read = first(events, 'ledger-read');
+    if (!read)
+        return [];
+    const d = read.details;
+    const out = ['### Release state', ''];
+    out.push(`Ledger of org ${escapeText(d.orgId)}${d.orgName ? ` (${escapeText(d.orgName)})` : ''} on ${escapeText(d.location)}: ` +
+        `${d.releases} release(s) in its history.`, '');
+    for (const e of events) {
+        if (e.type === 'lock-taken-over') {
+            out.push(`- ⚠️ Lock taken over from release ${escapeText(e.details.from)}${e.details.fromRunUrl ? ` (${escapeText(e.details.fromRunUrl)})` : ''}, ` +
+                `lease until ${escapeText(e.details.fromLeaseUntil)} (${e.details.reason === 'explicit' ? 'takeover-lock: true' : 'lease ended, run finished'}).`);
+        }
+        else if (e.type === 'lock-acquired') {
+            out.push(`- Lock taken by ${escapeText(e.details.holder)}, lease until ${escapeText(e.details.leaseUntil)}.`);
+        }
+        else if (e.type === 'lock-released') {
+            out.push(`- Lock released after ${e.details.pushes} ledger push(es)${e.details.note ? `: ${escapeText(e.details.note)}` : '.'}`);
+        }
+    }
+    if (out.length > 4)
+        out.push('');
+    out.push(...recoveryLines(events));
+    const orphaned = first(events, 'orphaned-flows');
+    if (orphaned) {
+        out.push('**Still live in the org, no longer managed by this manifest:** ' +
+            orphaned.details.flows
+                .map((f) => `${escapeText(f.name)} (${escapeText(f.type)}, version ${escapeText(f.version ?? '?')})`)
+                .join(', ') +
+            '. List them under `retired:` to delete them, or add them back to the manifest.', '');
+    }
+    return out;
+}
+
 ;// CONCATENATED MODULE: ./src/evidence/summary.ts
+
 
 
 
@@ -87562,6 +87639,7 @@ function buildSummary(events, links = {}) {
         out.push(...stagesSection(d));
     }
     out.push(...rollbackSection(d));
+    out.push(...ledgerSection(events));
     out.push(...validationSection(d));
     out.push(...listSection('Errors', d.errors));
     out.push(...listSection('Warnings', d.warnings));

@@ -14,6 +14,7 @@ import {
   type SummaryLinks
 } from './summary-sections.ts';
 import { planSection, stagesSection } from './summary-stages.ts';
+import { ledgerSection } from './summary-ledger.ts';
 
 export { capSummary, escapeText, MAX_SUMMARY_BYTES, safeUrl } from './markdown.ts';
 export type { SummaryLinks } from './summary-sections.ts';
@@ -55,6 +56,7 @@ export function buildSummary(events: readonly JournalEvent[], links: SummaryLink
     out.push(...stagesSection(d));
   }
   out.push(...rollbackSection(d));
+  out.push(...ledgerSection(events));
   out.push(...validationSection(d));
   out.push(...listSection('Errors', d.errors));
   out.push(...listSection('Warnings', d.warnings));

@@ -211,3 +211,40 @@ describe('knowable before a change', () => {
     expect((await t.doc())?.inProgress ?? null).toBeNull();
   });
 });
+
+describe('a stale lock', () => {
+  const stale = async (t: ReturnType<typeof setup>) => {
+    await t.store.update(ORG.id, (d) =>
+      acquireLock(
+        d,
+        {
+          org: ORG,
+          holder: 'rel-old',
+          command: 'deploy',
+          runUrl: 'https://github.com/o/r/actions/runs/3',
+          leaseMs: 60_000
+        },
+        t.clock
+      )
+    );
+    await t.clock.sleep(120_000);
+  };
+
+  it('is taken over after its lease when the holder’s run is provably finished (journaled)', async () => {
+    const t = setup();
+    await stale(t);
+    const r = await t.run(m('v2'), { releaseId: 'rel-1' }, { holderFinished: async () => true });
+    expect(r.result.outcome).toBe('succeeded');
+    const over = r.events.find((e) => e.type === 'lock-taken-over')!;
+    expect(over.details).toMatchObject({ from: 'rel-old', reason: 'lease-expired' });
+  });
+
+  it('is not taken over after its lease when the holder’s run is not proven finished', async () => {
+    const t = setup();
+    await stale(t);
+    const r = await t.run(m('v2'), { releaseId: 'rel-1' }, { holderFinished: async () => false });
+    expect(r.result.outcome).toBe('failed');
+    expect(r.result.message).toMatch(/held by release rel-old .*takeover-lock: true/s);
+    expect(t.api.mutatingCalls()).toEqual([]);
+  });
+});
