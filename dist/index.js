@@ -75333,7 +75333,7 @@ module.exports = {
 /***/ ((module, __unused_webpack___webpack_exports__, __nccwpck_require__) => {
 
 __nccwpck_require__.a(module, async (__webpack_handle_async_dependencies__, __webpack_async_result__) => { try {
-/* harmony import */ var _main_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(50204);
+/* harmony import */ var _main_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(6911);
 
 await (0,_main_js__WEBPACK_IMPORTED_MODULE_0__/* .run */ .eF)();
 
@@ -75342,7 +75342,7 @@ __webpack_async_result__();
 
 /***/ }),
 
-/***/ 50204:
+/***/ 6911:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
 
@@ -94170,7 +94170,8 @@ function manifestWithDefaults(path, t, parts) {
             message: t.artifacts?.message ?? defaults_DEFAULTS.artifacts.message
         },
         jobTimeoutMs: t['job-timeout'] ?? defaults_DEFAULTS.jobTimeoutMs,
-        concurrency: t.concurrency ?? defaults_DEFAULTS.concurrency
+        concurrency: t.concurrency ?? defaults_DEFAULTS.concurrency,
+        ...(t.retired?.length ? { retired: t.retired.map((r) => ({ name: r.name, type: r.type })) } : {})
     };
 }
 
@@ -94600,7 +94601,9 @@ const manifestSchema = strictObject({
         }
     })
         .optional(),
-    'job-timeout': durationWithin(10_000, 6 * 3_600_000, 'job-timeout').optional()
+    'job-timeout': durationWithin(10_000, 6 * 3_600_000, 'job-timeout').optional(),
+    /** Flows no longer managed here, to delete from the org after everything else succeeded (restorable from the ledger). */
+    retired: array(strictObject({ name: schema_name, type: schemas_enum(FLOW_TYPES) })).optional()
 });
 
 ;// CONCATENATED MODULE: ./src/manifest/flows.ts
@@ -94845,6 +94848,7 @@ async function load(opts) {
     const checks = validateChecks(m, flows);
     const stages = validateStages(m, flows, checks.names);
     validateArtifactsDir(m);
+    validateRetired(m);
     const flowSpecs = await resolveFlows(m, flows);
     if (m.issues.length > 0 || !top.success)
         return { ok: false, issues: sortIssues(m.issues) };
@@ -94906,6 +94910,19 @@ function parseManifest(read) {
         return { ok: false, issues };
     }
     return { ok: true, opts: read.opts, workspace: read.workspace, display: read.display, parsed, root, issues, add };
+}
+/** A retired flow must not also be a flow the manifest releases. */
+function validateRetired(m) {
+    const retired = m.root.retired;
+    const flows = m.root.flows;
+    if (!Array.isArray(retired) || !Array.isArray(flows))
+        return;
+    const managed = new Set(flows.filter(isRecord).map((f) => `${String(f.type)}\u0000${String(f.name)}`));
+    retired.forEach((r, i) => {
+        if (isRecord(r) && managed.has(`${String(r.type)}\u0000${String(r.name)}`)) {
+            m.add(['retired', i, 'name'], `"${String(r.name)}" is listed both under flows and under retired`, 'keep it under flows to release it, or remove it from flows to delete it from the org');
+        }
+    });
 }
 /**
  * The committer writes the artifacts directory and hands it to git, so it must stay inside the working tree,
@@ -97815,10 +97832,18 @@ async function deployHistory(run) {
     const began = run.ledger?.doc?.inProgress?.flows ?? [];
     const live = flows.filter((f) => f.status === 'published' && f.flowId && f.finalVersion);
     const exported = live.length ? await liveExports(run, live) : new Map();
-    return flows.flatMap((f) => {
-        const h = historyFlow(run, f, began.find((b) => b.name === f.name && b.type === f.type), exported);
-        return h ? [h] : [];
-    });
+    const retired = run
+        .events()
+        .flatMap((e) => e.type === 'flow-retired' && e.details.deleted && e.flow
+        ? [{ name: e.flow, type: e.details.type, id: e.details.flowId, version: null, state: 'deleted' }]
+        : []);
+    return [
+        ...flows.flatMap((f) => {
+            const h = historyFlow(run, f, began.find((b) => b.name === f.name && b.type === f.type), exported);
+            return h ? [h] : [];
+        }),
+        ...retired
+    ];
 }
 /** Records how the run ended; a failure to record is a warning (the next run recovers the release in progress). */
 async function settleLedger(run, result) {
@@ -98904,6 +98929,24 @@ class RunLedger {
         await this.acquire(command, (d) => beginRelease(d, start, this.clock));
         this.begunAs = this.holder;
     }
+    /** Adds flows to this run's release in progress (taking the lock and beginning it when not yet done). */
+    async extend(flows) {
+        if (!this.begun)
+            return this.begin('deploy', flows);
+        await this.write((d) => {
+            assertHolds(d, this.holder);
+            const cur = d.inProgress;
+            if (!cur || cur.releaseId !== this.holder)
+                throw new errors_LedgerError('conflict', `Release ${this.holder} is not in progress.`);
+            const add = flows.filter((f) => !cur.flows.some((x) => x.name === f.name && x.type === f.type));
+            if (add.length === 0)
+                return NO_CHANGE;
+            return {
+                ...d,
+                inProgress: { ...cur, flows: [...cur.flows, ...add.map((f) => ({ ...f, jobs: [] }))] }
+            };
+        }, `${flows.length} more flow(s) of ${this.holder}`);
+    }
     /** Job records go into `releaseId`'s in-progress record (a recovery writes into the dead run's). */
     recordInto(releaseId) {
         this.begunAs = releaseId;
@@ -98970,7 +99013,112 @@ class RunLedger {
     }
 }
 
+;// CONCATENATED MODULE: ./src/release/retire.ts
+
+
+
+
+async function findTargets(run) {
+    const out = [];
+    for (const r of run.ctx.manifest.retired ?? []) {
+        const found = await run.ctx.api.findFlowsByName(r.name, r.type);
+        const hit = found.find((f) => f.name === r.name && sameType(f.type, r.type) && !f.deleted);
+        if (!hit) {
+            run.ctx.log.info(`Retired flow "${r.name}" (${r.type}) is not in the org: nothing to delete.`);
+            continue;
+        }
+        if (!hit.publishedVersion?.id) {
+            run.ctx.log.warning(`Retired flow "${r.name}" has no published version: left as it is (nothing to restore it to).`);
+            continue;
+        }
+        out.push({ name: r.name, type: r.type, flowId: hit.id, version: hit.publishedVersion.id });
+    }
+    return out;
+}
+async function deleteOne(run, t) {
+    const { ctx } = run;
+    let error;
+    let deleted = false;
+    try {
+        await ctx.recordJob?.(t, `delete:${t.flowId}`, 'delete');
+        try {
+            await ctx.api.deleteFlow(t.flowId);
+        }
+        catch (e) {
+            if (!isNotFound(e))
+                throw e;
+        }
+        try {
+            deleted = (await ctx.api.getFlow(t.flowId)).deleted === true;
+        }
+        catch (e) {
+            if (!isNotFound(e))
+                throw e;
+            deleted = true;
+        }
+        if (!deleted)
+            error = `flow ${t.flowId} still exists after DELETE`;
+    }
+    catch (e) {
+        error = errorText(e);
+    }
+    ctx.journal.append('flow-retired', {
+        flow: t.name,
+        status: deleted ? 'ok' : 'warning',
+        details: { flowId: t.flowId, type: t.type, version: t.version, deleted, ...(error ? { error } : {}) }
+    });
+    if (deleted) {
+        ctx.log.info(`Deleted retired flow "${t.name}" (was version ${t.version}); restorable from the ledger.`);
+        await run.ledger?.result(t, { state: 'deleted' }).catch(() => undefined);
+    }
+    else
+        ctx.log.warning(`Retired flow "${t.name}" could not be deleted and is still live: ${error}`);
+}
+/** Deletes the retired flows still in the org, each recorded ahead with its content. */
+async function retireFlows(run) {
+    const { ctx } = run;
+    if (!ctx.manifest.retired?.length || ctx.signal?.aborted)
+        return;
+    ctx.log.startGroup('Retire flows');
+    try {
+        const targets = await findTargets(run);
+        if (targets.length === 0)
+            return;
+        const snaps = await exportVersions(ctx, targets, { signal: ctx.signal });
+        if (run.ledger) {
+            await run.ledger.extend(targets.map((t) => {
+                const snap = snaps.get(t.flowId);
+                const content = snap ? run.ledger.putBlob(rollbackContent(snap)) : undefined;
+                return {
+                    name: t.name,
+                    type: t.type,
+                    flowId: t.flowId,
+                    before: { version: t.version, ...(content ? { content } : {}) }
+                };
+            }));
+        }
+        for (const t of targets) {
+            if (ctx.signal?.aborted)
+                break;
+            if (!snaps.has(t.flowId)) {
+                ctx.log.warning(`Retired flow "${t.name}" was not deleted: its live version could not be exported first.`);
+                continue;
+            }
+            await deleteOne(run, t);
+        }
+    }
+    catch (e) {
+        const message = `Retiring flows failed; the retired flows not deleted stay live: ${errorText(e)}`;
+        ctx.journal.append('warning', { status: 'warning', details: { message } });
+        ctx.log.warning(message);
+    }
+    finally {
+        ctx.log.endGroup();
+    }
+}
+
 ;// CONCATENATED MODULE: ./src/release/release.ts
+
 
 
 
@@ -99037,6 +99185,9 @@ async function planRelease(run) {
         }
     });
     journalOrphans(run);
+    for (const r of run.ctx.manifest.retired ?? []) {
+        ctx.log.info(`retired: ${r.name} (${r.type}) → deleted after every stage succeeded, if still in the org`);
+    }
     for (const p of plan.flows.filter((f) => f.action !== 'skipped')) {
         ctx.log.info(`${p.stage}: ${p.name} (${p.type}) → ${p.action}${p.publishedVersion ? ` from version ${p.publishedVersion}` : ''} — ${p.reason}`);
     }
@@ -99047,7 +99198,7 @@ function emptyDoc(run) {
 }
 /** Flows of the last release the manifest no longer names: still live in the org, no longer managed. */
 function journalOrphans(run) {
-    const left = orphans(run.ledger?.doc, run.ctx.manifest.flows.map((f) => f.name));
+    const left = orphans(run.ledger?.doc, [...run.ctx.manifest.flows, ...(run.ctx.manifest.retired ?? [])].map((f) => f.name));
     if (left.length === 0)
         return;
     run.ctx.journal.append('orphaned-flows', {
@@ -99082,6 +99233,7 @@ async function deploy(run) {
     const failure = await runStages(run, plan);
     if (failure)
         return finishFailedStage(run, failure);
+    await retireFlows(run);
     const result = finish_conclude(run, { kind: 'succeeded' });
     if (run.opts.exportAfter)
         result.exports = await exportReleased(run);

@@ -150,6 +150,8 @@ export interface EventDetails {
     /** The history entry of the recovery itself. */
     recordedAs?: string;
   };
+  /** A flow of the manifest's `retired:` list deleted (or not) after every stage succeeded. */
+  'flow-retired': { flowId: string; type: string; version: string; deleted: boolean; error?: string };
   /** Flows of the last release that the manifest no longer names: still live, no longer managed. */
   'orphaned-flows': { flows: { name: string; type: string; id: string; version: string | null }[] };
   'release-finished': {

@@ -84,15 +84,25 @@ export async function deployHistory(run: RunContext): Promise<HistoryFlow[]> {
   const began = run.ledger?.doc?.inProgress?.flows ?? [];
   const live = flows.filter((f) => f.status === 'published' && f.flowId && f.finalVersion);
   const exported = live.length ? await liveExports(run, live) : new Map<string, ExportedVersion>();
-  return flows.flatMap((f) => {
-    const h = historyFlow(
-      run,
-      f,
-      began.find((b) => b.name === f.name && b.type === f.type),
-      exported
+  const retired = run
+    .events()
+    .flatMap((e): HistoryFlow[] =>
+      e.type === 'flow-retired' && e.details.deleted && e.flow
+        ? [{ name: e.flow, type: e.details.type, id: e.details.flowId, version: null, state: 'deleted' }]
+        : []
     );
-    return h ? [h] : [];
-  });
+  return [
+    ...flows.flatMap((f) => {
+      const h = historyFlow(
+        run,
+        f,
+        began.find((b) => b.name === f.name && b.type === f.type),
+        exported
+      );
+      return h ? [h] : [];
+    }),
+    ...retired
+  ];
 }
 
 /** Records how the run ended; a failure to record is a warning (the next run recovers the release in progress). */

@@ -19,6 +19,7 @@ import type { ReleaseDeps, ReleaseOptions, ReleaseResult } from './types.ts';
 import { settleLedger } from './ledger-finish.ts';
 import { recoverFirst } from './recovery.ts';
 import { RunLedger } from './run-ledger.ts';
+import { retireFlows } from './retire.ts';
 import { emptyLedger, orphans } from '../ledger/index.ts';
 
 export type { ReleaseDeps, ReleaseOptions, ReleaseResult } from './types.ts';
@@ -77,6 +78,9 @@ async function planRelease(run: RunContext): Promise<Plan> {
     }
   });
   journalOrphans(run);
+  for (const r of run.ctx.manifest.retired ?? []) {
+    ctx.log.info(`retired: ${r.name} (${r.type}) → deleted after every stage succeeded, if still in the org`);
+  }
   for (const p of plan.flows.filter((f) => f.action !== 'skipped')) {
     ctx.log.info(
       `${p.stage}: ${p.name} (${p.type}) → ${p.action}${p.publishedVersion ? ` from version ${p.publishedVersion}` : ''} — ${p.reason}`
@@ -93,7 +97,7 @@ function emptyDoc(run: RunContext) {
 function journalOrphans(run: RunContext): void {
   const left = orphans(
     run.ledger?.doc,
-    run.ctx.manifest.flows.map((f) => f.name)
+    [...run.ctx.manifest.flows, ...(run.ctx.manifest.retired ?? [])].map((f) => f.name)
   );
   if (left.length === 0) return;
   run.ctx.journal.append('orphaned-flows', {
@@ -128,6 +132,7 @@ async function deploy(run: RunContext): Promise<ReleaseResult> {
   }
   const failure = await runStages(run, plan);
   if (failure) return finishFailedStage(run, failure);
+  await retireFlows(run);
   const result = conclude(run, { kind: 'succeeded' });
   if (run.opts.exportAfter) result.exports = await exportReleased(run);
   return result;

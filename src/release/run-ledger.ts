@@ -8,6 +8,8 @@
 // with the lock released. Each ledger fact the run learns is journaled (lock-acquired / -taken-over / -released).
 import type { Clock } from '../common/clock.ts';
 import {
+  assertHolds,
+  LedgerError,
   acquireLock,
   beginRelease,
   finishRelease,
@@ -165,6 +167,23 @@ export class RunLedger {
     this.begunAs = this.holder;
   }
 
+  /** Adds flows to this run's release in progress (taking the lock and beginning it when not yet done). */
+  async extend(flows: ReleaseStart['flows']): Promise<void> {
+    if (!this.begun) return this.begin('deploy', flows);
+    await this.write((d) => {
+      assertHolds(d, this.holder);
+      const cur = (d as LedgerDocument).inProgress;
+      if (!cur || cur.releaseId !== this.holder)
+        throw new LedgerError('conflict', `Release ${this.holder} is not in progress.`);
+      const add = flows.filter((f) => !cur.flows.some((x) => x.name === f.name && x.type === f.type));
+      if (add.length === 0) return NO_CHANGE;
+      return {
+        ...(d as LedgerDocument),
+        inProgress: { ...cur, flows: [...cur.flows, ...add.map((f) => ({ ...f, jobs: [] }))] }
+      };
+    }, `${flows.length} more flow(s) of ${this.holder}`);
+  }
+
   /** Job records go into `releaseId`'s in-progress record (a recovery writes into the dead run's). */
   recordInto(releaseId: string): void {
     this.begunAs = releaseId;
@@ -188,7 +207,11 @@ export class RunLedger {
   }
 
   /** Records a flow's result (published version / failed / unknown) as it happens. */
-  async result(flow: FlowKey, result: NonNullable<InProgressFlow['result']>, flowId?: string): Promise<void> {
+  async result(
+    flow: FlowKey,
+    result: Omit<NonNullable<InProgressFlow['result']>, 'at'>,
+    flowId?: string
+  ): Promise<void> {
     const releaseId = this.begunAs;
     if (!releaseId || !this.holding) return;
     const patch = {

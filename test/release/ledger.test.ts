@@ -248,3 +248,27 @@ describe('a stale lock', () => {
     expect(t.api.mutatingCalls()).toEqual([]);
   });
 });
+
+describe('orphans and retired flows', () => {
+  it('lists a flow the manifest no longer names; retired: deletes it last, recorded, and rollback restores it', async () => {
+    const t = setup();
+    expect((await t.run(m('r1'), { releaseId: 'rel-1' })).result.outcome).toBe('succeeded');
+    const onlyA = manifest([fileFlow('A', 'inboundcall', 'r1')], [stage('all', ['A'])]);
+    const orphaned = await t.run(onlyA, { releaseId: 'rel-2' });
+    expect(orphaned.events.find((e) => e.type === 'orphaned-flows')?.details).toEqual({
+      flows: [{ name: 'B', type: 'inboundcall', id: t.api.byName('B')!.id, version: '2.0' }]
+    });
+    const retiring = await t.run({ ...onlyA, retired: [{ name: 'B', type: 'inboundcall' }] }, { releaseId: 'rel-3' });
+    expect(retiring.result.outcome).toBe('succeeded');
+    expect(t.api.byName('B')).toBeUndefined();
+    expect(retiring.events.find((e) => e.type === 'flow-retired')?.details).toMatchObject({
+      deleted: true,
+      version: '2.0'
+    });
+    const doc = await t.doc();
+    expect(doc.history.at(-1)!.flows.find((f) => f.name === 'B')).toMatchObject({ state: 'deleted', version: null });
+    const rb = await t.run(m('r1'), { releaseId: 'rel-4', command: 'rollback' }, { rollbackTo: 'rel-1' });
+    expect(rb.result.outcome).toBe('succeeded');
+    expect(t.api.publishedContent('B')).toContain('description: r1');
+  });
+});
