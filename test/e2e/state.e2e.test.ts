@@ -5,6 +5,8 @@
 //   (c) commit-artifacts: false twice: the second identical deploy publishes nothing;
 //   (d) R1 then R2, then command: rollback: R1's content is live, verified, and recorded;
 //   (e) two orgs released from one repository never read each other's state.
+import { execFileSync } from 'node:child_process';
+import { join } from 'node:path';
 import { describe, expect, test } from '@jest/globals';
 import {
   baseManifest,
@@ -20,6 +22,7 @@ import {
   publishedYaml,
   release,
   startTestEmulator,
+  tempDir,
   type E2eRun,
   type Emulator
 } from './helpers.ts';
@@ -203,6 +206,28 @@ describe('durable release state (ledger) end to end', () => {
         expectOutcome(await release(repo, a, { 'commit-artifacts': 'false' }), 'succeeded');
         expect(a.counts()['POST /api/v2/flows/jobs'] ?? 0).toBe(0);
       });
+    });
+  });
+
+  test.concurrent('two deploys at once: exactly one changes the org, the other names the holder', async () => {
+    await withEmulator(baseScenario({ organization: { id: ORG_A } }), async (emu) => {
+      const repo = makeRepo({ manifest: oneStage('Concurrent', { concurrency: 3 }) });
+      // A second checkout of the same repository (another runner): same origin, same state branch.
+      const other = join(tempDir('flow-release-e2e-clone-'), 'work');
+      execFileSync('git', ['clone', '-q', repo.remote, other], { stdio: 'ignore' });
+      for (const flow of NAMES) emu.addFault({ kind: 'job-latency', flow, ms: 3_000, count: 2 });
+      const base = publishCount(emu);
+      const runs = await Promise.all([release(repo, emu), release({ workspace: other, head: repo.head }, emu)]);
+      const outcomes = runs.map((r) => r.outputs.outcome).sort();
+      expect(outcomes).toEqual(['failed', 'succeeded']);
+      expect(publishCount(emu)).toBe(base + NAMES.length);
+      const loser = runs.find((r) => r.outputs.outcome === 'failed')!;
+      const winner = runs.find((r) => r.outputs.outcome === 'succeeded')!;
+      const said = loser.annotations.map((a) => a.message).join('\n');
+      expect(said).toContain(`held by release ${winner.outputs['release-id']}`);
+      expect(said).toMatch(/actions\/runs\/\d+/);
+      expect(said).toMatch(/lease runs until/);
+      expect(loser.events.some((e) => e.type === 'publish-started')).toBe(false);
     });
   });
 });
