@@ -64,6 +64,9 @@ describe('release engine with the ledger', () => {
     ]);
     const types = r1.events.map((e) => e.type);
     expect(types.indexOf('lock-acquired')).toBeLessThan(types.indexOf('publish-started'));
+    // Ledger I/O: lock + begin, the job ids (2 concurrent publishes share a push), the results, the end.
+    const released = r1.events.find((e) => e.type === 'lock-released')!.details as { pushes: number };
+    expect(released.pushes).toBeLessThanOrEqual(5);
     expect(types).toContain('lock-released');
     const jobs = t.api.count('registerArchitectJob');
     const r2 = await t.run(m('v2'), { releaseId: 'rel-2' });
