@@ -123,6 +123,11 @@ async function deploy(run: RunContext): Promise<ReleaseResult> {
   if (run.opts.command === 'deploy') {
     const stopped = await recoverFirst(run, 'deploy');
     if (stopped) return stopped;
+  } else if (run.ledger?.doc?.inProgress) {
+    const dead = run.ledger.doc.inProgress;
+    const message = `Release ${dead.releaseId}${dead.runUrl ? ` (run ${dead.runUrl})` : ''} did not finish; a deploy or rollback recovers it first (flows ${dead.flows.map((f) => f.name).join(', ')}).`;
+    run.ctx.journal.append('warning', { status: 'warning', details: { message } });
+    run.ctx.log.warning(message);
   }
   const plan = await planRelease(run);
   if (plan.errors.length > 0) return refuse(run, { kind: 'plan-errors', errors: plan.errors }, plan.errors);
