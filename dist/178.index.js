@@ -63,8 +63,8 @@ __webpack_require__.d(__webpack_exports__, {
 
 // UNUSED EXPORTS: registerCheckKind, unregisterCheckKind
 
-// EXTERNAL MODULE: ./node_modules/zod/v4/classic/schemas.js + 15 modules
-var schemas = __webpack_require__(9691);
+// EXTERNAL MODULE: ./node_modules/zod/v4/classic/schemas.js + 11 modules
+var schemas = __webpack_require__(92857);
 // EXTERNAL MODULE: ./src/genesys/errors.ts
 var errors = __webpack_require__(95987);
 // EXTERNAL MODULE: ./src/fields/schema.ts
@@ -934,7 +934,7 @@ const PLACEHOLDER = /\{\{\s*([A-Za-z_][A-Za-z0-9_.-]*)\s*\}\}/g;
 /* harmony export */   oe: () => (/* binding */ durationWithin)
 /* harmony export */ });
 /* unused harmony exports duration, formatMs */
-/* harmony import */ var zod__WEBPACK_IMPORTED_MODULE_1__ = __webpack_require__(9691);
+/* harmony import */ var zod__WEBPACK_IMPORTED_MODULE_1__ = __webpack_require__(92857);
 /* harmony import */ var zod__WEBPACK_IMPORTED_MODULE_2__ = __webpack_require__(88532);
 /* harmony import */ var _duration_js__WEBPACK_IMPORTED_MODULE_0__ = __webpack_require__(53793);
 // The zod building blocks the manifest is written with: durations, names, JSON objects, ratios, and issues that carry
@@ -2149,6 +2149,8 @@ function verdict(events, facts, e) {
             };
         case 'restore-done':
             return restoreText(events, facts, e);
+        case 'refused':
+            return failed(e.message);
     }
 }
 

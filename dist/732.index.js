@@ -37,7 +37,7 @@ evidence. The summary is printed at the end and the audit log is written to a fi
 Commands:
   plan        validate the manifest and show what would change; changes nothing
   deploy      release the flows, stage by stage, rolling back on failure
-  rollback    restore the flows of the last successful release record
+  rollback    restore an earlier release from the org's ledger (default: the newest good one unlike what is live)
   doctor      check, read-only, what the org allows and how it behaves (safe on production)
 
 Settings (a flag wins over its variable; the names are the action's inputs):
@@ -50,6 +50,10 @@ Settings (a flag wins over its variable; the names are the action's inputs):
   --flows <names>          FLOW_RELEASE_FLOWS           one per line, or comma-separated on one line
   --[no-]commit-artifacts  FLOW_RELEASE_COMMIT_ARTIFACTS  default true: commit and push the published flows
   (push token)             FLOW_RELEASE_GITHUB_TOKEN    optional; otherwise git uses your own credentials
+  --state-branch <name>    FLOW_RELEASE_STATE_BRANCH    default flow-release-state: the org's release ledger
+  --takeover-lock <bool>   FLOW_RELEASE_TAKEOVER_LOCK   take the org's lock from a run you know is dead
+  --on-unfinished <what>   FLOW_RELEASE_ON_UNFINISHED   restore (default) or stop, for a dead run's release
+  --rollback-to <id>       FLOW_RELEASE_ROLLBACK_TO     rollback: the release id to restore
 
 Local options:
   --workspace <dir>        the repository root (default: the current directory)
@@ -67,7 +71,19 @@ class UsageError extends Error {
     }
 }
 /** Settings read from flags or FLOW_RELEASE_<NAME>; their names are action.yml's inputs. */
-const SETTINGS = ['manifest', 'region', 'api-url', 'login-url', 'client-id', 'flows', 'commit-artifacts'];
+const SETTINGS = [
+    'manifest',
+    'region',
+    'api-url',
+    'login-url',
+    'client-id',
+    'flows',
+    'commit-artifacts',
+    'state-branch',
+    'takeover-lock',
+    'on-unfinished',
+    'rollback-to'
+];
 /** Other variables accepted for a setting, after FLOW_RELEASE_<NAME>. */
 const ALIASES = {
     'client-id': ['GENESYS_CLOUD_CLIENT_ID'],
@@ -208,8 +224,8 @@ var release_id = __webpack_require__(81168);
 var evidence_audit = __webpack_require__(51178);
 // EXTERNAL MODULE: ./src/evidence/seal.ts
 var seal = __webpack_require__(10500);
-// EXTERNAL MODULE: ./src/evidence/summary.ts + 3 modules
-var evidence_summary = __webpack_require__(20949);
+// EXTERNAL MODULE: ./src/evidence/summary.ts + 4 modules
+var evidence_summary = __webpack_require__(18414);
 ;// CONCATENATED MODULE: ./src/evidence/terminal.ts
 // The step summary for a terminal: the same Markdown buildSummary writes (one story for the action and the CLI),
 // rendered as plain text — headings underlined, tables aligned, links as "text (url)", escapes and entities undone.
@@ -289,8 +305,8 @@ function renderSummaryForTerminal(markdown) {
 
 // EXTERNAL MODULE: ./src/journal/journal.ts
 var journal_journal = __webpack_require__(14896);
-// EXTERNAL MODULE: ./src/pipeline.ts + 66 modules
-var pipeline = __webpack_require__(11234);
+// EXTERNAL MODULE: ./src/pipeline.ts + 75 modules
+var pipeline = __webpack_require__(68173);
 ;// CONCATENATED MODULE: ./src/cli.ts
 // `npx flow-release <plan|deploy|rollback>`: the command-line edge, beside the action's (main.ts). It reads the
 // settings from flags and the environment, validates them exactly as the action validates its inputs, runs the same

@@ -276,8 +276,8 @@ function computeOutputs(events, extra) {
     };
 }
 
-// EXTERNAL MODULE: ./src/evidence/summary.ts + 3 modules
-var summary = __webpack_require__(20949);
+// EXTERNAL MODULE: ./src/evidence/summary.ts + 4 modules
+var summary = __webpack_require__(18414);
 // EXTERNAL MODULE: ./src/evidence/seal.ts
 var seal = __webpack_require__(10500);
 // EXTERNAL MODULE: ./src/evidence/markdown.ts
@@ -401,8 +401,8 @@ var release_id = __webpack_require__(81168);
 var journal_journal = __webpack_require__(14896);
 // EXTERNAL MODULE: ./src/journal/outcome.ts
 var journal_outcome = __webpack_require__(78963);
-// EXTERNAL MODULE: ./src/pipeline.ts + 66 modules
-var pipeline = __webpack_require__(11234);
+// EXTERNAL MODULE: ./src/pipeline.ts + 75 modules
+var pipeline = __webpack_require__(68173);
 ;// CONCATENATED MODULE: ./src/main.ts
 // The action on a GitHub runner: read the inputs, mask the secrets, open the journal, run the pipeline, report. It only
 // wires collaborators together; the release itself is src/pipeline.ts, the evidence at the end src/action/report.ts.
@@ -452,7 +452,8 @@ async function run(env = process.env, clock = common_clock/* systemClock */.m) {
             builtins: { run: env.GITHUB_RUN_ID ?? releaseId, release: releaseId, sha: env.GITHUB_SHA ?? '' },
             branch: pushBranch(env),
             httpGet: release_id/* httpGet */.l,
-            evidenceDir: target.evidenceDir
+            evidenceDir: target.evidenceDir,
+            ...(env.GITHUB_API_URL ? { githubApiUrl: env.GITHUB_API_URL } : {})
         });
     }
     catch (e) {

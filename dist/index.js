@@ -25,15 +25,15 @@ if (!(major >= REQUIRED_MAJOR)) {
     process.exit(1);
 }
 if (globalThis[CLI_MARKER] === true) {
-    const { cli } = await Promise.all(/* import() */[__nccwpck_require__.e(626), __nccwpck_require__.e(830), __nccwpck_require__.e(802), __nccwpck_require__.e(178), __nccwpck_require__.e(913), __nccwpck_require__.e(732)]).then(__nccwpck_require__.bind(__nccwpck_require__, 45732));
+    const { cli } = await Promise.all(/* import() */[__nccwpck_require__.e(616), __nccwpck_require__.e(830), __nccwpck_require__.e(904), __nccwpck_require__.e(178), __nccwpck_require__.e(247), __nccwpck_require__.e(732)]).then(__nccwpck_require__.bind(__nccwpck_require__, 45732));
     process.exitCode = await cli(process.argv.slice(2));
 }
 else if (process.env[POST_STATE] === 'true') {
-    await Promise.all(/* import() */[__nccwpck_require__.e(626), __nccwpck_require__.e(659), __nccwpck_require__.e(178), __nccwpck_require__.e(661)]).then(__nccwpck_require__.bind(__nccwpck_require__, 86661));
+    await Promise.all(/* import() */[__nccwpck_require__.e(616), __nccwpck_require__.e(659), __nccwpck_require__.e(178), __nccwpck_require__.e(661)]).then(__nccwpck_require__.bind(__nccwpck_require__, 86661));
 }
 else {
     markMainStep();
-    const { run } = await Promise.all(/* import() */[__nccwpck_require__.e(626), __nccwpck_require__.e(830), __nccwpck_require__.e(802), __nccwpck_require__.e(659), __nccwpck_require__.e(178), __nccwpck_require__.e(913), __nccwpck_require__.e(836)]).then(__nccwpck_require__.bind(__nccwpck_require__, 31836));
+    const { run } = await Promise.all(/* import() */[__nccwpck_require__.e(616), __nccwpck_require__.e(830), __nccwpck_require__.e(904), __nccwpck_require__.e(659), __nccwpck_require__.e(178), __nccwpck_require__.e(247), __nccwpck_require__.e(836)]).then(__nccwpck_require__.bind(__nccwpck_require__, 31836));
     await run();
 }
 /**
@@ -309,6 +309,13 @@ module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:string_
 /***/ ((module) => {
 
 module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:timers");
+
+/***/ }),
+
+/***/ 58500:
+/***/ ((module) => {
+
+module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:timers/promises");
 
 /***/ }),
 

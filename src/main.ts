@@ -54,7 +54,8 @@ export async function run(env: NodeJS.ProcessEnv = process.env, clock: Clock = s
       builtins: { run: env.GITHUB_RUN_ID ?? releaseId, release: releaseId, sha: env.GITHUB_SHA ?? '' },
       branch: pushBranch(env),
       httpGet,
-      evidenceDir: target.evidenceDir
+      evidenceDir: target.evidenceDir,
+      ...(env.GITHUB_API_URL ? { githubApiUrl: env.GITHUB_API_URL } : {})
     });
   } catch (e) {
     const message = safeText(e instanceof Error ? e.message : String(e));

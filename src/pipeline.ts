@@ -16,10 +16,14 @@ import { formatIssue, loadManifest } from './manifest/loader.ts';
 import type { ReleaseManifest } from './manifest/types.ts';
 import { redactor } from './common/redact.ts';
 import { runRelease, type ReleaseOptions } from './release/release.ts';
+import { filterFlows } from './release/plan.ts';
 import { probeReporter, runDoctor } from './doctor/doctor.ts';
 import type { HttpGet } from './checks/types.ts';
 import { TOOL_VERSION } from './common/version.ts';
 import type { Inputs } from './settings/inputs.ts';
+import { GitLedgerStore, githubRunFinished, LedgerError } from './ledger/index.ts';
+import type { LedgerStore } from './ledger/index.ts';
+import type { LedgerHandle } from './release/types.ts';
 
 export interface PipelineContext {
   inputs: Inputs;
@@ -37,6 +41,10 @@ export interface PipelineContext {
   httpGet: HttpGet;
   /** Where the audit document goes: `command: doctor` writes doctor.json beside it. */
   evidenceDir?: string;
+  /** GitHub REST API base (GITHUB_API_URL), to prove a lock holder's run finished. Default https://api.github.com. */
+  githubApiUrl?: string;
+  /** The ledger store; default a GitLedgerStore on the workspace repository (remote origin when present). */
+  ledgerStore?: LedgerStore;
 }
 
 export async function runPipeline(ctx: PipelineContext): Promise<RunEnd> {
@@ -72,9 +80,13 @@ export async function runPipeline(ctx: PipelineContext): Promise<RunEnd> {
     onSecret: (v: string) => log.setSecret(v)
   });
   if (inputs.command === 'doctor') return doctor(ctx, api, manifest.manifest, endpoints);
+  // A flows input naming an unknown flow is refused by the engine before anything: it needs no ledger.
+  const knownFlows = filterFlows(manifest.manifest.flows, inputs.flows).unknown.length === 0;
+  const ledger = knownFlows ? await openLedger(ctx, api) : { ok: true as const, handle: undefined };
+  if (!ledger.ok) return ledger.end;
   const exportAfter = inputs.commitArtifacts && inputs.command !== 'plan';
   const result = await runRelease(
-    { api, journal, clock: ctx.clock, log, signal: ctx.signal, httpGet: ctx.httpGet },
+    { api, journal, clock: ctx.clock, log, signal: ctx.signal, httpGet: ctx.httpGet, ledger: ledger.handle },
     {
       command: inputs.command as ReleaseOptions['command'],
       manifest: manifest.manifest,
@@ -121,6 +133,91 @@ async function doctor(
     ctx.evidenceDir
   );
   return { outcome: result.outcome, published: [], message: result.message, api: api.stats() };
+}
+
+type Opened = { ok: true; handle: LedgerHandle | undefined } | { ok: false; end: RunEnd };
+
+/** The run's GitHub URL, which the ledger records with the lock and the release (and proves finished). */
+function runUrl(g: GithubContext): string | undefined {
+  if (!g.serverUrl || !g.repository || !g.runId) return undefined;
+  return `${g.serverUrl.replace(/\/+$/, '')}/${g.repository}/actions/runs/${g.runId}`;
+}
+
+/**
+ * Before anything else touches the org: its id (GET /api/v2/organizations/me), then its ledger on the state branch.
+ * A ledger that cannot be read stops the run with its message; nothing was changed.
+ */
+async function openLedger(ctx: PipelineContext, api: GenesysClient): Promise<Opened> {
+  const { inputs, log, journal } = ctx;
+  try {
+    const org = await api.getOrganization();
+    const store =
+      ctx.ledgerStore ??
+      (await GitLedgerStore.open({
+        cwd: ctx.workspace,
+        branch: inputs.stateBranch,
+        ...(inputs.githubToken ? { token: inputs.githubToken } : {}),
+        logger: log,
+        clock: ctx.clock
+      }));
+    const read = await store.read(org.id);
+    const doc = read.doc;
+    journal.append('ledger-read', {
+      status: 'info',
+      details: {
+        orgId: org.id,
+        ...(org.name ? { orgName: org.name } : {}),
+        location: store.location,
+        branch: inputs.stateBranch,
+        rev: read.rev ?? null,
+        releases: doc?.history.length ?? 0,
+        ...(doc?.inProgress
+          ? { inProgress: pick(doc.inProgress, ['releaseId', 'runUrl', 'startedAt']) as LedgerInProgressRef }
+          : {}),
+        ...(doc?.lock ? { lock: pick(doc.lock, ['holder', 'runUrl', 'leaseUntil']) as LedgerLockRef } : {})
+      }
+    });
+    log.info(
+      `Release ledger of org ${org.id}${org.name ? ` (${org.name})` : ''}: ${store.location}, ${doc?.history.length ?? 0} release(s).`
+    );
+    const handle: LedgerHandle = {
+      store,
+      org,
+      doc,
+      runUrl: runUrl(ctx.github),
+      actor: ctx.github.actor,
+      commit: ctx.github.sha || undefined,
+      takeover: inputs.takeoverLock,
+      onUnfinished: inputs.onUnfinished,
+      rollbackTo: inputs.rollbackTo,
+      holderFinished: githubRunFinished({ apiUrl: ctx.githubApiUrl, token: inputs.githubToken })
+    };
+    return { ok: true, handle };
+  } catch (e) {
+    const message = redactor.redact(e instanceof Error ? e.message : String(e));
+    if (inputs.command === 'plan' && e instanceof LedgerError) {
+      // A plan changes nothing: it goes on without the ledger's memory (change detection from release.json).
+      const text = `The release ledger cannot be read, so this plan does not use it: ${message}`;
+      journal.append('warning', { status: 'warning', details: { message: text } });
+      log.warning(text);
+      return { ok: true, handle: undefined };
+    }
+    const what =
+      e instanceof LedgerError ? 'The release ledger cannot be used' : 'Could not read the org and its release ledger';
+    const stepError = `${what}: ${message} Nothing was changed in the org.`;
+    journal.append('error', { status: 'error', details: { message: stepError } });
+    log.error(stepError);
+    return { ok: false, end: { outcome: 'failed', stepError } };
+  }
+}
+
+type LedgerInProgressRef = { releaseId: string; runUrl?: string; startedAt: string };
+type LedgerLockRef = { holder: string; runUrl?: string; leaseUntil: string };
+
+function pick<T extends object>(o: T, keys: (keyof T)[]): Partial<T> {
+  const out: Partial<T> = {};
+  for (const k of keys) if (o[k] !== undefined) out[k] = o[k];
+  return out;
 }
 
 type Validated = { ok: true; manifest: ReleaseManifest } | { ok: false; end: RunEnd };

@@ -13,7 +13,7 @@ evidence. The summary is printed at the end and the audit log is written to a fi
 Commands:
   plan        validate the manifest and show what would change; changes nothing
   deploy      release the flows, stage by stage, rolling back on failure
-  rollback    restore the flows of the last successful release record
+  rollback    restore an earlier release from the org's ledger (default: the newest good one unlike what is live)
   doctor      check, read-only, what the org allows and how it behaves (safe on production)
 
 Settings (a flag wins over its variable; the names are the action's inputs):
@@ -26,6 +26,10 @@ Settings (a flag wins over its variable; the names are the action's inputs):
   --flows <names>          FLOW_RELEASE_FLOWS           one per line, or comma-separated on one line
   --[no-]commit-artifacts  FLOW_RELEASE_COMMIT_ARTIFACTS  default true: commit and push the published flows
   (push token)             FLOW_RELEASE_GITHUB_TOKEN    optional; otherwise git uses your own credentials
+  --state-branch <name>    FLOW_RELEASE_STATE_BRANCH    default flow-release-state: the org's release ledger
+  --takeover-lock <bool>   FLOW_RELEASE_TAKEOVER_LOCK   take the org's lock from a run you know is dead
+  --on-unfinished <what>   FLOW_RELEASE_ON_UNFINISHED   restore (default) or stop, for a dead run's release
+  --rollback-to <id>       FLOW_RELEASE_ROLLBACK_TO     rollback: the release id to restore
 
 Local options:
   --workspace <dir>        the repository root (default: the current directory)
@@ -45,7 +49,19 @@ export class UsageError extends Error {
 }
 
 /** Settings read from flags or FLOW_RELEASE_<NAME>; their names are action.yml's inputs. */
-const SETTINGS = ['manifest', 'region', 'api-url', 'login-url', 'client-id', 'flows', 'commit-artifacts'] as const;
+const SETTINGS = [
+  'manifest',
+  'region',
+  'api-url',
+  'login-url',
+  'client-id',
+  'flows',
+  'commit-artifacts',
+  'state-branch',
+  'takeover-lock',
+  'on-unfinished',
+  'rollback-to'
+] as const;
 
 /** Other variables accepted for a setting, after FLOW_RELEASE_<NAME>. */
 const ALIASES: Record<string, readonly string[]> = {

@@ -15,6 +15,7 @@ import {
 } from './summary-sections.ts';
 import { doctorSection } from './summary-doctor.ts';
 import { planSection, stagesSection } from './summary-stages.ts';
+import { ledgerSection } from './summary-ledger.ts';
 
 export { capSummary, escapeText, MAX_SUMMARY_BYTES, safeUrl } from './markdown.ts';
 export type { SummaryLinks } from './summary-sections.ts';
@@ -63,6 +64,7 @@ export function buildSummary(events: readonly JournalEvent[], links: SummaryLink
     out.push(...stagesSection(d));
   }
   out.push(...rollbackSection(d));
+  out.push(...ledgerSection(events));
   out.push(...validationSection(d));
   out.push(...listSection('Errors', d.errors));
   out.push(...listSection('Warnings', d.warnings));

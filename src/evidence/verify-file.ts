@@ -77,8 +77,25 @@ export function verifyAuditDocument(doc: unknown): VerifyReport {
     exitCode: 0,
     kind: 'audit',
     events: d.events.length,
-    lines: [`OK: audit document ${d.releaseId}, ${d.events.length} events, head ${chain.headHash}`]
+    lines: [
+      `OK: audit document ${d.releaseId}, ${d.events.length} events, head ${chain.headHash}`,
+      ...incomplete(d.events)
+    ]
   };
+}
+
+/**
+ * A valid chain can still be a story without its end: a run killed (kill -9, a runner lost) or still running leaves
+ * no `release-finished` event. Said on its own line, so "OK" is never mistaken for "the run finished".
+ */
+export function incomplete(events: readonly { type: string; seq: number }[]): string[] {
+  if (events.some((e) => e.type === 'release-finished')) return [];
+  const last = events.at(-1);
+  return [
+    `INCOMPLETE: no release-finished event — the run was killed or is still running; its story ends at ` +
+      (last ? `event ${last.seq} (${last.type})` : 'the start') +
+      '. Its outcome is unknown: the org may hold changes it did not report (the next run recovers them from the ledger).'
+  ];
 }
 
 export function verifyJournalText(text: string): VerifyReport {
@@ -94,7 +111,7 @@ export function verifyJournalText(text: string): VerifyReport {
     exitCode: 0,
     kind: 'journal',
     events: events.length,
-    lines: [`OK: journal, ${events.length} events, head ${chain.headHash}`]
+    lines: [`OK: journal, ${events.length} events, head ${chain.headHash}`, ...incomplete(events)]
   };
 }
 

@@ -16,7 +16,7 @@ import type { GenesysRest } from './rest.ts';
 import { isZip, readZip, ZipError } from './zip.ts';
 
 /** The platform refuses request bodies above 512,000 bytes. */
-const MAX_UPLOAD_BYTES = 512_000;
+export const MAX_UPLOAD_BYTES = 512_000;
 
 // ---- Architect jobs ----
 

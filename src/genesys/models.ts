@@ -46,7 +46,7 @@ export const FlowVersion = z.object({
   dateCreated: z.number().optional(),
   dateCheckedIn: z.number().optional(),
   createdBy: EntityRef.optional(),
-  /** The OAuth client that made the version (client-credentials work has no user). */
+  /** The OAuth client that made the version (a publish through the API): who published it, for recovery reports. */
   createdByClient: EntityRef.optional(),
   secure: z.boolean().optional(),
   debug: z.boolean().optional()

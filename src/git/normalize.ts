@@ -31,6 +31,14 @@ function normalizeText(text: string): string {
   return lines.length === 0 ? '' : `${lines.join('\n')}\n`;
 }
 
+/**
+ * An export as it may be uploaded again: without the leading block of comment lines our exports and the platform's
+ * put at the top (`# Exported by ... at <time>`), which would otherwise pile up with every restore.
+ */
+export function stripExportHeader(text: string): string {
+  return dropLeadingComments(text.replace(/^\uFEFF/, '').replace(/\r\n?/g, '\n'));
+}
+
 /** Drops the leading block of comment (and blank) lines: export headers such as `# Exported by ... at <time>`. */
 function dropLeadingComments(text: string): string {
   const lines = text.split('\n');

@@ -14,6 +14,19 @@ import type {
   ValidationIssue
 } from '../domain/types.ts';
 
+/** One flow of a dead run's unfinished release, as recovery found it. */
+export interface RecoveryFlow {
+  name: string;
+  type: string;
+  flowId?: string;
+  /** The version before the dead run (null: it did not exist). */
+  beforeVersion: string | null;
+  /** Jobs the dead run registered for it. */
+  jobs: string[];
+  /** What is live now, who published it and when (null: the flow does not exist). */
+  live: { version: string | null; createdBy?: string; createdByClient?: string; datePublished?: string } | null;
+}
+
 /** Event type → its details. */
 export interface EventDetails {
   'release-started': {
@@ -105,6 +118,55 @@ export interface EventDetails {
     /** What to do (warn, fail), or why the probe was skipped. */
     fix?: string;
   };
+  /** The org's release ledger as read before anything else (docs/state.md). */
+  'ledger-read': {
+    orgId: string;
+    orgName?: string;
+    /** Where the ledger lives, e.g. `branch flow-release-state of origin`. */
+    location: string;
+    branch: string;
+    /** The revision read (a commit sha); null when nothing was ever written. */
+    rev: string | null;
+    releases: number;
+    inProgress?: { releaseId: string; runUrl?: string; startedAt: string };
+    lock?: { holder: string; runUrl?: string; leaseUntil: string };
+  };
+  'lock-acquired': { orgId: string; holder: string; leaseUntil: string };
+  'lock-taken-over': {
+    orgId: string;
+    from: string;
+    fromRunUrl?: string;
+    fromLeaseUntil: string;
+    reason: 'explicit' | 'lease-expired';
+  };
+  'lock-released': {
+    orgId: string;
+    holder: string;
+    /** Ledger pushes this run made. */
+    pushes: number;
+    /** What was left for the next run, when something was. */
+    note?: string;
+  };
+  /** A dead run's unfinished release, found in the ledger: what it may have changed and what is live now. */
+  'recovery-started': {
+    releaseId: string;
+    runUrl?: string;
+    startedAt: string;
+    onUnfinished: 'restore' | 'stop';
+    flows: RecoveryFlow[];
+  };
+  'recovery-finished': {
+    releaseId: string;
+    ok: boolean;
+    /** Restores to each flow's last known-good content, verified (delete for a flow the dead run created). */
+    flows: RollbackFlowResult[];
+    /** The history entry of the recovery itself. */
+    recordedAs?: string;
+  };
+  /** A flow of the manifest's `retired:` list deleted (or not) after every stage succeeded. */
+  'flow-retired': { flowId: string; type: string; version: string; deleted: boolean; error?: string };
+  /** Flows of the last release that the manifest no longer names: still live, no longer managed. */
+  'orphaned-flows': { flows: { name: string; type: string; id: string; version: string | null }[] };
   'release-finished': {
     outcome: Outcome;
     durationMs: number;

@@ -95,7 +95,9 @@ export type Ending =
   | { kind: 'no-record'; dir: string }
   | { kind: 'restore-refused'; releaseId: string; errors: string[] }
   | { kind: 'restore-nothing'; releaseId: string }
-  | { kind: 'restore-done'; releaseId: string; flows: string[]; signal?: string };
+  | { kind: 'restore-done'; releaseId: string; flows: string[]; signal?: string }
+  /** Stopped by what the ledger says (a lock held by a live run, an unfinished release, nothing to restore). */
+  | { kind: 'refused'; message: string };
 
 function conflictText(facts: RunFacts): string {
   const list = facts.conflicts.flatMap((f) =>
@@ -248,5 +250,7 @@ export function verdict(events: readonly JournalEvent[], facts: RunFacts, e: End
       };
     case 'restore-done':
       return restoreText(events, facts, e);
+    case 'refused':
+      return failed(e.message);
   }
 }

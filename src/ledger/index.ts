@@ -9,3 +9,4 @@ export * from './schema.ts';
 export * from './store.ts';
 export * from './writer.ts';
 export * from './progress.ts';
+export * from './github-run.ts';

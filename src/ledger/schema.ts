@@ -118,6 +118,11 @@ export const HistoryFlow = z
     /** The version live after the release; null when nothing is (deleted) or it is not known. */
     version: z.string().nullable(),
     content: ContentAddress.optional(),
+    /**
+     * sha256 of the content this release uploaded for the flow (the manifest's content hash), when it published
+     * or kept it: change detection compares it with the manifest. Not a blob address: `content` is the rollback target.
+     */
+    uploaded: ContentAddress.optional(),
     state: HistoryFlowState
   })
   .refine((f) => !LIVE_STATES.includes(f.state) || (f.version !== null && f.content !== undefined), {

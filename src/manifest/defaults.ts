@@ -65,6 +65,7 @@ export function manifestWithDefaults(
       message: t.artifacts?.message ?? DEFAULTS.artifacts.message
     },
     jobTimeoutMs: t['job-timeout'] ?? DEFAULTS.jobTimeoutMs,
-    concurrency: t.concurrency ?? DEFAULTS.concurrency
+    concurrency: t.concurrency ?? DEFAULTS.concurrency,
+    ...(t.retired?.length ? { retired: t.retired.map((r) => ({ name: r.name, type: r.type })) } : {})
   };
 }

@@ -57,6 +57,7 @@ async function load(opts: LoadOptions): Promise<LoadResult> {
   const checks = validateChecks(m, flows);
   const stages = validateStages(m, flows, checks.names);
   validateArtifactsDir(m);
+  validateRetired(m);
   const flowSpecs = await resolveFlows(m, flows);
   if (m.issues.length > 0 || !top.success) return { ok: false, issues: sortIssues(m.issues) };
   return {
@@ -127,6 +128,23 @@ function parseManifest(read: ManifestText): (Loading & { ok: true }) | (LoadResu
     return { ok: false, issues };
   }
   return { ok: true, opts: read.opts, workspace: read.workspace, display: read.display, parsed, root, issues, add };
+}
+
+/** A retired flow must not also be a flow the manifest releases. */
+function validateRetired(m: Loading): void {
+  const retired = m.root.retired;
+  const flows = m.root.flows;
+  if (!Array.isArray(retired) || !Array.isArray(flows)) return;
+  const managed = new Set(flows.filter(isRecord).map((f) => `${String(f.type)}\u0000${String(f.name)}`));
+  retired.forEach((r, i) => {
+    if (isRecord(r) && managed.has(`${String(r.type)}\u0000${String(r.name)}`)) {
+      m.add(
+        ['retired', i, 'name'],
+        `"${String(r.name)}" is listed both under flows and under retired`,
+        'keep it under flows to release it, or remove it from flows to delete it from the org'
+      );
+    }
+  });
 }
 
 /**

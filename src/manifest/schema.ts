@@ -94,7 +94,9 @@ export const manifestSchema = z.strictObject({
       }
     })
     .optional(),
-  'job-timeout': durationWithin(10_000, 6 * 3_600_000, 'job-timeout').optional()
+  'job-timeout': durationWithin(10_000, 6 * 3_600_000, 'job-timeout').optional(),
+  /** Flows no longer managed here, to delete from the org after everything else succeeded (restorable from the ledger). */
+  retired: z.array(z.strictObject({ name, type: z.enum(FLOW_TYPES) })).optional()
 });
 
 export type RawManifest = z.infer<typeof manifestSchema>;

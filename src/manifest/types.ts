@@ -53,6 +53,8 @@ export interface ReleaseManifest {
   jobTimeoutMs: number;
   /** Flows published at once within a stage (at least 1). */
   concurrency: number;
+  /** Flows to delete from the org once every stage succeeded (`retired:`); restorable from the ledger. */
+  retired?: { name: string; type: FlowType }[];
 }
 
 export type LoadResult = { ok: true; manifest: ReleaseManifest } | { ok: false; issues: ValidationIssue[] };

@@ -24,6 +24,8 @@ import type { ReleaseManifest } from '../manifest/types.ts';
 import type { ExportedVersion } from './exports.ts';
 import type { HttpGet } from '../checks/types.ts';
 import type { ReleaseOptions } from './types.ts';
+import type { HistoryFlow, JobKind } from '../ledger/schema.ts';
+import type { RunLedger } from './run-ledger.ts';
 
 export interface EngineContext {
   api: GenesysApi;
@@ -39,6 +41,11 @@ export interface EngineContext {
   /** Validated, with final values (concurrency ≥ 1, check intervals clamped): the engine applies no defaults. */
   manifest: ReleaseManifest;
   releaseId: string;
+  /**
+   * Records a job in the ledger before it is handed to the platform (the upload, the publish request); resolves
+   * once the record is durable. Absent without a ledger. A rejection means the change must not be made.
+   */
+  recordJob?: (flow: { name: string; type: string }, jobId: string, kind: JobKind) => Promise<void>;
 }
 
 /** Working data of one run — not facts about the org (those are in the journal). */
@@ -49,12 +56,16 @@ export interface WorkingSet {
   readonly verified: Map<string, ExportedVersion>;
   /** Waits for a publish job or operation cut short to end, by flow name: the rollback lets it land first. */
   readonly settle: Map<string, (deadlineAt: number) => Promise<void>>;
+  /** How this command's flows go into the ledger's history (default: the deploy's, ledger-finish.ts). */
+  history?: () => Promise<HistoryFlow[]>;
 }
 
 export interface RunContext {
   ctx: EngineContext;
   opts: ReleaseOptions;
   work: WorkingSet;
+  /** The org's ledger for this run (absent without one). */
+  ledger?: RunLedger;
   /** The journal's events since this run started (a test harness may run several releases into one journal). */
   events(): readonly JournalEvent[];
   /** The run's facts, derived from events() afresh on each call; lists are in manifest order. */

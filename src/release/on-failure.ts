@@ -11,23 +11,47 @@ import type { StagePlan } from './plan.ts';
 import { rollbackFlows, rollbackOrder, type ChangedFlow } from './rollback.ts';
 import type { StageFailure } from './stage.ts';
 import type { ReleaseResult } from './types.ts';
+import { exportHash } from './normalize.ts';
+import { rollbackContent } from './write-ahead.ts';
 
-/** What this run changed (the journal's facts) with the working data to restore it (snapshot content, settle). */
-function changedFlows(run: RunContext): ChangedFlow[] {
-  return run.view().changed.map((c) => {
-    const snap = c.snapshot ? run.work.snapshots?.get(c.flowId) : undefined;
-    return {
+/** The content before the release to restore: the ledger's copy when there is a ledger, else the run's snapshot. */
+async function restoreTarget(
+  run: RunContext,
+  c: ReturnType<RunContext['view']>['changed'][number]
+): Promise<ChangedFlow['snapshot']> {
+  if (!c.snapshot) return undefined;
+  if (run.ledger) {
+    // A rollback target is always the last known-good content from the ledger, never what happens to be live.
+    const before = run.ledger.doc?.inProgress?.flows.find((f) => f.name === c.name && f.type === c.type)?.before;
+    if (!before?.content || !before.version) return undefined;
+    try {
+      const content = await run.ledger.getBlob(before.content);
+      return { version: before.version, content, hash: exportHash(content) };
+    } catch (e) {
+      const message = `The ledger's content of "${c.name}" before this release cannot be read: ${errorText(e)}`;
+      run.ctx.journal.append('warning', { flow: c.name, status: 'warning', details: { message } });
+      return undefined;
+    }
+  }
+  const snap = run.work.snapshots?.get(c.flowId);
+  return snap ? { version: snap.version, content: rollbackContent(snap), hash: snap.hash } : undefined;
+}
+
+/** What this run changed (the journal's facts) with what to restore it to (ledger content, settle). */
+async function changedFlows(run: RunContext): Promise<ChangedFlow[]> {
+  return Promise.all(
+    run.view().changed.map(async (c) => ({
       name: c.name,
       type: c.type as FlowType,
       stage: c.stage,
       flowId: c.flowId,
       created: c.created,
-      snapshot: snap ? { version: snap.version, content: snap.raw, hash: snap.hash } : undefined,
+      snapshot: await restoreTarget(run, c),
       publishedVersion: c.publishedVersion,
       settle: run.work.settle.get(c.name),
       seq: c.seq
-    };
-  });
+    }))
+  );
 }
 
 function journalCancelled(run: RunContext, stage: string | undefined): void {
@@ -55,7 +79,7 @@ export async function rollbackAndFinish(
   reason: string
 ): Promise<ReleaseResult> {
   const { ctx } = run;
-  const changed = changedFlows(run);
+  const changed = await changedFlows(run);
   const flows = rollbackOrder(changed).map((c) => c.name);
   if (!ctx.manifest.rollback.automatic) return conclude(run, { kind: 'rollback-off', reason, flows });
   const stage = failedStage?.spec.name;

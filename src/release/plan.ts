@@ -10,6 +10,9 @@ import type { SourcePlan } from '../sources/source.ts';
 import { isCancellation, sameType } from './context.ts';
 import { errorText } from '../genesys/errors.ts';
 import { waitForPlatformJob } from './wait.ts';
+import { isGood } from '../ledger/history.ts';
+import { artifactPath } from '../git/record.ts';
+import type { LedgerDocument } from '../ledger/schema.ts';
 
 export interface FlowPlan extends PlannedFlow {
   spec: FlowSpec;
@@ -47,6 +50,8 @@ interface PlanLookup {
   /** The last release record's flows, by type and name. */
   recorded: Map<string, ReleaseRecord['flows'][number]>;
   lastReleaseId?: string;
+  /** With a ledger: the release each flow's record comes from. */
+  releaseOf?: Map<string, string>;
 }
 
 const recordKey = (type: string, name: string) => `${type.toLowerCase()}\u0000${name}`;
@@ -83,7 +88,7 @@ function planFlow(ctx: EngineContext, spec: FlowSpec, stage: string, look: PlanL
       spec,
       org,
       recorded: look.recorded.get(recordKey(spec.type, spec.name)),
-      lastReleaseId: look.lastReleaseId
+      lastReleaseId: look.releaseOf?.get(recordKey(spec.type, spec.name)) ?? look.lastReleaseId
     });
   } catch (e) {
     if (!(e instanceof UnknownFlowSourceError)) throw e;
@@ -129,22 +134,50 @@ function checkLockAndDrift(ctx: EngineContext, p: FlowPlan, errors: string[]): v
   }
 }
 
+/**
+ * With a ledger, each flow's record is its last good one in the ledger's history (whatever happened to the artifact
+ * commit): unchanged when the manifest's content hash and the live version match it.
+ */
+function ledgerRecords(doc: LedgerDocument): Pick<PlanLookup, 'recorded' | 'releaseOf'> {
+  const recorded: PlanLookup['recorded'] = new Map();
+  const releaseOf = new Map<string, string>();
+  for (let i = doc.history.length - 1; i >= 0; i--) {
+    const entry = doc.history[i]!;
+    for (const f of entry.flows) {
+      const key = recordKey(f.type, f.name);
+      if (recorded.has(key) || !isGood(entry, f) || f.version === null) continue;
+      recorded.set(key, {
+        name: f.name,
+        type: f.type,
+        id: f.id,
+        version: f.version,
+        contentHash: f.uploaded ?? '',
+        file: ''
+      });
+      releaseOf.set(key, entry.releaseId);
+    }
+  }
+  return { recorded, releaseOf };
+}
+
 export async function buildPlan(
   ctx: EngineContext,
-  opts: { flowsFilter?: string[]; lastRecord?: ReleaseRecord }
+  opts: { flowsFilter?: string[]; lastRecord?: ReleaseRecord; ledger?: LedgerDocument | undefined }
 ): Promise<Plan> {
   const { manifest } = ctx;
-  const errors: string[] = [];
+  const errors: string[] = artifactCollisions(manifest.flows);
   const { keep } = filterFlows(manifest.flows, opts.flowsFilter);
   const stageOf = new Map<string, string>();
   for (const s of manifest.stages) for (const f of s.flows) stageOf.set(f, s.name);
   const selected = manifest.flows.filter((f) => keep.has(f.name));
 
-  const look: PlanLookup = {
-    byType: new Map(),
-    recorded: new Map((opts.lastRecord?.flows ?? []).map((r) => [recordKey(r.type, r.name), r])),
-    lastReleaseId: opts.lastRecord?.releaseId
-  };
+  const look: PlanLookup = opts.ledger
+    ? { byType: new Map(), ...ledgerRecords(opts.ledger) }
+    : {
+        byType: new Map(),
+        recorded: new Map((opts.lastRecord?.flows ?? []).map((r) => [recordKey(r.type, r.name), r])),
+        lastReleaseId: opts.lastRecord?.releaseId
+      };
   for (const type of new Set(selected.map((f) => f.type))) {
     look.byType.set(type, await ctx.api.listFlows(type));
   }
@@ -181,6 +214,25 @@ export async function buildPlan(
     }))
     .filter((s) => s.flows.length > 0);
   return { flows, stages, errors };
+}
+
+/**
+ * Two flows whose exports would be committed to the same file (`Queue (A)` and `Queue [A]` both become
+ * `Queue _A_.yaml`; names that differ only in case collide on case-insensitive file systems): known before any change.
+ */
+export function artifactCollisions(flows: { name: string; type: string }[]): string[] {
+  const byPath = new Map<string, string[]>();
+  for (const f of flows) {
+    const key = artifactPath(f.type, f.name).toLowerCase();
+    byPath.set(key, [...(byPath.get(key) ?? []), f.name]);
+  }
+  return [...byPath]
+    .filter(([, names]) => names.length > 1)
+    .map(
+      ([path, names]) =>
+        `Flows ${names.map((n) => `"${n}"`).join(' and ')} would be committed to the same artifact file (${path}, ` +
+        'ignoring case): rename one of them so their file names differ in more than punctuation or case.'
+    );
 }
 
 /** One validate job for every draft to promote; Error messages block the release. */

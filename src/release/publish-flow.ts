@@ -128,9 +128,17 @@ function mechanisms(ctx: EngineContext, stage: string, p: FlowPlan, current?: Fl
       publishYaml(ctx, target, content, {
         signal: ctx.signal,
         stage,
-        onJob: (jobId) => started('architect-job', jobId)
+        onJob: async (jobId) => {
+          await ctx.recordJob?.(p, jobId, 'architect');
+          started('architect-job', jobId);
+        }
       }),
-    promoteVersion: (version) => {
+    promoteVersion: async (version) => {
+      try {
+        await ctx.recordJob?.(p, `${p.flowId}@${version}`, 'publish-operation');
+      } catch (e) {
+        return { ok: false, flowId: p.flowId, changed: false, error: `Not published: ${errorText(e)}` };
+      }
       started('actions-publish');
       return publishDraft(ctx, { ...target, flowId: p.flowId! }, version, {
         signal: ctx.signal,
@@ -176,6 +184,7 @@ export async function publishFlow(run: RunContext, stage: string, p: FlowPlan): 
       details: { flowId, fromVersion, toVersion: out.toVersion, jobId: out.jobId, contentHash, created: !p.flowId }
     });
     ctx.log.info(`Published "${p.name}": ${fromVersion ?? 'new'} → ${out.toVersion}`);
+    await recordResult(run, p, { state: 'published', version: out.toVersion });
     return { kind: 'published', flowId, toVersion: out.toVersion };
   }
   if (out.cancelled) return journalCancelled(ctx, stage, p, out);
@@ -196,5 +205,19 @@ export async function publishFlow(run: RunContext, stage: string, p: FlowPlan): 
       toVersion: out.toVersion
     }
   });
+  await recordResult(run, p, { state: changed === false ? 'failed' : 'unknown', version: out.toVersion });
   return { kind: 'failed', error: `"${p.name}": ${out.error ?? 'publish failed'}`, changed };
+}
+
+/** The flow's result in the ledger, as it happens. A failed record is a warning: the change itself is done. */
+async function recordResult(
+  run: RunContext,
+  p: FlowPlan,
+  result: { state: 'published' | 'failed' | 'unknown'; version?: string | undefined }
+): Promise<void> {
+  try {
+    await run.ledger?.result(p, result);
+  } catch (e) {
+    run.ctx.log.warning(`Could not record the result of "${p.name}" in the ledger: ${errorText(e)}`);
+  }
 }

@@ -125,7 +125,7 @@ export async function publishYaml(
   ctx: EngineContext,
   t: PublishTarget,
   yaml: string,
-  c: WaitControl & { onJob?: (jobId: string) => void } = {}
+  c: WaitControl & { onJob?: (jobId: string) => void | Promise<void> } = {}
 ): Promise<PublishOutcome> {
   let jobId: string | undefined;
   let uploaded = false;
@@ -135,7 +135,8 @@ export async function publishYaml(
   try {
     const reg = await ctx.api.registerArchitectJob();
     jobId = reg.id;
-    c.onJob?.(reg.id);
+    // Recorded (the ledger: durable) before the upload; a job registered but never uploaded does nothing.
+    await c.onJob?.(reg.id);
     if (c.signal?.aborted) throw new CancelledError(abortReason(c.signal));
     try {
       uploaded = true;

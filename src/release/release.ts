@@ -16,6 +16,11 @@ import { buildPlan, filterFlows, type FlowPlan, type Plan } from './plan.ts';
 import { rollbackCommand } from './rollback-command.ts';
 import { runStage, type StageFailure } from './stage.ts';
 import type { ReleaseDeps, ReleaseOptions, ReleaseResult } from './types.ts';
+import { settleLedger } from './ledger-finish.ts';
+import { recoverFirst } from './recovery.ts';
+import { RunLedger } from './run-ledger.ts';
+import { retireFlows } from './retire.ts';
+import { emptyLedger, orphans } from '../ledger/index.ts';
 
 export type { ReleaseDeps, ReleaseOptions, ReleaseResult } from './types.ts';
 
@@ -35,6 +40,8 @@ function startRun(deps: ReleaseDeps, opts: ReleaseOptions): RunContext {
     manifest: opts.manifest,
     releaseId: opts.releaseId
   };
+  const ledger = deps.ledger ? new RunLedger(deps.ledger, opts.releaseId, deps.journal, deps.clock) : undefined;
+  if (ledger) ctx.recordJob = (flow, id, kind) => ledger.job(flow, id, kind);
   const order = opts.manifest.flows.map((f) => f.name);
   const first = deps.journal.events.length;
   const events = () => deps.journal.events.slice(first);
@@ -42,6 +49,7 @@ function startRun(deps: ReleaseDeps, opts: ReleaseOptions): RunContext {
     ctx,
     opts,
     work: { verified: new Map(), settle: new Map() },
+    ...(ledger ? { ledger } : {}),
     events,
     view: () => runView(events(), order, opts.command)
   };
@@ -53,7 +61,7 @@ async function planRelease(run: RunContext): Promise<Plan> {
   ctx.log.startGroup('Plan');
   let plan: Plan;
   try {
-    plan = await buildPlan(ctx, opts);
+    plan = await buildPlan(ctx, { ...opts, ...(run.ledger ? { ledger: run.ledger.doc ?? emptyDoc(run) } : {}) });
   } finally {
     ctx.log.endGroup();
   }
@@ -69,12 +77,36 @@ async function planRelease(run: RunContext): Promise<Plan> {
       }))
     }
   });
+  journalOrphans(run);
+  for (const r of run.ctx.manifest.retired ?? []) {
+    ctx.log.info(`retired: ${r.name} (${r.type}) → deleted after every stage succeeded, if still in the org`);
+  }
   for (const p of plan.flows.filter((f) => f.action !== 'skipped')) {
     ctx.log.info(
       `${p.stage}: ${p.name} (${p.type}) → ${p.action}${p.publishedVersion ? ` from version ${p.publishedVersion}` : ''} — ${p.reason}`
     );
   }
   return plan;
+}
+
+function emptyDoc(run: RunContext) {
+  return emptyLedger(run.ledger!.handle.org);
+}
+
+/** Flows of the last release the manifest no longer names: still live in the org, no longer managed. */
+function journalOrphans(run: RunContext): void {
+  const left = orphans(
+    run.ledger?.doc,
+    [...run.ctx.manifest.flows, ...(run.ctx.manifest.retired ?? [])].map((f) => f.name)
+  );
+  if (left.length === 0) return;
+  run.ctx.journal.append('orphaned-flows', {
+    status: 'warning',
+    details: { flows: left.map((f) => ({ name: f.name, type: f.type, id: f.id, version: f.version })) }
+  });
+  run.ctx.log.warning(
+    `Still live in the org, no longer managed by this manifest: ${left.map((f) => `${f.name} (${f.type})`).join(', ')}.`
+  );
 }
 
 /** Phase 2: the stages in order, until one fails. */
@@ -87,6 +119,16 @@ async function runStages(run: RunContext, plan: Plan): Promise<StageFailure | un
 }
 
 async function deploy(run: RunContext): Promise<ReleaseResult> {
+  // A dead run's unfinished release is recovered before anything else; a live holder of the lock stops this run.
+  if (run.opts.command === 'deploy') {
+    const stopped = await recoverFirst(run, 'deploy');
+    if (stopped) return stopped;
+  } else if (run.ledger?.doc?.inProgress) {
+    const dead = run.ledger.doc.inProgress;
+    const message = `Release ${dead.releaseId}${dead.runUrl ? ` (run ${dead.runUrl})` : ''} did not finish; a deploy or rollback recovers it first (flows ${dead.flows.map((f) => f.name).join(', ')}).`;
+    run.ctx.journal.append('warning', { status: 'warning', details: { message } });
+    run.ctx.log.warning(message);
+  }
   const plan = await planRelease(run);
   if (plan.errors.length > 0) return refuse(run, { kind: 'plan-errors', errors: plan.errors }, plan.errors);
   if (run.opts.command === 'plan') {
@@ -95,13 +137,14 @@ async function deploy(run: RunContext): Promise<ReleaseResult> {
   }
   const failure = await runStages(run, plan);
   if (failure) return finishFailedStage(run, failure);
+  await retireFlows(run);
   const result = conclude(run, { kind: 'succeeded' });
   if (run.opts.exportAfter) result.exports = await exportReleased(run);
   return result;
 }
 
-export async function runRelease(deps: ReleaseDeps, opts: ReleaseOptions): Promise<ReleaseResult> {
-  const run = startRun(deps, opts);
+async function runCommand(run: RunContext): Promise<ReleaseResult> {
+  const { opts } = run;
   try {
     const { unknown } = filterFlows(opts.manifest.flows, opts.flowsFilter);
     if (unknown.length > 0) {
@@ -112,4 +155,12 @@ export async function runRelease(deps: ReleaseDeps, opts: ReleaseOptions): Promi
   } catch (e) {
     return finishCrashed(run, e);
   }
+}
+
+export async function runRelease(deps: ReleaseDeps, opts: ReleaseOptions): Promise<ReleaseResult> {
+  const run = startRun(deps, opts);
+  const result = await runCommand(run);
+  // On every path: the history entry and the lock (ledger-finish.ts; a cancelled run leaves its release in progress).
+  await settleLedger(run, result);
+  return result;
 }

@@ -1,4 +1,5 @@
-// `command: rollback`: make the flows of the last release record live again with the content committed for them.
+// `command: rollback` without a ledger (the engine's tests): make the flows of the last release record live again with
+// the content committed for them. The action always has a ledger: see ledger-rollback.ts.
 // Everything is read first (locks, missing content) before any change; then each flow is restored and verified in
 // record order. A cancellation starts no further restore; what is done stays done.
 import type { RollbackFlowResult } from '../domain/types.ts';
@@ -11,6 +12,7 @@ import { conclude, refuse } from './finish.ts';
 import { filterFlows } from './plan.ts';
 import { recordedTarget, restoreContent } from './rollback.ts';
 import type { ReleaseResult } from './types.ts';
+import { ledgerRollback } from './ledger-rollback.ts';
 
 type RecordedFlow = ReleaseRecord['flows'][number];
 
@@ -75,6 +77,8 @@ async function restoreOne(run: RunContext, t: Restore): Promise<RollbackFlowResu
 }
 
 export async function rollbackCommand(run: RunContext): Promise<ReleaseResult> {
+  // With the org's ledger (always, from the action): its history, not release.json (ledger-rollback.ts).
+  if (run.ledger) return ledgerRollback(run);
   const { ctx, opts } = run;
   const record = opts.lastRecord;
   if (!record) return refuse(run, { kind: 'no-record', dir: ctx.manifest.artifacts.dir });

@@ -9,6 +9,7 @@ import { isNotFound, sameType } from './context.ts';
 import { errorText } from '../genesys/errors.ts';
 import { exportVersions } from './exports.ts';
 import { exportHash } from './normalize.ts';
+import { stripExportHeader } from '../git/normalize.ts';
 import { publishYaml } from './publish.ts';
 
 export const ROLLBACK_ATTEMPTS = 3;
@@ -56,7 +57,7 @@ function journalFlow(ctx: EngineContext, stage: string, r: RollbackFlowResult): 
   else ctx.log.error(line);
 }
 
-async function deleteCreated(ctx: EngineContext, f: ChangedFlow): Promise<RollbackFlowResult> {
+export async function deleteCreated(ctx: EngineContext, f: ChangedFlow): Promise<RollbackFlowResult> {
   const r: RollbackFlowResult = {
     name: f.name,
     type: f.type,
@@ -138,19 +139,22 @@ async function republish(
   const pub = await publishYaml(
     ctx,
     { name: f.name, type: f.type, flowId: current === undefined ? undefined : f.flowId, fromVersion: current ?? null },
-    target.content,
+    // An export's header comments (e.g. `# Exported by … at <time>`) are never uploaded back.
+    stripExportHeader(target.content),
     {
       deadlineAt,
       signal: ctx.signal,
       stage: f.stage,
       // Every Architect job this release registers is in the journal, the rollback's included.
-      onJob: (jobId) =>
+      onJob: async (jobId) => {
+        await ctx.recordJob?.(f, jobId, 'architect');
         ctx.journal.append('wait-progress', {
           stage: f.stage,
           flow: f.name,
           status: 'info',
           details: { what: 'rollback publish job', id: jobId, state: 'Registered', elapsedMs: 0 }
-        })
+        });
+      }
     }
   );
   r.actual = { version: pub.toVersion ?? current };

@@ -9,6 +9,7 @@ import type { Plan, StagePlan } from './plan.ts';
 import { runBounded } from './pool.ts';
 import { publishFlow } from './publish-flow.ts';
 import { verifyStage } from './verify.ts';
+import { writeAhead } from './write-ahead.ts';
 
 export interface StageFailure {
   stage: StagePlan;
@@ -114,6 +115,10 @@ async function stageSteps(
     if (isCancellation(ctx, e)) return fail(run, stage, 'cancelled', true);
     return fail(run, stage, `Snapshot before publishing failed, nothing in this stage was changed: ${errorText(e)}`);
   }
+  // Write-ahead (write-ahead.ts): the lock and what the release may change, durable before the first change.
+  const refused = await writeAhead(run, plan, stage.index);
+  if (refused) return fail(run, stage, refused);
+  if (ctx.signal?.aborted) return fail(run, stage, 'cancelled', true);
 
   // 2. Publish.
   const published = await publishAll(run, stage, toChange);

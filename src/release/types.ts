@@ -10,6 +10,9 @@ import type { Logger } from '../common/log.ts';
 import type { ReleaseManifest } from '../manifest/types.ts';
 
 import type { HttpGet } from '../checks/types.ts';
+import type { LedgerHandle } from './run-ledger.ts';
+
+export type { LedgerHandle } from './run-ledger.ts';
 
 export interface ReleaseDeps {
   api: GenesysApi;
@@ -19,6 +22,12 @@ export interface ReleaseDeps {
   signal?: AbortSignal;
   /** Used by `http` checks; defaults to a plain fetch with a timeout. */
   httpGet?: HttpGet;
+  /**
+   * The org's release ledger (docs/state.md): lock, write-ahead records, history. When given, it is the memory of
+   * every decision (change detection, rollback targets, recovery); without it (some unit tests) the engine plans
+   * from `lastRecord` and rolls back from its own snapshot.
+   */
+  ledger?: LedgerHandle;
 }
 
 export interface ReleaseOptions {

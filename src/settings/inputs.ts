@@ -3,6 +3,7 @@
 // problem is collected and reported at once in a single InputError whose message says how to fix each; the client secret and the token never appear in it (values that equal or
 // contain them are masked before the message is built).
 import type { Command } from '../domain/types.ts';
+import { DEFAULT_STATE_BRANCH } from '../ledger/git-store.ts';
 import type { Redactor } from '../common/redact.ts';
 import { redactor as processRedactor } from '../common/redact.ts';
 
@@ -19,6 +20,14 @@ export interface Inputs {
   commitArtifacts: boolean;
   githubToken?: string;
   auditArtifactName: string;
+  /** The branch holding the per-org release ledger (docs/state.md). */
+  stateBranch: string;
+  /** Take the org's release lock from another holder (recorded in the ledger). */
+  takeoverLock: boolean;
+  /** What to do with a dead run's unfinished release: restore its flows (default), or report it and stop. */
+  onUnfinished: 'restore' | 'stop';
+  /** `command: rollback`: the release id to restore instead of the newest good one that differs from what is live. */
+  rollbackTo?: string;
 }
 
 export class InputError extends Error {
@@ -146,6 +155,12 @@ export function getInputs(get: (name: string) => string, secrets: Redactor = pro
   const flows = readFlows(r);
   const commitArtifacts = parseBool('commit-artifacts', read('commit-artifacts'), true, problems, r.show);
   const auditArtifactName = readArtifactName(r);
+  const state = readStateInputs(r);
+  if (state.rollbackTo && command !== 'rollback') {
+    problems.push(
+      `rollback-to is only read by command: rollback (command is ${command}); remove it or set command: rollback`
+    );
+  }
   if (problems.length > 0) {
     // Defence in depth: an input value that happens to hold the secret (pasted in the wrong field) is masked.
     throw new InputError(problems.map((p) => mask(p, secretValues)));
@@ -159,7 +174,42 @@ export function getInputs(get: (name: string) => string, secrets: Redactor = pro
     ...(flows ? { flows } : {}),
     commitArtifacts,
     ...(githubToken ? { githubToken } : {}),
-    auditArtifactName
+    auditArtifactName,
+    ...state
+  };
+}
+
+/** The ledger inputs: state-branch, takeover-lock, on-unfinished, rollback-to. */
+function readStateInputs(r: Reader): Pick<Inputs, 'stateBranch' | 'takeoverLock' | 'onUnfinished' | 'rollbackTo'> {
+  const { read, problems, show } = r;
+  const stateBranch = read('state-branch').trim() || DEFAULT_STATE_BRANCH;
+  // git check-ref-format, the parts that matter here; the ledger store checks again before any git call.
+  if (
+    hasControlChars(stateBranch) ||
+    /[\s~^:?*[\\]|\.\.|@\{|\/\/|\.lock$|^[-./]|[./]$/.test(stateBranch) ||
+    stateBranch.length > 200
+  ) {
+    problems.push(
+      `state-branch must be a plain git branch name such as ${DEFAULT_STATE_BRANCH} (got ${show(stateBranch)})`
+    );
+  }
+  const takeoverLock = parseBool('takeover-lock', read('takeover-lock'), false, problems, show);
+  const rawUnfinished = read('on-unfinished').trim();
+  const unfinished = rawUnfinished.toLowerCase() || 'restore';
+  if (unfinished !== 'restore' && unfinished !== 'stop') {
+    problems.push(`on-unfinished must be restore or stop (got ${show(rawUnfinished)})`);
+  }
+  const rollbackTo = read('rollback-to').trim();
+  if (rollbackTo && !/^[A-Za-z0-9][A-Za-z0-9._-]{0,127}$/.test(rollbackTo)) {
+    problems.push(
+      `rollback-to must be a release id such as rel-20260101T120000Z-a1b2c3 (see the ledger's history) (got ${show(rollbackTo)})`
+    );
+  }
+  return {
+    stateBranch,
+    takeoverLock,
+    onUnfinished: unfinished === 'stop' ? 'stop' : 'restore',
+    ...(rollbackTo ? { rollbackTo } : {})
   };
 }
 

@@ -124,6 +124,9 @@ async function doctor(scenario: ScenarioInput, inputs: Partial<Inputs> = {}): Pr
       clientSecret: em.clientSecret,
       commitArtifacts: true,
       auditArtifactName: 'flow-release-audit',
+      stateBranch: 'flow-release-state',
+      takeoverLock: false,
+      onUnfinished: 'restore',
       ...inputs
     },
     workspace: workspace(),

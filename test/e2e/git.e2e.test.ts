@@ -148,7 +148,12 @@ describe('git artifact commit (action process against the emulator)', () => {
   it('a rejected push fails the step with a clear message; the outcome stays succeeded and the audit is written', async () => {
     const { emu, repo } = await setup();
     const hook = join(repo.remote, 'hooks', 'pre-receive');
-    writeFileSync(hook, '#!/bin/sh\necho "protected branch: direct pushes are refused" >&2\nexit 1\n');
+    // main is protected; the state branch (the release ledger) must accept pushes, as docs/state.md says.
+    writeFileSync(
+      hook,
+      '#!/bin/sh\nwhile read old new ref; do\n  if [ "$ref" = refs/heads/main ]; then\n' +
+        '    echo "protected branch: direct pushes are refused" >&2\n    exit 1\n  fi\ndone\nexit 0\n'
+    );
     chmodSync(hook, 0o755);
     const before = remoteShas(repo);
 

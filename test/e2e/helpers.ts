@@ -27,6 +27,7 @@ import { runAction, type ActionRun } from '../../scripts/lib/action-runner.ts';
 import { createGitFixture, type GitFixture } from '../../scripts/lib/git-fixture.ts';
 import type { EventDetails, EventType, JournalEvent } from '../../src/journal/events.ts';
 import { normalizeExport } from '../../src/git/normalize.ts';
+import type { LedgerDocument } from '../../src/ledger/schema.ts';
 import { removeTemp, tempDir } from '../support/temp.ts';
 
 export { tempDir } from '../support/temp.ts';
@@ -268,6 +269,11 @@ export function emulatorInputs(emu: Emulator): Record<string, string> {
 
 let runCounter = 2000;
 
+export interface ReleaseRunOptions {
+  /** SIGKILL the action as soon as this returns true (polled every few milliseconds while it runs). */
+  killWhen?: () => boolean;
+}
+
 /**
  * Runs the action once in `repo.workspace` against `emu`. `inputs` override emulatorInputs(emu) (e.g.
  * `{ command: 'plan' }`, `{ flows: 'Support IVR' }`). GITHUB_SHA is the repository's HEAD when it is a git fixture.
@@ -276,14 +282,32 @@ export async function release(
   repo: { workspace: string; head?: () => string },
   emu: Emulator,
   inputs: Record<string, string> = {},
-  env: Record<string, string> = {}
+  env: Record<string, string> = {},
+  options: ReleaseRunOptions = {}
 ): Promise<E2eRun> {
+  let poll: NodeJS.Timeout | undefined;
   const run = await runAction({
     workspace: repo.workspace,
     inputs: { ...emulatorInputs(emu), ...inputs },
     env: { GITHUB_RUN_ID: String(runCounter++), ...(repo.head ? { GITHUB_SHA: repo.head() } : {}), ...env },
-    idleTimeoutMs: RUN_IDLE_TIMEOUT_MS
+    idleTimeoutMs: RUN_IDLE_TIMEOUT_MS,
+    ...(options.killWhen
+      ? {
+          // kill -9 the moment the condition holds (polled in-process, e.g. on the emulator's state): no signal
+          // handler runs, nothing is flushed, the ledger keeps whatever was pushed before.
+          onStart: (child) => {
+            const when = options.killWhen!;
+            poll = setInterval(() => {
+              if (when()) {
+                clearInterval(poll);
+                child.kill('SIGKILL');
+              }
+            }, 2);
+          }
+        }
+      : {})
   });
+  clearInterval(poll);
   return { ...run, events: readEvents(run), annotations: annotations(run.stdout) };
 }
 
@@ -339,6 +363,26 @@ export function mutatingKeys(emu: Emulator): string[] {
 /** Total duplicate publishes over every flow (must stay 0: a re-sent publish is a bug). */
 export function duplicatePublishes(emu: Emulator): number {
   return emu.state().flows.reduce((n, f) => n + f.duplicatePublishes, 0);
+}
+
+/** Architect jobs whose file was uploaded and that have not ended yet (they may still publish). */
+export function pendingJobs(emu: Emulator): string[] {
+  return [...emu.org.architectJobs.values()]
+    .filter((j) => j.startedAt !== undefined)
+    .filter((j) => {
+      const status = emu.org.architectJobStatus(j);
+      return status !== 'Success' && status !== 'Failure';
+    })
+    .map((j) => j.id);
+}
+
+/** The org's release ledger as pushed to the repository's origin (undefined when there is none). */
+export function ledgerOf(repo: GitFixture, orgId: string, branch = 'flow-release-state'): LedgerDocument | undefined {
+  try {
+    return JSON.parse(repo.remoteGit('show', `${branch}:orgs/${orgId}/ledger.json`)) as LedgerDocument;
+  } catch {
+    return undefined;
+  }
 }
 
 /** Total publishes over every flow. */

@@ -175,6 +175,19 @@ describe('verifyFile and the verify-audit script', () => {
     expect(verifyFile(journalPath)).toMatchObject({ exitCode: 0, kind: 'journal', events: count });
   });
 
+  it('says when a journal is incomplete (no release-finished: killed or still running) instead of only OK', () => {
+    const { journalPath } = written();
+    const complete = verifyFile(journalPath);
+    expect(complete.lines).toEqual([expect.stringMatching(/^OK: journal/)]);
+    const lines = readFileSync(journalPath, 'utf8').split('\n').filter(Boolean);
+    const cut = join(tempDir(), 'killed.journal.jsonl');
+    writeFileSync(cut, `${lines.slice(0, 5).join('\n')}\n`);
+    const r = verifyFile(cut);
+    expect(r.exitCode).toBe(0);
+    expect(r.lines[0]).toMatch(/^OK: journal, 5 events/);
+    expect(r.lines[1]).toMatch(/^INCOMPLETE: no release-finished event .* ends at event 5 \(/);
+  });
+
   it('reports the first broken link of a tampered document', () => {
     const { auditPath } = written();
     const doc = JSON.parse(readFileSync(auditPath, 'utf8')) as AuditDocument;

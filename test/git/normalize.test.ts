@@ -1,7 +1,7 @@
 import { describe, expect, it } from '@jest/globals';
 import fc from 'fast-check';
 import { parse, stringify } from 'yaml';
-import { contentHash, normalizeExport, sameContent } from '../../src/git/normalize.ts';
+import { contentHash, normalizeExport, sameContent, stripExportHeader } from '../../src/git/normalize.ts';
 
 const EXPORT = [
   '# Exported by Genesys Cloud Architect emulator at 2025-01-02T03:04:05.678Z',
@@ -117,5 +117,16 @@ describe('contentHash and sameContent', () => {
     expect(sameContent('a: "x"\n', "a: 'x'   \r\n")).toBe(true);
     expect(sameContent('a: 1\nb: 2\n', 'b: 2\na: 1\n')).toBe(false);
     expect(sameContent('a: "1"\n', 'a: 1\n')).toBe(false);
+  });
+});
+
+describe('stripExportHeader', () => {
+  it('drops the header comments an export puts on top (never uploaded back), keeping the body as it is', () => {
+    const body = 'inboundCall:\n  name: Support IVR   # keep\n  description: "x"\n';
+    expect(stripExportHeader(`# Exported by Genesys Cloud Architect emulator at 2026-01-01T00:00:00Z\n${body}`)).toBe(
+      body
+    );
+    expect(stripExportHeader(`\uFEFF# a\r\n#b\r\n\r\n${body.replace(/\n/g, '\r\n')}`)).toBe(body);
+    expect(stripExportHeader(body)).toBe(body);
   });
 });

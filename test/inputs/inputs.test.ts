@@ -49,7 +49,10 @@ describe('getInputs', () => {
       clientSecret: SECRET,
       commitArtifacts: true,
       githubToken: TOKEN,
-      auditArtifactName: 'flow-release-audit'
+      auditArtifactName: 'flow-release-audit',
+      stateBranch: 'flow-release-state',
+      takeoverLock: false,
+      onUnfinished: 'restore'
     });
   });
 
@@ -78,7 +81,10 @@ describe('getInputs', () => {
       flows: ['Support IVR', 'Callback'],
       commitArtifacts: false,
       githubToken: TOKEN,
-      auditArtifactName: 'audit-1'
+      auditArtifactName: 'audit-1',
+      stateBranch: 'flow-release-state',
+      takeoverLock: false,
+      onUnfinished: 'restore'
     });
   });
 
@@ -179,5 +185,44 @@ describe('getInputs', () => {
         return ({ ...base } as Record<string, string>)[name] ?? '';
       }, new Redactor())
     ).toThrow(/region could not be read/);
+  });
+
+  it('reads the ledger inputs: state-branch, takeover-lock, on-unfinished, rollback-to', () => {
+    const r = getInputs(
+      getter({
+        ...base,
+        command: 'rollback',
+        'state-branch': 'release-state/prod',
+        'takeover-lock': 'true',
+        'on-unfinished': 'Stop',
+        'rollback-to': 'rel-20260101T000000Z-abc123'
+      }),
+      new Redactor()
+    );
+    expect(r).toMatchObject({
+      stateBranch: 'release-state/prod',
+      takeoverLock: true,
+      onUnfinished: 'stop',
+      rollbackTo: 'rel-20260101T000000Z-abc123'
+    });
+  });
+
+  it('refuses a bad state-branch, on-unfinished, takeover-lock or rollback-to with one clear message each', () => {
+    const e = problemsOf({
+      ...base,
+      'state-branch': 'bad..branch',
+      'takeover-lock': 'maybe',
+      'on-unfinished': 'ignore',
+      'rollback-to': '../x'
+    });
+    expect(e.problems).toEqual(
+      expect.arrayContaining([
+        expect.stringMatching(/^state-branch must be a plain git branch name/),
+        expect.stringMatching(/^takeover-lock must be true or false/),
+        expect.stringMatching(/^on-unfinished must be restore or stop/),
+        expect.stringMatching(/^rollback-to must be a release id/),
+        expect.stringMatching(/^rollback-to is only read by command: rollback/)
+      ])
+    );
   });
 });

@@ -411,3 +411,25 @@ function readlinkReal(p: string): string {
   return require_realpath(p);
 }
 import { realpathSync as require_realpath } from 'node:fs';
+
+describe('retired flows', () => {
+  const files = (retired: string) => ({
+    'repo/genesys/release.yml': `${DESIGN_MANIFEST}${retired}`,
+    'repo/flows/support-ivr.yaml': SUPPORT_FLOW,
+    'repo/flows/callback.yaml': CALLBACK_FLOW.replace('name: Callback', 'name: Callback Workflow')
+  });
+
+  it('reads retired: [{ name, type }]', async () => {
+    const { r } = await loadFiles(files('retired:\n  - { name: Old IVR, type: inboundcall }\n'));
+    expect(okOf(r).retired).toEqual([{ name: 'Old IVR', type: 'inboundcall' }]);
+  });
+
+  it('refuses a retired flow that the manifest also releases, and an unknown type, at their lines', async () => {
+    const { r } = await loadFiles(
+      files('retired:\n  - { name: Support IVR, type: inboundcall }\n  - { name: X, type: nope }\n')
+    );
+    const issues = issuesOf(r);
+    expect(issues.map((i) => i.path)).toEqual(expect.arrayContaining(['retired[0].name', 'retired[1].type']));
+    expect(issues.find((i) => i.path === 'retired[0].name')?.message).toMatch(/both under flows and under retired/);
+  });
+});
