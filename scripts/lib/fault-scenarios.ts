@@ -725,9 +725,11 @@ export const SCENARIOS: FaultScenario[] = [
     world: () => ({ manifest: threeStages() }),
     run: async (w) => {
       const hook = join(w.repo.remote, 'hooks/pre-receive');
+      // main is protected; the state branch (the release ledger) accepts pushes, as docs/state.md requires.
       writeFileSync(
         hook,
-        '#!/bin/sh\necho "GH006: Protected branch update failed for refs/heads/main." >&2\nexit 1\n',
+        '#!/bin/sh\nwhile read old new ref; do\n  if [ "$ref" = refs/heads/main ]; then\n' +
+          '    echo "GH006: Protected branch update failed for refs/heads/main." >&2\n    exit 1\n  fi\ndone\nexit 0\n',
         { mode: 0o755 }
       );
       await w.deploy();
