@@ -75333,7 +75333,7 @@ module.exports = {
 /***/ ((module, __unused_webpack___webpack_exports__, __nccwpck_require__) => {
 
 __nccwpck_require__.a(module, async (__webpack_handle_async_dependencies__, __webpack_async_result__) => { try {
-/* harmony import */ var _main_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(88864);
+/* harmony import */ var _main_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(22393);
 
 await (0,_main_js__WEBPACK_IMPORTED_MODULE_0__/* .run */ .eF)();
 
@@ -75342,7 +75342,7 @@ __webpack_async_result__();
 
 /***/ }),
 
-/***/ 88864:
+/***/ 22393:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
 
@@ -86516,14 +86516,21 @@ function cancelledVerdict(events, signal) {
             : `Cancelled by ${signal}`
     };
 }
+/** Who created the other publisher's version: its OAuth client, or its user. */
+function conflictCreator(c) {
+    if (c.createdByClient)
+        return `OAuth client ${c.createdByClient}`;
+    const u = c.createdBy;
+    return u?.name || u?.id ? `user ${u.name ?? u.id}${u.name && u.id ? ` (${u.id})` : ''}` : 'an unnamed creator';
+}
 function conflictText(facts) {
     const list = facts.conflicts.flatMap((f) => f.conflict
         ? [
-            `${f.name} (version ${f.conflict.version}: expected content ${f.conflict.expected.slice(0, 12)}, actual ${f.conflict.actual.slice(0, 12)})`
+            `${f.name} (version ${f.conflict.version} created by ${conflictCreator(f.conflict)}, published ${f.conflict.datePublished ?? 'at an unknown time'})`
         ]
         : []);
     return list.length
-        ? ` Not rolled back because another publisher's content is live (conflict, expected vs actual): ${list.join('; ')}.`
+        ? ` Not rolled back because another publisher's version is live (conflict): ${list.join('; ')}.`
         : '';
 }
 const expectedVsActual = (r) => `${r.name} (expected ${JSON.stringify(r.expected)}, actual ${JSON.stringify(r.actual)}: ${r.error ?? ''})`;
@@ -95539,7 +95546,87 @@ async function bakeStage(run, stage, stageStartedAt, stop) {
     }
 }
 
+;// CONCATENATED MODULE: ./src/release/identity.ts
+/** How far this runner's clock and the org's may disagree when comparing datePublished with the upload time. */
+const CLOCK_SKEW_MS = 120_000;
+function versionEvidence(v) {
+    const by = v.createdBy ? { id: v.createdBy.id, name: v.createdBy.name } : undefined;
+    return { version: v.id, createdByClient: v.createdByClient?.id, createdBy: by, datePublished: v.datePublished };
+}
+/** "OAuth client X" / "user Jane Doe (u-9)" / "an unnamed creator". */
+function creatorText(e) {
+    if (e.createdByClient)
+        return `OAuth client ${e.createdByClient}`;
+    const u = e.createdBy;
+    if (u?.name || u?.id)
+        return `user ${u.name ?? u.id}${u.name && u.id ? ` (${u.id})` : ''}`;
+    return 'an unnamed creator';
+}
+/** Numeric order of version ids ("2.0" < "10.0"); undefined when either is not a number. */
+function compareVersions(a, b) {
+    const x = Number(a);
+    const y = Number(b);
+    return Number.isFinite(x) && Number.isFinite(y) ? x - y : undefined;
+}
+/** The live version's metadata: from the flow as read back when it carries any, else GET …/versions/{id}. */
+async function liveVersionMeta(ctx, flowId, flow) {
+    const pv = flow?.publishedVersion;
+    if (!pv)
+        throw new Error(`flow ${flowId} has no published version`);
+    if (pv.createdByClient || pv.createdBy || pv.datePublished)
+        return pv;
+    return ctx.api.getFlowVersion(flowId, pv.id);
+}
+function conflictError(flowName, e, why) {
+    return (`conflict: version ${e.version} of "${flowName}" was ${why} — created by ${creatorText(e)}, published ` +
+        `${e.datePublished ?? 'at an unknown time'} — a concurrent release or a person published it at the same time. ` +
+        `It is not rolled back over their content; check which version should be live.`);
+}
+/** Applies the rule above to the live version after a job reported Success. */
+function proveIdentity(v, expect) {
+    const ev = versionEvidence(v);
+    const order = expect.previousVersion === null ? 1 : compareVersions(v.id, expect.previousVersion);
+    if (v.id === expect.previousVersion || (order !== undefined && order <= 0)) {
+        return {
+            ok: false,
+            kind: 'no-new-version',
+            error: `the live version is still ${v.id} (${expect.previousVersion ?? 'none'} before the upload): the job left no new version`
+        };
+    }
+    const conflict = (why) => ({
+        ok: false,
+        kind: 'conflict',
+        error: conflictError(expect.flowName, { ...ev, expectedClient: expect.clientId }, why),
+        conflict: { ...ev, expectedClient: expect.clientId }
+    });
+    const mine = expect.clientId !== undefined && ev.createdByClient === expect.clientId;
+    if (ev.createdByClient && expect.clientId !== undefined && !mine)
+        return conflict(`not created by this action's OAuth client (${expect.clientId})`);
+    if (!ev.createdByClient && (ev.createdBy?.id || ev.createdBy?.name))
+        return conflict('created by a user, not by this action');
+    const published = ev.datePublished ? Date.parse(ev.datePublished) : NaN;
+    if (Number.isFinite(published) && published < expect.uploadedAt - CLOCK_SKEW_MS) {
+        const at = new Date(expect.uploadedAt).toISOString();
+        return conflict(`published before this release uploaded its file (${at}, ±${CLOCK_SKEW_MS / 1000} s)`);
+    }
+    const evidence = {
+        ...ev,
+        previousVersion: expect.previousVersion,
+        basis: mine ? 'client' : 'ordering-and-time'
+    };
+    if (mine)
+        return { ok: true, evidence };
+    const why = ev.createdByClient
+        ? `was created by OAuth client ${ev.createdByClient} but this run does not know its own client id`
+        : 'names no creator (no createdByClient or createdBy)';
+    const warning = `"${expect.flowName}": version ${v.id} ${why}, so it is accepted as ` +
+        `this release's on version order (newer than ${expect.previousVersion ?? 'none'}) and time ` +
+        `(published ${ev.datePublished ?? 'at an unknown time'}, after the upload) alone — its creator is unconfirmed.`;
+    return { ok: true, evidence, warning };
+}
+
 ;// CONCATENATED MODULE: ./src/release/publish.ts
+
 
 
 
@@ -95579,7 +95666,7 @@ function awaitArchitectJob(ctx, jobId, c) {
     return waitForPlatformJob(ctx, job, c);
 }
 /** What a finished Architect job did: never trust its status, read the published version back. */
-async function jobResult(ctx, t, jobId, job) {
+async function jobResult(ctx, t, jobId, job, uploadedAt) {
     if (job.status === 'Failure') {
         const messages = jobMessages(job);
         const back = await readBack(ctx, t);
@@ -95606,7 +95693,35 @@ async function jobResult(ctx, t, jobId, job) {
                 '; nothing is considered published.'
         };
     }
-    return { ok: true, jobId, flowId: back.flowId, toVersion: back.version, changed: true };
+    return proveJob(ctx, t, jobId, { flowId: back.flowId, version: back.version, flow: back.flow }, uploadedAt);
+}
+/** The job reported Success and the published version moved: prove it is the version this job created. */
+async function proveJob(ctx, t, jobId, back, uploadedAt) {
+    const base = { jobId, flowId: back.flowId, toVersion: back.version };
+    let meta;
+    try {
+        meta = await liveVersionMeta(ctx, back.flowId, back.flow);
+    }
+    catch (e) {
+        const error = `Architect job ${jobId} reported Success, but version ${back.version} could not be read to prove who published it: ${errorText(e)}`;
+        return { ok: false, ...base, changed: undefined, error };
+    }
+    const verdict = proveIdentity(meta, {
+        flowName: t.name,
+        clientId: ctx.clientId,
+        previousVersion: t.fromVersion,
+        uploadedAt
+    });
+    if (verdict.ok)
+        return { ok: true, ...base, changed: true, identity: verdict.evidence, warning: verdict.warning };
+    if (verdict.kind === 'conflict')
+        return { ok: false, ...base, changed: true, error: verdict.error, conflict: verdict.conflict };
+    return {
+        ok: false,
+        ...base,
+        changed: false,
+        error: `Architect job ${jobId} reported Success, but ${verdict.error}; nothing is considered published.`
+    };
 }
 /** Publish Archy YAML through an Architect job and verify the published version changed. */
 async function publishYaml(ctx, t, yaml, c = {}) {
@@ -95622,6 +95737,7 @@ async function publishYaml(ctx, t, yaml, c = {}) {
         c.onJob?.(reg.id);
         if (c.signal?.aborted)
             throw new CancelledError(abortReason(c.signal));
+        const uploadedAt = ctx.clock.now();
         try {
             uploaded = true;
             await ctx.api.uploadArchitectJobFile(reg, yaml);
@@ -95634,7 +95750,7 @@ async function publishYaml(ctx, t, yaml, c = {}) {
             ctx.log.warning(`Upload for job ${jobId} had an unknown outcome; polling the job instead of re-sending.`);
         }
         const job = await awaitArchitectJob(ctx, reg.id, c);
-        return await jobResult(ctx, t, jobId, job);
+        return await jobResult(ctx, t, jobId, job, uploadedAt);
     }
     catch (e) {
         const settle = jobId
@@ -96112,7 +96228,7 @@ async function finishCrashed(run, e) {
 
 ;// CONCATENATED MODULE: ./src/sources/draft.ts
 /** Numeric comparison of Genesys version ids such as "14.0" (a string compare would put "9.0" after "10.0"). */
-function compareVersions(a, b) {
+function draft_compareVersions(a, b) {
     const pa = a.split('.').map((x) => Number.parseInt(x, 10));
     const pb = b.split('.').map((x) => Number.parseInt(x, 10));
     for (let i = 0; i < Math.max(pa.length, pb.length); i++) {
@@ -96135,7 +96251,7 @@ function plan({ spec, org, recorded: rec, lastReleaseId }) {
     }
     const published = org.publishedVersion?.id;
     const checkedIn = org.checkedInVersion?.id;
-    if (checkedIn && (!published || compareVersions(checkedIn, published) > 0)) {
+    if (checkedIn && (!published || draft_compareVersions(checkedIn, published) > 0)) {
         return {
             action: 'update',
             draftVersion: checkedIn,
@@ -96646,6 +96762,19 @@ function publish_flow_journalCancelled(ctx, stage, p, out) {
     });
     return { kind: 'cancelled', inFlight: what };
 }
+/** The identity evidence of publish-succeeded (identity.ts): who created the live version, when, over which. */
+function identityDetails(out) {
+    const id = out.identity;
+    if (!id)
+        return {};
+    return {
+        previousVersion: id.previousVersion,
+        createdByClient: id.createdByClient,
+        createdBy: id.createdBy,
+        datePublished: id.datePublished,
+        identity: id.basis
+    };
+}
 /** Publish one flow of a stage. Every change (or possible change) is journaled for the rollback. */
 async function publish_flow_publishFlow(run, stage, p) {
     const { ctx } = run;
@@ -96662,8 +96791,20 @@ async function publish_flow_publishFlow(run, stage, p) {
             stage,
             flow: p.name,
             status: 'ok',
-            details: { flowId, fromVersion, toVersion: out.toVersion, jobId: out.jobId, contentHash, created: !p.flowId }
+            details: {
+                flowId,
+                fromVersion,
+                toVersion: out.toVersion,
+                jobId: out.jobId,
+                contentHash,
+                created: !p.flowId,
+                ...identityDetails(out)
+            }
         });
+        if (out.warning) {
+            ctx.journal.append('warning', { stage, flow: p.name, status: 'warning', details: { message: out.warning } });
+            ctx.log.warning(out.warning);
+        }
         ctx.log.info(`Published "${p.name}": ${fromVersion ?? 'new'} → ${out.toVersion}`);
         return { kind: 'published', flowId, toVersion: out.toVersion };
     }
@@ -96684,78 +96825,74 @@ async function publish_flow_publishFlow(run, stage, p) {
             messages: out.messages,
             timedOut: out.timedOut,
             changed,
-            toVersion: out.toVersion
+            toVersion: out.toVersion,
+            conflict: out.conflict
         }
     });
+    if (out.conflict)
+        ctx.log.error(`"${p.name}": ${out.error}`);
     return { kind: 'failed', error: `"${p.name}": ${out.error ?? 'publish failed'}`, changed };
 }
 
 ;// CONCATENATED MODULE: ./src/release/verify.ts
-// Content verification after a stage's publishes: export every version the stage published (one job) and compare
-// each with what its source uploaded. A mismatch means a concurrent publisher's content is live under the version
-// this release read back: the stage fails, and the flow is journaled as a conflict (publish-failed with `conflict`),
-// which takes it out of what this release changed — it is never rolled back over the other publisher's content.
+// Verification of a stage by identity, not bytes (identity.ts): each publish already proved that the version it read
+// back was created by this action's OAuth client after its upload (publish.ts). What remains is that no later version
+// has been published since — checked right after the stage's publishes (while the bake starts) and again after the
+// bake. A later version is a concurrent publisher's: the stage fails and the flow is journaled as a conflict
+// (publish-failed with `conflict`: that version's creator and datePublished), which takes it out of what this release
+// changed — it is never rolled back over the other publisher's version. No export is made here: what went live is
+// exported once, for the commit (export-released.ts).
 
 
 
-
-
-/** Returns the failure reason, or undefined when every flow verified (or the run was cancelled). */
+/** The conflict text when a later version than ours is live, else undefined. */
+async function laterVersion(run, stage, item) {
+    const { ctx } = run;
+    const flow = await ctx.api.getFlow(item.flowId);
+    const live = flow.publishedVersion?.id;
+    if (live === item.version)
+        return undefined;
+    const meta = live ? await liveVersionMeta(ctx, item.flowId, flow) : undefined;
+    const evidence = meta ? versionEvidence(meta) : { version: live ?? 'none' };
+    const conflict = { ...evidence, expectedClient: ctx.clientId };
+    const error = conflictError(item.plan.name, conflict, `published after this release's version ${item.version}`);
+    ctx.journal.append('publish-failed', {
+        stage,
+        flow: item.plan.name,
+        status: 'error',
+        details: { flowId: item.flowId, error, toVersion: live, conflict }
+    });
+    ctx.log.error(`"${item.plan.name}": ${error}`);
+    return `"${item.plan.name}": ${error}`;
+}
+/** Returns the failure reason, or undefined when every flow's version is still live (or the run was cancelled). */
 async function verifyStage(run, stage, flows) {
     const { ctx } = run;
-    const stageName = stage.spec.name;
     const published = new Map(run.view().published.map((p) => [p.name, p]));
     const items = flows.flatMap((p) => {
         const pub = published.get(p.name);
-        return pub ? [{ plan: p, req: { name: p.name, type: p.type, flowId: pub.flowId, version: pub.toVersion } }] : [];
+        return pub ? [{ plan: p, flowId: pub.flowId, version: pub.toVersion }] : [];
     });
-    if (items.length === 0)
-        return undefined;
-    let got;
-    try {
-        got = await exportVersions(ctx, items.map((i) => i.req), { signal: ctx.signal, stage: stageName });
-    }
-    catch (e) {
-        if (context_isCancellation(ctx, e) || ctx.signal?.aborted)
-            return undefined;
-        return `Could not verify the published content (export of the new versions failed): ${errorText(e)}`;
-    }
     const conflicts = [];
-    for (const { plan: p, req } of items) {
-        const exported = got.get(req.flowId);
-        if (!exported)
-            continue;
-        const uploaded = sourceOf(p.spec).uploadedContent(p.spec);
-        // Nothing uploaded (a promoted draft): the export is kept for the commit, there is nothing to compare.
-        const expected = uploaded === undefined ? exported.hash : exportHash(uploaded);
-        if (exported.hash === expected) {
-            run.work.verified.set(req.flowId, exported);
-            continue;
+    for (const item of items) {
+        try {
+            const c = await laterVersion(run, stage.spec.name, item);
+            if (c)
+                conflicts.push(c);
         }
-        const error = `conflict: version ${req.version} of "${p.name}" holds content ${exported.hash.slice(0, 12)}, but this release ` +
-            `uploaded ${expected.slice(0, 12)} — a concurrent release or a person published it at the same time. It is ` +
-            `not rolled back over their content; check which version should be live.`;
-        ctx.journal.append('publish-failed', {
-            stage: stageName,
-            flow: p.name,
-            status: 'error',
-            details: {
-                flowId: req.flowId,
-                error,
-                messages: [`expected content ${expected}`, `actual content ${exported.hash}`],
-                conflict: { version: req.version, expected, actual: exported.hash }
-            }
-        });
-        ctx.log.error(`"${p.name}": ${error}`);
-        conflicts.push(`"${p.name}": ${error}`);
+        catch (e) {
+            if (context_isCancellation(ctx, e) || ctx.signal?.aborted)
+                return undefined;
+            return `Could not verify that "${item.plan.name}" version ${item.version} is still live: ${errorText(e)}`;
+        }
     }
-    return conflicts.length ? `Content verification failed: ${conflicts.join(' | ')}` : undefined;
+    return conflicts.length ? `Identity verification failed: ${conflicts.join(' | ')}` : undefined;
 }
 
 ;// CONCATENATED MODULE: ./src/release/stage.ts
-// One stage: snapshot (once per run) → publish its changed flows (bounded concurrency) → verify the published content
-// while baking with checks. Returns the failure, or undefined when the stage succeeded; journals stage-started and
-// stage-succeeded / stage-failed.
+// One stage: snapshot (once per run) → publish its changed flows (bounded concurrency) → verify by identity that
+// they are still live while baking with checks, and again after. Returns the failure, or undefined when the stage
+// succeeded; journals stage-started and stage-succeeded / stage-failed.
 
 
 
@@ -96850,8 +96987,8 @@ async function stageSteps(run, stage, plan, stageStartedAt) {
         return fail(run, stage, 'cancelled', true);
     if (published.length > 0)
         return fail(run, stage, `Publish failed: ${published.join(' | ')}`);
-    // 3. Bake with checks while one export job verifies that what is live is what this stage uploaded (a concurrent
-    //    publisher may have won the race); a mismatch ends the bake at once.
+    // 3. Bake with checks while verify.ts proves that the versions this stage published are still live (a concurrent
+    //    publisher may have won the race); a later version ends the bake at once. Proved again after the bake.
     const stop = new AbortController();
     const verifying = verifyStage(run, stage, toChange).then((v) => {
         if (v)
@@ -96866,6 +97003,9 @@ async function stageSteps(run, stage, plan, stageStartedAt) {
         return fail(run, stage, verifyFailure);
     if (bake)
         return fail(run, stage, bake.reason, bake.cancelled);
+    const after = await verifyStage(run, stage, toChange);
+    if (after)
+        return fail(run, stage, after);
     ctx.journal.append('stage-succeeded', { stage: name, status: 'ok', details: { name } });
     return undefined;
 }
@@ -96892,7 +97032,8 @@ function startRun(deps, opts) {
         signal: deps.signal,
         httpGet: deps.httpGet ?? defaultHttpGet,
         manifest: opts.manifest,
-        releaseId: opts.releaseId
+        releaseId: opts.releaseId,
+        clientId: deps.clientId
     };
     const order = opts.manifest.flows.map((f) => f.name);
     const first = deps.journal.events.length;
@@ -97524,7 +97665,7 @@ async function runPipeline(ctx) {
     if (inputs.command === 'doctor')
         return doctor(ctx, api, manifest.manifest, endpoints);
     const exportAfter = inputs.commitArtifacts && inputs.command !== 'plan';
-    const result = await runRelease({ api, journal, clock: ctx.clock, log, signal: ctx.signal, httpGet: ctx.httpGet }, {
+    const result = await runRelease({ api, journal, clock: ctx.clock, log, signal: ctx.signal, httpGet: ctx.httpGet, clientId: inputs.clientId }, {
         command: inputs.command,
         manifest: manifest.manifest,
         flowsFilter: inputs.flows,

@@ -74,7 +74,7 @@ export async function runPipeline(ctx: PipelineContext): Promise<RunEnd> {
   if (inputs.command === 'doctor') return doctor(ctx, api, manifest.manifest, endpoints);
   const exportAfter = inputs.commitArtifacts && inputs.command !== 'plan';
   const result = await runRelease(
-    { api, journal, clock: ctx.clock, log, signal: ctx.signal, httpGet: ctx.httpGet },
+    { api, journal, clock: ctx.clock, log, signal: ctx.signal, httpGet: ctx.httpGet, clientId: inputs.clientId },
     {
       command: inputs.command as ReleaseOptions['command'],
       manifest: manifest.manifest,

@@ -39,6 +39,11 @@ export interface EngineContext {
   /** Validated, with final values (concurrency ≥ 1, check intervals clamped): the engine applies no defaults. */
   manifest: ReleaseManifest;
   releaseId: string;
+  /**
+   * The OAuth client id the action logged in with: a version this run publishes must name it as `createdByClient`
+   * (identity.ts). Undefined only in tests that do not care; the identity check then falls back with a warning.
+   */
+  clientId?: string;
 }
 
 /** Working data of one run — not facts about the org (those are in the journal). */

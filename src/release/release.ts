@@ -33,7 +33,8 @@ function startRun(deps: ReleaseDeps, opts: ReleaseOptions): RunContext {
     signal: deps.signal,
     httpGet: deps.httpGet ?? defaultHttpGet,
     manifest: opts.manifest,
-    releaseId: opts.releaseId
+    releaseId: opts.releaseId,
+    clientId: deps.clientId
   };
   const order = opts.manifest.flows.map((f) => f.name);
   const first = deps.journal.events.length;

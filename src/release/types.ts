@@ -19,6 +19,8 @@ export interface ReleaseDeps {
   signal?: AbortSignal;
   /** Used by `http` checks; defaults to a plain fetch with a timeout. */
   httpGet?: HttpGet;
+  /** The OAuth client id the action logged in with: the creator a version this run publishes must name. */
+  clientId?: string;
 }
 
 export interface ReleaseOptions {
