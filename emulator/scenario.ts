@@ -81,6 +81,18 @@ export const FaultSpec = z.discriminatedUnion('kind', [
   z.object({ kind: z.literal('job-failure'), ...flowTarget, ...count, message: z.string().min(1) }).strict(),
   z.object({ kind: z.literal('job-latency'), ...flowTarget, ...count, ms: z.number().int().min(0) }).strict(),
   z.object({ kind: z.literal('stuck-job'), ...flowTarget, ...count }).strict(),
+  /** The Architect job ends Success but publishes nothing. */
+  z.object({ kind: z.literal('job-no-new-version'), ...flowTarget, ...count }).strict(),
+  /** Right after this action's job publishes the flow, `client` publishes it again (the same content by default). */
+  z
+    .object({
+      kind: z.literal('concurrent-publish'),
+      ...flowTarget,
+      ...count,
+      client: z.string().min(1),
+      yaml: z.string().min(1).optional()
+    })
+    .strict(),
   z
     .object({
       kind: z.literal('unhealthy'),
