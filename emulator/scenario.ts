@@ -194,12 +194,10 @@ export const ScenarioSchema = z
      * integration `category`, as flows reference it (`category: { <category>: { dataAction: { <name>: … } } }`). */
     dataActions: z.array(dataActionSeed).default([]),
     flows: z.array(flowSeed).default([]),
-    /** What an export job returns: `architect` = Architect's rendering (render.ts), as a real org does;
-     * `uploaded` = the stored upload behind a header comment. The `uploaded` default is TEMPORARY and kinder than
-     * the platform: the action still verifies a publish by comparing the export with the uploaded bytes, which
-     * would call every release a conflict against a rendering org. Flip it to `architect` once the action verifies
-     * by identity. */
-    exportRendering: z.enum(['architect', 'uploaded']).default('uploaded'),
+    /** What an export job returns: `architect` (the default) = Architect's rendering (render.ts), as a real org
+     * does; `uploaded` = the stored upload behind a header comment (kinder than the platform: only for tests of
+     * the rendering itself). */
+    exportRendering: z.enum(['architect', 'uploaded']).default('architect'),
     faults: z.array(FaultSpec).default([])
   })
   .strict();
