@@ -95624,6 +95624,35 @@ function proveIdentity(v, expect) {
         `(published ${ev.datePublished ?? 'at an unknown time'}, after the upload) alone — its creator is unconfirmed.`;
     return { ok: true, evidence, warning };
 }
+/** Version ids are `N.0`; at most this many in-between versions are read (more is a conflict by itself). */
+const MAX_BETWEEN = 10;
+/**
+ * Rule 4's first half: a version published between `previous` and `live` during this release (datePublished after
+ * the upload minus the skew) — another publish raced this one. Returns the conflict, or undefined. Consecutive
+ * numbers (the usual case) cost no call.
+ */
+async function racedVersion(ctx, flowId, flowName, span) {
+    const from = span.previous === null ? 0 : Number(span.previous);
+    const to = Number(span.live);
+    if (!Number.isInteger(from) || !Number.isInteger(to) || to - from <= 1)
+        return undefined;
+    for (let n = to - 1; n > from && n >= to - MAX_BETWEEN; n--) {
+        let v;
+        try {
+            v = await ctx.api.getFlowVersion(flowId, `${n}.0`);
+        }
+        catch {
+            continue; // deleted or never published: not a rival publish
+        }
+        const at = v.datePublished ? Date.parse(v.datePublished) : NaN;
+        if (!Number.isFinite(at) || at < span.uploadedAt - CLOCK_SKEW_MS)
+            continue;
+        const conflict = { ...versionEvidence(v), expectedClient: ctx.clientId };
+        const why = `published between ${span.previous ?? 'none'} and ${span.live} while this release ran, so which version is this release's cannot be proved`;
+        return { error: conflictError(flowName, conflict, why), conflict };
+    }
+    return undefined;
+}
 
 ;// CONCATENATED MODULE: ./src/release/publish.ts
 
@@ -95712,8 +95741,16 @@ async function proveJob(ctx, t, jobId, back, uploadedAt) {
         previousVersion: t.fromVersion,
         uploadedAt
     });
-    if (verdict.ok)
+    if (verdict.ok) {
+        const raced = await racedVersion(ctx, back.flowId, t.name, {
+            previous: t.fromVersion,
+            live: back.version,
+            uploadedAt
+        });
+        if (raced)
+            return { ok: false, ...base, changed: true, error: raced.error, conflict: raced.conflict };
         return { ok: true, ...base, changed: true, identity: verdict.evidence, warning: verdict.warning };
+    }
     if (verdict.kind === 'conflict')
         return { ok: false, ...base, changed: true, error: verdict.error, conflict: verdict.conflict };
     return {

@@ -5,7 +5,9 @@
 //   2. it was created by this action's OAuth client (`createdByClient.id` = the client id it logged in with); a version
 //      created by another client or by a user (`createdBy`) is a concurrent publisher's: a conflict;
 //   3. it was published no earlier than the upload, minus CLOCK_SKEW_MS (else it is not this job's: a conflict);
-//   4. no later version has been published since (checked again after the bake, verify.ts).
+//   4. no other version was published between the one read before the upload and it while this release ran (two
+//      publishes raced: with the same OAuth client, which is whose cannot be told — a conflict), and no later version
+//      has been published since (checked again after the bake, verify.ts).
 // Fallback: when the version names no creator at all (neither createdByClient nor createdBy — unconfirmed whether a
 // real org fills createdByClient for job-created versions), rules 1 and 3 alone accept it, with a warning that the
 // creator could not be confirmed (journaled, `basis: 'ordering-and-time'`).
@@ -110,4 +112,37 @@ export function proveIdentity(
     `this release's on version order (newer than ${expect.previousVersion ?? 'none'}) and time ` +
     `(published ${ev.datePublished ?? 'at an unknown time'}, after the upload) alone — its creator is unconfirmed.`;
   return { ok: true, evidence, warning };
+}
+
+/** Version ids are `N.0`; at most this many in-between versions are read (more is a conflict by itself). */
+const MAX_BETWEEN = 10;
+
+/**
+ * Rule 4's first half: a version published between `previous` and `live` during this release (datePublished after
+ * the upload minus the skew) — another publish raced this one. Returns the conflict, or undefined. Consecutive
+ * numbers (the usual case) cost no call.
+ */
+export async function racedVersion(
+  ctx: EngineContext,
+  flowId: string,
+  flowName: string,
+  span: { previous: string | null; live: string; uploadedAt: number }
+): Promise<{ error: string; conflict: ConflictEvidence } | undefined> {
+  const from = span.previous === null ? 0 : Number(span.previous);
+  const to = Number(span.live);
+  if (!Number.isInteger(from) || !Number.isInteger(to) || to - from <= 1) return undefined;
+  for (let n = to - 1; n > from && n >= to - MAX_BETWEEN; n--) {
+    let v: FlowVersion;
+    try {
+      v = await ctx.api.getFlowVersion(flowId, `${n}.0`);
+    } catch {
+      continue; // deleted or never published: not a rival publish
+    }
+    const at = v.datePublished ? Date.parse(v.datePublished) : NaN;
+    if (!Number.isFinite(at) || at < span.uploadedAt - CLOCK_SKEW_MS) continue;
+    const conflict: ConflictEvidence = { ...versionEvidence(v), expectedClient: ctx.clientId };
+    const why = `published between ${span.previous ?? 'none'} and ${span.live} while this release ran, so which version is this release's cannot be proved`;
+    return { error: conflictError(flowName, conflict, why), conflict };
+  }
+  return undefined;
 }

@@ -8,7 +8,13 @@ import { CancelledError, abortReason, isCancellation, isNotFound, sameType } fro
 import { errorText } from '../genesys/errors.ts';
 import { waitForPlatformJob } from './wait.ts';
 import { WaitTimeoutError, waitFor } from '../genesys/wait.ts';
-import { liveVersionMeta, proveIdentity, type ConflictEvidence, type IdentityEvidence } from './identity.ts';
+import {
+  liveVersionMeta,
+  proveIdentity,
+  racedVersion,
+  type ConflictEvidence,
+  type IdentityEvidence
+} from './identity.ts';
 
 export interface PublishOutcome {
   ok: boolean;
@@ -150,7 +156,15 @@ async function proveJob(
     previousVersion: t.fromVersion,
     uploadedAt
   });
-  if (verdict.ok) return { ok: true, ...base, changed: true, identity: verdict.evidence, warning: verdict.warning };
+  if (verdict.ok) {
+    const raced = await racedVersion(ctx, back.flowId, t.name, {
+      previous: t.fromVersion,
+      live: back.version,
+      uploadedAt
+    });
+    if (raced) return { ok: false, ...base, changed: true, error: raced.error, conflict: raced.conflict };
+    return { ok: true, ...base, changed: true, identity: verdict.evidence, warning: verdict.warning };
+  }
   if (verdict.kind === 'conflict')
     return { ok: false, ...base, changed: true, error: verdict.error, conflict: verdict.conflict };
   return {

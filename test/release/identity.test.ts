@@ -105,6 +105,31 @@ describe('the engine verifies by identity', () => {
     expect(h.journal.ofType('publish-succeeded')).toEqual([]);
   });
 
+  it('two publishes by the same OAuth client racing: neither can be proved, a conflict naming the other version', async () => {
+    const { h, m } = setup();
+    const getFlow = h.api.getFlow.bind(h.api);
+    h.api.getFlow = async (id) => {
+      const f = h.api.flows.get(id)!;
+      if (f.published === '2.0' && f.nextVersion === 3) {
+        // Another release with the same client lands right after ours, before we read the flow back.
+        f.versions.set('3.0', archy('Support IVR', 'inboundcall', 'same client, other release'));
+        f.meta!.set('3.0', {
+          createdByClient: { id: 'fake-client' },
+          datePublished: new Date(h.clock.now()).toISOString()
+        });
+        f.nextVersion = 4;
+        f.published = '3.0';
+      }
+      return getFlow(id);
+    };
+    const r = await h.run({ manifest: m });
+    expect(r.outcome).toBe('failed');
+    const c = h.journal.ofType('publish-failed')[0]!.details;
+    expect(c.conflict).toMatchObject({ version: '2.0', createdByClient: 'fake-client' });
+    expect(c.error).toMatch(/version 2\.0 .* published between 1\.0 and 3\.0 while this release ran/);
+    expect(h.journal.ofType('rollback-flow')).toEqual([]);
+  });
+
   it('a later version published during the bake by another client is a conflict with its creator', async () => {
     const { h, m } = setup();
     const sleep = h.clock.sleep.bind(h.clock);
