@@ -96313,7 +96313,6 @@ const draftSource = {
     plan,
     validatedBeforeRelease: true,
     publish: (_spec, planned, via) => via.promoteVersion(planned.draftVersion),
-    uploadedContent: () => undefined,
     contentHash: () => undefined
 };
 
@@ -96346,7 +96345,6 @@ const fileSource = {
     plan: file_plan,
     validatedBeforeRelease: false,
     publish: (spec, _planned, via) => via.architectJob(spec.content),
-    uploadedContent: (spec) => spec.content,
     contentHash: (spec) => spec.contentHash
 };
 
