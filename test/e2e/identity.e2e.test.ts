@@ -7,6 +7,7 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, test } from '@jest/globals';
 import { renderExport } from '../../emulator/render.ts';
+import { auditValidator, formatSchemaErrors } from '../../src/evidence/verify-file.ts';
 import { normalizeExport } from '../../src/git/normalize.ts';
 import {
   commitFiles,
@@ -93,9 +94,13 @@ async function withEmulator(fn: (emu: Emulator) => Promise<void>): Promise<void>
   }
 }
 
+const validate = auditValidator();
+
+/** The outcome, and an audit document that matches schema/audit.schema.json (identity evidence, conflicts). */
 function expectOutcome(run: E2eRun, outcome: string): void {
   const detail = describeRun(run);
   expect({ outcome: run.outputs.outcome, detail }).toEqual({ outcome, detail });
+  expect(validate(run.audit) ? [] : formatSchemaErrors(validate.errors)).toEqual([]);
 }
 
 describe('identity and Architect-rendered exports (action process ↔ emulator)', () => {
