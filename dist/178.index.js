@@ -1962,6 +1962,7 @@ class Journal {
 /* harmony export */   WJ: () => (/* binding */ verdict),
 /* harmony export */   ii: () => (/* binding */ unfinishedOutcome)
 /* harmony export */ });
+/* unused harmony export conflictCreator */
 /**
  * The outcome of a run that ends without its own conclusion (cancelled, crashed, or the engine's cancellation path):
  * the worst thing the journal proves. The signal's time is the first `cancelled` event (main.ts journals it the
@@ -2020,14 +2021,21 @@ function cancelledVerdict(events, signal) {
             : `Cancelled by ${signal}`
     };
 }
+/** Who created the other publisher's version: its OAuth client, or its user. */
+function conflictCreator(c) {
+    if (c.createdByClient)
+        return `OAuth client ${c.createdByClient}`;
+    const u = c.createdBy;
+    return u?.name || u?.id ? `user ${u.name ?? u.id}${u.name && u.id ? ` (${u.id})` : ''}` : 'an unnamed creator';
+}
 function conflictText(facts) {
     const list = facts.conflicts.flatMap((f) => f.conflict
         ? [
-            `${f.name} (version ${f.conflict.version}: expected content ${f.conflict.expected.slice(0, 12)}, actual ${f.conflict.actual.slice(0, 12)})`
+            `${f.name} (version ${f.conflict.version} created by ${conflictCreator(f.conflict)}, published ${f.conflict.datePublished ?? 'at an unknown time'})`
         ]
         : []);
     return list.length
-        ? ` Not rolled back because another publisher's content is live (conflict, expected vs actual): ${list.join('; ')}.`
+        ? ` Not rolled back because another publisher's version is live (conflict): ${list.join('; ')}.`
         : '';
 }
 const expectedVsActual = (r) => `${r.name} (expected ${JSON.stringify(r.expected)}, actual ${JSON.stringify(r.actual)}: ${r.error ?? ''})`;

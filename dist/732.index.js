@@ -305,8 +305,8 @@ function renderSummaryForTerminal(markdown) {
 
 // EXTERNAL MODULE: ./src/journal/journal.ts
 var journal_journal = __webpack_require__(14896);
-// EXTERNAL MODULE: ./src/pipeline.ts + 75 modules
-var pipeline = __webpack_require__(68173);
+// EXTERNAL MODULE: ./src/pipeline.ts + 76 modules
+var pipeline = __webpack_require__(67094);
 ;// CONCATENATED MODULE: ./src/cli.ts
 // `npx flow-release <plan|deploy|rollback>`: the command-line edge, beside the action's (main.ts). It reads the
 // settings from flags and the environment, validates them exactly as the action validates its inputs, runs the same

@@ -401,8 +401,8 @@ var release_id = __webpack_require__(81168);
 var journal_journal = __webpack_require__(14896);
 // EXTERNAL MODULE: ./src/journal/outcome.ts
 var journal_outcome = __webpack_require__(78963);
-// EXTERNAL MODULE: ./src/pipeline.ts + 75 modules
-var pipeline = __webpack_require__(68173);
+// EXTERNAL MODULE: ./src/pipeline.ts + 76 modules
+var pipeline = __webpack_require__(67094);
 ;// CONCATENATED MODULE: ./src/main.ts
 // The action on a GitHub runner: read the inputs, mask the secrets, open the journal, run the pipeline, report. It only
 // wires collaborators together; the release itself is src/pipeline.ts, the evidence at the end src/action/report.ts.

@@ -25,7 +25,7 @@ if (!(major >= REQUIRED_MAJOR)) {
     process.exit(1);
 }
 if (globalThis[CLI_MARKER] === true) {
-    const { cli } = await Promise.all(/* import() */[__nccwpck_require__.e(616), __nccwpck_require__.e(830), __nccwpck_require__.e(904), __nccwpck_require__.e(178), __nccwpck_require__.e(247), __nccwpck_require__.e(732)]).then(__nccwpck_require__.bind(__nccwpck_require__, 45732));
+    const { cli } = await Promise.all(/* import() */[__nccwpck_require__.e(616), __nccwpck_require__.e(830), __nccwpck_require__.e(904), __nccwpck_require__.e(178), __nccwpck_require__.e(244), __nccwpck_require__.e(732)]).then(__nccwpck_require__.bind(__nccwpck_require__, 45732));
     process.exitCode = await cli(process.argv.slice(2));
 }
 else if (process.env[POST_STATE] === 'true') {
@@ -33,7 +33,7 @@ else if (process.env[POST_STATE] === 'true') {
 }
 else {
     markMainStep();
-    const { run } = await Promise.all(/* import() */[__nccwpck_require__.e(616), __nccwpck_require__.e(830), __nccwpck_require__.e(904), __nccwpck_require__.e(659), __nccwpck_require__.e(178), __nccwpck_require__.e(247), __nccwpck_require__.e(836)]).then(__nccwpck_require__.bind(__nccwpck_require__, 31836));
+    const { run } = await Promise.all(/* import() */[__nccwpck_require__.e(616), __nccwpck_require__.e(830), __nccwpck_require__.e(904), __nccwpck_require__.e(659), __nccwpck_require__.e(178), __nccwpck_require__.e(244), __nccwpck_require__.e(836)]).then(__nccwpck_require__.bind(__nccwpck_require__, 31836));
     await run();
 }
 /**

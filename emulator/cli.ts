@@ -8,7 +8,7 @@ const USAGE = `Usage: npm run emulator -- [--port <n>] [--host <address>] [--sce
   --host      address to bind (default 127.0.0.1)
   --scenario  scenario file that seeds the org and injects faults (see emulator/README.md)
   --export-rendering architect|uploaded
-              what export jobs return (default: the scenario's exportRendering, itself 'uploaded' for now)`;
+              what export jobs return (default: the scenario's exportRendering, itself 'architect')`;
 
 function fail(message: string): never {
   process.stderr.write(`${message}\n\n${USAGE}\n`);

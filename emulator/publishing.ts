@@ -1,7 +1,7 @@
 // Publishing in the emulated org: actions/publish operations, the new version an Architect job publishes, and what
 // every publish shares (the version history, the traffic model in force, the duplicate-content record).
 import { randomUUID } from 'node:crypto';
-import type { ParsedArchy } from './archy.ts';
+import { parseArchy, type ParsedArchy } from './archy.ts';
 import type { Scheduled } from './jobs/lifecycle.ts';
 import { ApiError, sha256 } from './model.ts';
 import type { FlowRecord, Named, OperationRecord, VersionRecord } from './model.ts';
@@ -84,7 +84,9 @@ export function publishUpload(
   yaml: string,
   existing: FlowRecord | undefined,
   at: number,
-  source: string
+  source: string,
+  /** The OAuth client that publishes (default: the scenario's client, whose token made the job). */
+  client: string = org.clientId
 ): FlowRecord {
   const target = existing ?? createFlow(org, parsed);
   // An Archy publish supersedes a checked-in draft: the new version takes its place.
@@ -101,7 +103,7 @@ export function publishUpload(
     yaml,
     sha256: sha256(yaml),
     dateCreated: at,
-    createdByClient: org.clientId,
+    createdByClient: client,
     variables: parsed.variables
   };
   target.versions.push(version);
@@ -112,9 +114,24 @@ export function publishUpload(
     actionName: 'PUBLISH',
     actionStatus: 'SUCCESS',
     complete: true,
-    clientId: org.clientId
+    clientId: client
   };
   return target;
+}
+
+/**
+ * Another OAuth client publishes `yaml` (default: the flow's published content) as the flow's next version — a
+ * concurrent release or a person's tool (`POST /__emulator/publish-as`, the `concurrent-publish` fault).
+ */
+export function publishAs(org: Org, flowName: string, client: string, yaml?: string): FlowRecord {
+  const existing = org.findFlowByName(flowName);
+  const text = yaml ?? (existing ? org.publishedVersion(existing)?.yaml : undefined);
+  if (text === undefined)
+    throw new ApiError(400, 'bad.request', `No YAML given and flow '${flowName}' has no published version.`);
+  const parsed = parseArchy(text);
+  if (!parsed.ok)
+    throw new ApiError(400, 'bad.request', `The YAML does not parse as Archy: ${parsed.errors.join('; ')}`);
+  return publishUpload(org, parsed.flow, text, existing, org.clock.now(), `publish-as:${client}`, client);
 }
 
 /** An actions/publish operation: completes `latency.publishMs` after it starts, like Architect's backend. */

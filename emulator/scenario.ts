@@ -81,6 +81,18 @@ export const FaultSpec = z.discriminatedUnion('kind', [
   z.object({ kind: z.literal('job-failure'), ...flowTarget, ...count, message: z.string().min(1) }).strict(),
   z.object({ kind: z.literal('job-latency'), ...flowTarget, ...count, ms: z.number().int().min(0) }).strict(),
   z.object({ kind: z.literal('stuck-job'), ...flowTarget, ...count }).strict(),
+  /** The Architect job ends Success but publishes nothing. */
+  z.object({ kind: z.literal('job-no-new-version'), ...flowTarget, ...count }).strict(),
+  /** Right after this action's job publishes the flow, `client` publishes it again (the same content by default). */
+  z
+    .object({
+      kind: z.literal('concurrent-publish'),
+      ...flowTarget,
+      ...count,
+      client: z.string().min(1),
+      yaml: z.string().min(1).optional()
+    })
+    .strict(),
   z
     .object({
       kind: z.literal('unhealthy'),
@@ -182,12 +194,10 @@ export const ScenarioSchema = z
      * integration `category`, as flows reference it (`category: { <category>: { dataAction: { <name>: … } } }`). */
     dataActions: z.array(dataActionSeed).default([]),
     flows: z.array(flowSeed).default([]),
-    /** What an export job returns: `architect` = Architect's rendering (render.ts), as a real org does;
-     * `uploaded` = the stored upload behind a header comment. The `uploaded` default is TEMPORARY and kinder than
-     * the platform: the action still verifies a publish by comparing the export with the uploaded bytes, which
-     * would call every release a conflict against a rendering org. Flip it to `architect` once the action verifies
-     * by identity. */
-    exportRendering: z.enum(['architect', 'uploaded']).default('uploaded'),
+    /** What an export job returns: `architect` (the default) = Architect's rendering (render.ts), as a real org
+     * does; `uploaded` = the stored upload behind a header comment (kinder than the platform: only for tests of
+     * the rendering itself). */
+    exportRendering: z.enum(['architect', 'uploaded']).default('architect'),
     faults: z.array(FaultSpec).default([])
   })
   .strict();

@@ -41,7 +41,7 @@ export interface EmulatorOptions {
   /** A scenario object, or the path of a YAML/JSON scenario file. */
   scenario?: ScenarioInput | Scenario | string;
   clock?: Clock;
-  /** Overrides the scenario's `exportRendering` (default `uploaded` for now: see emulator/scenario.ts). */
+  /** Overrides the scenario's `exportRendering` (default `architect`: Architect's rendering, as a real org). */
   exportRendering?: ExportRendering;
 }
 

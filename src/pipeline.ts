@@ -86,7 +86,16 @@ export async function runPipeline(ctx: PipelineContext): Promise<RunEnd> {
   if (!ledger.ok) return ledger.end;
   const exportAfter = inputs.commitArtifacts && inputs.command !== 'plan';
   const result = await runRelease(
-    { api, journal, clock: ctx.clock, log, signal: ctx.signal, httpGet: ctx.httpGet, ledger: ledger.handle },
+    {
+      api,
+      journal,
+      clock: ctx.clock,
+      log,
+      signal: ctx.signal,
+      httpGet: ctx.httpGet,
+      ledger: ledger.handle,
+      clientId: inputs.clientId
+    },
     {
       command: inputs.command as ReleaseOptions['command'],
       manifest: manifest.manifest,

@@ -3,7 +3,7 @@
 import { randomUUID } from 'node:crypto';
 import { parseArchy } from '../archy.ts';
 import type { Org } from '../org.ts';
-import { publishUpload } from '../publishing.ts';
+import { publishAs, publishUpload } from '../publishing.ts';
 import { Job } from './lifecycle.ts';
 import { checkAgainstOrg } from './org-checks.ts';
 
@@ -17,6 +17,10 @@ export class ArchitectJob extends Job {
   /** The flow the job created or updated (or, failed by a fault, the flow it would have updated). */
   flowId?: string;
   private readonly org: Org;
+  /** Fault `job-no-new-version`: Success without a publish. */
+  private noNewVersion = false;
+  /** Fault `concurrent-publish`: another client publishes right after this job. */
+  private concurrent?: { client: string; yaml?: string };
 
   constructor(org: Org) {
     super(org.clock.now(), org.scenario.latency.jobMs);
@@ -45,6 +49,9 @@ export class ArchitectJob extends Job {
     if (org.faults.take('stuck-job', (s) => org.flowFaultMatches(s, flowName))) this.stuck = true;
     const failure = org.faults.take('job-failure', (s) => org.flowFaultMatches(s, flowName));
     if (failure) this.failureMessage = failure.spec.message;
+    this.noNewVersion = org.faults.take('job-no-new-version', (s) => org.flowFaultMatches(s, flowName)) !== undefined;
+    const other = org.faults.take('concurrent-publish', (s) => org.flowFaultMatches(s, flowName));
+    if (other) this.concurrent = { client: other.spec.client, yaml: other.spec.yaml };
     this.start(org.clock.now());
   }
 
@@ -70,7 +77,12 @@ export class ArchitectJob extends Job {
       if (existing) this.flowId = existing.id;
       return [this.failureMessage];
     }
+    if (this.noNewVersion) {
+      this.flowId = existing?.id;
+      return [];
+    }
     this.flowId = publishUpload(org, flow, this.yaml ?? '', existing, at, `job:${this.id}`).id;
+    if (this.concurrent) publishAs(org, flow.name, this.concurrent.client, this.concurrent.yaml);
     return [];
   }
 }

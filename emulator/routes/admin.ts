@@ -5,6 +5,7 @@ import { parseJson } from '../http.ts';
 import type { Ctx, Reply } from '../http.ts';
 import { ApiError } from '../model.ts';
 import { toDataAction } from '../org.ts';
+import { publishAs } from '../publishing.ts';
 import type { Org } from '../org.ts';
 import type { RequestLog } from '../request-log.ts';
 import { ScenarioError } from '../scenario.ts';
@@ -51,6 +52,17 @@ function addNamed(org: Org, ctx: Ctx, list: 'queues' | 'data-actions'): Reply {
   return OK;
 }
 
+/** `{ flow, client, yaml? }`: `client` publishes `yaml` (default: the published content) as the flow's next version. */
+function publishAsClient(org: Org, ctx: Ctx): Reply {
+  const body = parseJson(ctx) as { flow?: unknown; client?: unknown; yaml?: unknown } | undefined;
+  if (typeof body?.flow !== 'string' || typeof body.client !== 'string' || !body.flow || !body.client)
+    throw new ApiError(400, 'bad.request', 'flow (a flow name) and client (an OAuth client id) are required.');
+  if (body.yaml !== undefined && typeof body.yaml !== 'string')
+    throw new ApiError(400, 'bad.request', 'yaml must be a string.');
+  const flow = publishAs(org, body.flow, body.client, body.yaml as string | undefined);
+  return { status: 200, body: { flowId: flow.id, version: flow.publishedVersionId } };
+}
+
 /** Answers an admin call; unknown endpoints are a 404 that points at the README. */
 export function admin(env: AdminEnv, ctx: Ctx): Reply {
   const { org, log } = env;
@@ -77,6 +89,8 @@ export function admin(env: AdminEnv, ctx: Ctx): Reply {
       return addNamed(org, ctx, 'queues');
     case 'POST /data-actions':
       return addNamed(org, ctx, 'data-actions');
+    case 'POST /publish-as':
+      return publishAsClient(org, ctx);
     default:
       throw new ApiError(404, 'not.found', `Unknown admin endpoint ${ctx.method} ${ctx.path}. See emulator/README.md.`);
   }

@@ -111,3 +111,17 @@ export interface RunEnd {
   stepError?: string;
   commitSha?: string;
 }
+
+/** Who made a flow version and when it was published, as the org says (FlowVersion metadata). */
+export interface VersionEvidence {
+  version: string;
+  createdByClient?: string;
+  createdBy?: { id?: string; name?: string };
+  datePublished?: string;
+}
+
+/** A version live in place of this release's, proved to be another publisher's (release/identity.ts). */
+export interface ConflictEvidence extends VersionEvidence {
+  /** This action's OAuth client, which would have created it. */
+  expectedClient?: string;
+}

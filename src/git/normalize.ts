@@ -20,14 +20,18 @@ const STRINGIFY_OPTIONS = {
   falseStr: 'false'
 } as const;
 
-/** Line endings, BOM, trailing whitespace and the final newline: the text-level part of the normalisation. */
-function normalizeText(text: string): string {
-  const lines = text
+/**
+ * Line endings, BOM and trailing blank lines: the text-level part of the normalisation. Trailing spaces on a line are
+ * kept here: inside a YAML string they are content (`"You typed", \n` in a real export), so only the parser may
+ * decide what is layout. `stripTrailing` is for text that does not parse (nothing there is a value).
+ */
+function normalizeText(text: string, stripTrailing = false): string {
+  let lines = text
     .replace(/^\uFEFF/, '')
     .replace(/\r\n?/g, '\n')
-    .split('\n')
-    .map((l) => l.replace(/[ \t]+$/, ''));
-  while (lines.length > 0 && lines[lines.length - 1] === '') lines.pop();
+    .split('\n');
+  if (stripTrailing) lines = lines.map((l) => l.replace(/[ \t]+$/, ''));
+  while (lines.length > 0 && (lines[lines.length - 1] ?? '').trim() === '') lines.pop();
   return lines.length === 0 ? '' : `${lines.join('\n')}\n`;
 }
 
@@ -79,8 +83,8 @@ function restyle(doc: Document): void {
 }
 
 /**
- * Makes an Architect export stable: drops leading comment lines, removes all comments, normalises line endings and
- * trailing whitespace, and re-serialises the YAML with one consistent style (2-space indentation, no line folding,
+ * Makes an Architect export stable: drops leading comment lines, removes all comments, normalises line endings, parses,
+ * and re-serialises the YAML with one consistent style (2-space indentation, no line folding,
  * minimal quoting) keeping key order as written. Idempotent. YAML that does not parse is only normalised at the
  * text level, so that a surprising export is still committed rather than lost.
  */
@@ -88,7 +92,7 @@ export function normalizeExport(yaml: string): string {
   const text = dropLeadingComments(normalizeText(yaml));
   const docs = parseAllDocuments(text, { keepSourceTokens: false, prettyErrors: false });
   const list = Array.isArray(docs) ? docs : [];
-  if (list.length === 0 || list.some((d) => !isDocument(d) || d.errors.length > 0)) return normalizeText(text);
+  if (list.length === 0 || list.some((d) => !isDocument(d) || d.errors.length > 0)) return normalizeText(text, true);
   const out = list.map((doc) => {
     restyle(doc);
     return doc.toString(STRINGIFY_OPTIONS);
@@ -101,7 +105,56 @@ export function contentHash(text: string): string {
   return createHash('sha256').update(text, 'utf8').digest('hex');
 }
 
-/** True when two YAML texts are the same after normalisation (export vs uploaded, export vs committed). */
+/** True when two YAML texts are the same after normalisation (export vs export, export vs committed export). */
 export function sameContent(a: string, b: string): boolean {
   return normalizeExport(a) === normalizeExport(b);
+}
+
+type Json = null | boolean | number | string | Json[] | { [k: string]: Json };
+
+const isObject = (v: Json): v is { [k: string]: Json } => typeof v === 'object' && v !== null && !Array.isArray(v);
+
+/** Every refId in document order (deep, key order as written). */
+function collectRefIds(v: Json, out: string[]): void {
+  if (Array.isArray(v)) for (const x of v) collectRefIds(x, out);
+  else if (isObject(v)) {
+    for (const [k, x] of Object.entries(v)) {
+      if (k === 'refId' && typeof x === 'string') out.push(x);
+      else collectRefIds(x, out);
+    }
+  }
+}
+
+/** Rewrites refIds and the references to them (`…Ref` values: `elem[<refId>]`, absolute or relative) by `ids`. */
+function renumber(v: Json, ids: Map<string, string>, key = ''): Json {
+  if (Array.isArray(v)) return v.map((x) => renumber(x, ids));
+  if (isObject(v)) return Object.fromEntries(Object.entries(v).map(([k, x]) => [k, renumber(x, ids, k)]));
+  if (typeof v !== 'string') return v;
+  if (key === 'refId') return ids.get(v) ?? v;
+  if (!/Ref$/.test(key)) return v;
+  return ids.get(v) ?? v.replace(/\[([^\]]*)\]/g, (all, id: string) => (ids.has(id) ? `[${ids.get(id)}]` : all));
+}
+
+/**
+ * The form in which two exports of a flow are compared (rollback verification: the restored version's export against
+ * the snapshot's export). Parsed values, never text: header comments, comments, quoting and layout do not count, and
+ * whitespace inside strings does. Architect numbers objects internally (`Main Menu_10`) and a republish may number
+ * them differently, so every refId is renumbered canonically — `<name>_#<k>`, k its place in document order — and
+ * every `…Ref` to it with it. Key order is kept (Archy reads keys in order). Text that does not parse compares as its
+ * normalised text.
+ */
+export function comparableExport(yaml: string): string {
+  const docs = parseAllDocuments(normalizeText(yaml), { prettyErrors: false });
+  const list = Array.isArray(docs) ? docs : [];
+  if (list.length === 0 || list.some((d) => !isDocument(d) || d.errors.length > 0)) return normalizeText(yaml, true);
+  return JSON.stringify(
+    list.map((doc) => {
+      const value = doc.toJS({ maxAliasCount: -1 }) as Json;
+      const found: string[] = [];
+      collectRefIds(value, found);
+      const ids = new Map<string, string>();
+      for (const id of found) if (!ids.has(id)) ids.set(id, `${id.replace(/_\d+$/, '')}_#${ids.size + 1}`);
+      return renumber(value, ids);
+    })
+  );
 }

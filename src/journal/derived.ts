@@ -4,6 +4,7 @@ import type { ApiStats } from '../genesys/api.ts';
 import type {
   CheckMeasurement,
   Command,
+  ConflictEvidence,
   Outcome,
   PlanAction,
   PublishedFlow,
@@ -54,7 +55,7 @@ export interface DerivedFlow {
   /** When the final version went live in this run (publish, or the rollback that restored it). */
   liveSince: string | null;
   /** Another publisher's content is live under the version this release published (never rolled back over). */
-  conflict: { version: string; expected: string; actual: string } | null;
+  conflict: ConflictEvidence | null;
   /** What was running for the flow when the run was cancelled (it may still land). */
   inFlight: string | null;
   /** `command: rollback`: the version the flow published when its restore started. */

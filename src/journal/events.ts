@@ -4,6 +4,7 @@ import type { ApiStats } from '../genesys/api.ts';
 import type {
   CheckMeasurement,
   Command,
+  ConflictEvidence,
   EventStatus,
   GithubContext,
   Outcome,
@@ -63,6 +64,15 @@ export interface EventDetails {
     jobId?: string;
     contentHash?: string;
     created: boolean;
+    /** Identity evidence (release/identity.ts): the version live before the upload. */
+    previousVersion?: string | null;
+    /** The OAuth client that created the live version (this action's, unless `identity` is the fallback). */
+    createdByClient?: string;
+    createdBy?: { id?: string; name?: string };
+    /** When the org says the version was published (ISO). */
+    datePublished?: string;
+    /** How the version was proved to be this release's: `client` or the fallback `ordering-and-time`. */
+    identity?: 'client' | 'ordering-and-time';
   };
   'publish-failed': {
     flowId?: string;
@@ -78,10 +88,10 @@ export interface EventDetails {
     /** The published version read back after the failure, when known. */
     toVersion?: string;
     /**
-     * Set when the version this release published holds another publisher's content (content hashes, sha256 hex):
-     * the flow is not this release's to roll back.
+     * Set when the live version is another publisher's (release/identity.ts): who created it and when it was
+     * published, as the org says; the flow is not this release's to roll back.
      */
-    conflict?: { version: string; expected: string; actual: string };
+    conflict?: ConflictEvidence;
   };
   'bake-started': { bakeMs: number; intervalMs: number };
   'check-result': CheckMeasurement;

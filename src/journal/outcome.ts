@@ -4,7 +4,7 @@
 // - the cancellation flush (main.ts cancelledFinish → cancelledVerdict), when the engine did not finish in time;
 // - the post step's rebuild of the audit document (derive.ts → unfinishedOutcome), when the journal has no
 //   release-finished event.
-import type { Outcome, PublishedFlow, RollbackFlowResult } from '../domain/types.ts';
+import type { ConflictEvidence, Outcome, PublishedFlow, RollbackFlowResult } from '../domain/types.ts';
 import type { DerivedFlow, DerivedRollback } from './derived.ts';
 import type { JournalEvent } from './events.ts';
 
@@ -99,16 +99,23 @@ export type Ending =
   /** Stopped by what the ledger says (a lock held by a live run, an unfinished release, nothing to restore). */
   | { kind: 'refused'; message: string };
 
+/** Who created the other publisher's version: its OAuth client, or its user. */
+export function conflictCreator(c: ConflictEvidence): string {
+  if (c.createdByClient) return `OAuth client ${c.createdByClient}`;
+  const u = c.createdBy;
+  return u?.name || u?.id ? `user ${u.name ?? u.id}${u.name && u.id ? ` (${u.id})` : ''}` : 'an unnamed creator';
+}
+
 function conflictText(facts: RunFacts): string {
   const list = facts.conflicts.flatMap((f) =>
     f.conflict
       ? [
-          `${f.name} (version ${f.conflict.version}: expected content ${f.conflict.expected.slice(0, 12)}, actual ${f.conflict.actual.slice(0, 12)})`
+          `${f.name} (version ${f.conflict.version} created by ${conflictCreator(f.conflict)}, published ${f.conflict.datePublished ?? 'at an unknown time'})`
         ]
       : []
   );
   return list.length
-    ? ` Not rolled back because another publisher's content is live (conflict, expected vs actual): ${list.join('; ')}.`
+    ? ` Not rolled back because another publisher's version is live (conflict): ${list.join('; ')}.`
     : '';
 }
 

@@ -46,6 +46,11 @@ export interface EngineContext {
    * once the record is durable. Absent without a ledger. A rejection means the change must not be made.
    */
   recordJob?: (flow: { name: string; type: string }, jobId: string, kind: JobKind) => Promise<void>;
+  /**
+   * The OAuth client id the action logged in with: a version this run publishes must name it as `createdByClient`
+   * (identity.ts). Undefined only in tests that do not care; the identity check then falls back with a warning.
+   */
+  clientId?: string;
 }
 
 /** Working data of one run — not facts about the org (those are in the journal). */

@@ -1,11 +1,13 @@
-// Export comparison for the engine: the git module's normalisation (leading comment headers, comments, line endings,
-// trailing whitespace and YAML style removed; key order kept), so that what the rollback verifies is exactly what
-// the committer stores.
-import { contentHash, normalizeExport } from '../git/normalize.ts';
+// Export comparison for the engine. Exports are compared only with exports (an export is Architect's rendering, never
+// the uploaded text): `exportHash` is the sha256 of `comparableExport` — parsed values with refIds renumbered
+// canonically, header comments ignored, whitespace inside strings kept — so that the rollback verification (restored
+// export vs snapshot export) and `command: rollback` (restored export vs the committed export) compare like with like.
+// What is committed is `normalizeExport` (git/normalize.ts): stable text, key order kept.
+import { comparableExport, contentHash, normalizeExport } from '../git/normalize.ts';
 
 export { normalizeExport };
 
-/** sha256 of the normalised export: the identity of a flow's published content. */
+/** sha256 of the export's comparable form: the identity of a flow's published content. */
 export function exportHash(content: string): string {
-  return contentHash(normalizeExport(content));
+  return contentHash(comparableExport(content));
 }

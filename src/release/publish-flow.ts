@@ -166,6 +166,19 @@ function journalCancelled(ctx: EngineContext, stage: string, p: FlowPlan, out: P
   return { kind: 'cancelled', inFlight: what };
 }
 
+/** The identity evidence of publish-succeeded (identity.ts): who created the live version, when, over which. */
+function identityDetails(out: PublishOutcome) {
+  const id = out.identity;
+  if (!id) return {};
+  return {
+    previousVersion: id.previousVersion,
+    createdByClient: id.createdByClient,
+    createdBy: id.createdBy,
+    datePublished: id.datePublished,
+    identity: id.basis
+  };
+}
+
 /** Publish one flow of a stage. Every change (or possible change) is journaled for the rollback. */
 export async function publishFlow(run: RunContext, stage: string, p: FlowPlan): Promise<PublishResult> {
   const { ctx } = run;
@@ -181,8 +194,20 @@ export async function publishFlow(run: RunContext, stage: string, p: FlowPlan): 
       stage,
       flow: p.name,
       status: 'ok',
-      details: { flowId, fromVersion, toVersion: out.toVersion, jobId: out.jobId, contentHash, created: !p.flowId }
+      details: {
+        flowId,
+        fromVersion,
+        toVersion: out.toVersion,
+        jobId: out.jobId,
+        contentHash,
+        created: !p.flowId,
+        ...identityDetails(out)
+      }
     });
+    if (out.warning) {
+      ctx.journal.append('warning', { stage, flow: p.name, status: 'warning', details: { message: out.warning } });
+      ctx.log.warning(out.warning);
+    }
     ctx.log.info(`Published "${p.name}": ${fromVersion ?? 'new'} → ${out.toVersion}`);
     await recordResult(run, p, { state: 'published', version: out.toVersion });
     return { kind: 'published', flowId, toVersion: out.toVersion };
@@ -202,10 +227,12 @@ export async function publishFlow(run: RunContext, stage: string, p: FlowPlan): 
       messages: out.messages,
       timedOut: out.timedOut,
       changed,
-      toVersion: out.toVersion
+      toVersion: out.toVersion,
+      conflict: out.conflict
     }
   });
   await recordResult(run, p, { state: changed === false ? 'failed' : 'unknown', version: out.toVersion });
+  if (out.conflict) ctx.log.error(`"${p.name}": ${out.error}`);
   return { kind: 'failed', error: `"${p.name}": ${out.error ?? 'publish failed'}`, changed };
 }
 

@@ -8,6 +8,13 @@ import { CancelledError, abortReason, isCancellation, isNotFound, sameType } fro
 import { errorText } from '../genesys/errors.ts';
 import { waitForPlatformJob } from './wait.ts';
 import { WaitTimeoutError, waitFor } from '../genesys/wait.ts';
+import {
+  liveVersionMeta,
+  proveIdentity,
+  racedVersion,
+  type ConflictEvidence,
+  type IdentityEvidence
+} from './identity.ts';
 
 export interface PublishOutcome {
   ok: boolean;
@@ -31,6 +38,12 @@ export interface PublishOutcome {
    * end (until `deadlineAt`) so that a rollback does not race it.
    */
   settle?: (deadlineAt: number) => Promise<void>;
+  /** How the live version was proved to be this run's (identity.ts), after a job reported Success. */
+  identity?: IdentityEvidence;
+  /** Proved to be someone else's: the flow is not this run's to roll back. */
+  conflict?: ConflictEvidence;
+  /** Accepted on the fallback rule (no creator metadata): said in the journal and the log. */
+  warning?: string;
 }
 
 export interface PublishTarget {
@@ -88,7 +101,8 @@ async function jobResult(
   ctx: EngineContext,
   t: PublishTarget,
   jobId: string,
-  job: Awaited<ReturnType<typeof awaitArchitectJob>>
+  job: Awaited<ReturnType<typeof awaitArchitectJob>>,
+  uploadedAt: number
 ): Promise<PublishOutcome> {
   if (job.status === 'Failure') {
     const messages = jobMessages(job);
@@ -117,7 +131,48 @@ async function jobResult(
         '; nothing is considered published.'
     };
   }
-  return { ok: true, jobId, flowId: back.flowId, toVersion: back.version, changed: true };
+  return proveJob(ctx, t, jobId, { flowId: back.flowId, version: back.version, flow: back.flow }, uploadedAt);
+}
+
+/** The job reported Success and the published version moved: prove it is the version this job created. */
+async function proveJob(
+  ctx: EngineContext,
+  t: PublishTarget,
+  jobId: string,
+  back: { flowId: string; version: string; flow?: Flow },
+  uploadedAt: number
+): Promise<PublishOutcome> {
+  const base = { jobId, flowId: back.flowId, toVersion: back.version };
+  let meta;
+  try {
+    meta = await liveVersionMeta(ctx, back.flowId, back.flow);
+  } catch (e) {
+    const error = `Architect job ${jobId} reported Success, but version ${back.version} could not be read to prove who published it: ${errorText(e)}`;
+    return { ok: false, ...base, changed: undefined, error };
+  }
+  const verdict = proveIdentity(meta, {
+    flowName: t.name,
+    clientId: ctx.clientId,
+    previousVersion: t.fromVersion,
+    uploadedAt
+  });
+  if (verdict.ok) {
+    const raced = await racedVersion(ctx, back.flowId, t.name, {
+      previous: t.fromVersion,
+      live: back.version,
+      uploadedAt
+    });
+    if (raced) return { ok: false, ...base, changed: true, error: raced.error, conflict: raced.conflict };
+    return { ok: true, ...base, changed: true, identity: verdict.evidence, warning: verdict.warning };
+  }
+  if (verdict.kind === 'conflict')
+    return { ok: false, ...base, changed: true, error: verdict.error, conflict: verdict.conflict };
+  return {
+    ok: false,
+    ...base,
+    changed: false,
+    error: `Architect job ${jobId} reported Success, but ${verdict.error}; nothing is considered published.`
+  };
 }
 
 /** Publish Archy YAML through an Architect job and verify the published version changed. */
@@ -138,6 +193,7 @@ export async function publishYaml(
     // Recorded (the ledger: durable) before the upload; a job registered but never uploaded does nothing.
     await c.onJob?.(reg.id);
     if (c.signal?.aborted) throw new CancelledError(abortReason(c.signal));
+    const uploadedAt = ctx.clock.now();
     try {
       uploaded = true;
       await ctx.api.uploadArchitectJobFile(reg, yaml);
@@ -149,7 +205,7 @@ export async function publishYaml(
       ctx.log.warning(`Upload for job ${jobId} had an unknown outcome; polling the job instead of re-sending.`);
     }
     const job = await awaitArchitectJob(ctx, reg.id, c);
-    return await jobResult(ctx, t, jobId, job);
+    return await jobResult(ctx, t, jobId, job, uploadedAt);
   } catch (e) {
     const settle = jobId
       ? async (deadlineAt: number) => {

@@ -38,7 +38,8 @@ function startRun(deps: ReleaseDeps, opts: ReleaseOptions): RunContext {
     signal: deps.signal,
     httpGet: deps.httpGet ?? defaultHttpGet,
     manifest: opts.manifest,
-    releaseId: opts.releaseId
+    releaseId: opts.releaseId,
+    clientId: deps.clientId
   };
   const ledger = deps.ledger ? new RunLedger(deps.ledger, opts.releaseId, deps.journal, deps.clock) : undefined;
   if (ledger) ctx.recordJob = (flow, id, kind) => ledger.job(flow, id, kind);

@@ -1,6 +1,6 @@
-// One stage: snapshot (once per run) → publish its changed flows (bounded concurrency) → verify the published content
-// while baking with checks. Returns the failure, or undefined when the stage succeeded; journals stage-started and
-// stage-succeeded / stage-failed.
+// One stage: snapshot (once per run) → publish its changed flows (bounded concurrency) → verify by identity that
+// they are still live while baking with checks, and again after. Returns the failure, or undefined when the stage
+// succeeded; journals stage-started and stage-succeeded / stage-failed.
 import { bakeStage } from './bake.ts';
 import { isCancellation, throwIfCancelled, type RunContext } from './context.ts';
 import { errorText } from '../genesys/errors.ts';
@@ -125,8 +125,8 @@ async function stageSteps(
   if (published === 'cancelled') return fail(run, stage, 'cancelled', true);
   if (published.length > 0) return fail(run, stage, `Publish failed: ${published.join(' | ')}`);
 
-  // 3. Bake with checks while one export job verifies that what is live is what this stage uploaded (a concurrent
-  //    publisher may have won the race); a mismatch ends the bake at once.
+  // 3. Bake with checks while verify.ts proves that the versions this stage published are still live (a concurrent
+  //    publisher may have won the race); a later version ends the bake at once. Proved again after the bake.
   const stop = new AbortController();
   const verifying = verifyStage(run, stage, toChange).then((v) => {
     if (v) stop.abort(new Error('verification failed'));
@@ -137,6 +137,8 @@ async function stageSteps(
   if (ctx.signal?.aborted) return fail(run, stage, 'cancelled', true);
   if (verifyFailure) return fail(run, stage, verifyFailure);
   if (bake) return fail(run, stage, bake.reason, bake.cancelled);
+  const after = await verifyStage(run, stage, toChange);
+  if (after) return fail(run, stage, after);
 
   ctx.journal.append('stage-succeeded', { stage: name, status: 'ok', details: { name } });
   return undefined;

@@ -28,6 +28,8 @@ export interface ReleaseDeps {
    * from `lastRecord` and rolls back from its own snapshot.
    */
   ledger?: LedgerHandle;
+  /** The OAuth client id the action logged in with: the creator a version this run publishes must name. */
+  clientId?: string;
 }
 
 export interface ReleaseOptions {

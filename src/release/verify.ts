@@ -1,63 +1,54 @@
-// Content verification after a stage's publishes: export every version the stage published (one job) and compare
-// each with what its source uploaded. A mismatch means a concurrent publisher's content is live under the version
-// this release read back: the stage fails, and the flow is journaled as a conflict (publish-failed with `conflict`),
-// which takes it out of what this release changed — it is never rolled back over the other publisher's content.
-import { sourceOf } from '../sources/registry.ts';
+// Verification of a stage by identity, not bytes (identity.ts): each publish already proved that the version it read
+// back was created by this action's OAuth client after its upload (publish.ts). What remains is that no later version
+// has been published since — checked right after the stage's publishes (while the bake starts) and again after the
+// bake. A later version is a concurrent publisher's: the stage fails and the flow is journaled as a conflict
+// (publish-failed with `conflict`: that version's creator and datePublished), which takes it out of what this release
+// changed — it is never rolled back over the other publisher's version. No export is made here: what went live is
+// exported once, for the commit (export-released.ts).
 import { isCancellation, type RunContext } from './context.ts';
 import { errorText } from '../genesys/errors.ts';
-import { exportVersions, type ExportedVersion } from './exports.ts';
-import { exportHash } from './normalize.ts';
+import { conflictError, liveVersionMeta, versionEvidence } from './identity.ts';
 import type { FlowPlan, StagePlan } from './plan.ts';
 
-/** Returns the failure reason, or undefined when every flow verified (or the run was cancelled). */
+type Published = { plan: FlowPlan; flowId: string; version: string };
+
+/** The conflict text when a later version than ours is live, else undefined. */
+async function laterVersion(run: RunContext, stage: string, item: Published): Promise<string | undefined> {
+  const { ctx } = run;
+  const flow = await ctx.api.getFlow(item.flowId);
+  const live = flow.publishedVersion?.id;
+  if (live === item.version) return undefined;
+  const meta = live ? await liveVersionMeta(ctx, item.flowId, flow) : undefined;
+  const evidence = meta ? versionEvidence(meta) : { version: live ?? 'none' };
+  const conflict = { ...evidence, expectedClient: ctx.clientId };
+  const error = conflictError(item.plan.name, conflict, `published after this release's version ${item.version}`);
+  ctx.journal.append('publish-failed', {
+    stage,
+    flow: item.plan.name,
+    status: 'error',
+    details: { flowId: item.flowId, error, toVersion: live, conflict }
+  });
+  ctx.log.error(`"${item.plan.name}": ${error}`);
+  return `"${item.plan.name}": ${error}`;
+}
+
+/** Returns the failure reason, or undefined when every flow's version is still live (or the run was cancelled). */
 export async function verifyStage(run: RunContext, stage: StagePlan, flows: FlowPlan[]): Promise<string | undefined> {
   const { ctx } = run;
-  const stageName = stage.spec.name;
   const published = new Map(run.view().published.map((p) => [p.name, p]));
-  const items = flows.flatMap((p) => {
+  const items = flows.flatMap((p): Published[] => {
     const pub = published.get(p.name);
-    return pub ? [{ plan: p, req: { name: p.name, type: p.type, flowId: pub.flowId, version: pub.toVersion } }] : [];
+    return pub ? [{ plan: p, flowId: pub.flowId, version: pub.toVersion }] : [];
   });
-  if (items.length === 0) return undefined;
-  let got: Map<string, ExportedVersion>;
-  try {
-    got = await exportVersions(
-      ctx,
-      items.map((i) => i.req),
-      { signal: ctx.signal, stage: stageName }
-    );
-  } catch (e) {
-    if (isCancellation(ctx, e) || ctx.signal?.aborted) return undefined;
-    return `Could not verify the published content (export of the new versions failed): ${errorText(e)}`;
-  }
   const conflicts: string[] = [];
-  for (const { plan: p, req } of items) {
-    const exported = got.get(req.flowId);
-    if (!exported) continue;
-    const uploaded = sourceOf(p.spec).uploadedContent(p.spec);
-    // Nothing uploaded (a promoted draft): the export is kept for the commit, there is nothing to compare.
-    const expected = uploaded === undefined ? exported.hash : exportHash(uploaded);
-    if (exported.hash === expected) {
-      run.work.verified.set(req.flowId, exported);
-      continue;
+  for (const item of items) {
+    try {
+      const c = await laterVersion(run, stage.spec.name, item);
+      if (c) conflicts.push(c);
+    } catch (e) {
+      if (isCancellation(ctx, e) || ctx.signal?.aborted) return undefined;
+      return `Could not verify that "${item.plan.name}" version ${item.version} is still live: ${errorText(e)}`;
     }
-    const error =
-      `conflict: version ${req.version} of "${p.name}" holds content ${exported.hash.slice(0, 12)}, but this release ` +
-      `uploaded ${expected.slice(0, 12)} — a concurrent release or a person published it at the same time. It is ` +
-      `not rolled back over their content; check which version should be live.`;
-    ctx.journal.append('publish-failed', {
-      stage: stageName,
-      flow: p.name,
-      status: 'error',
-      details: {
-        flowId: req.flowId,
-        error,
-        messages: [`expected content ${expected}`, `actual content ${exported.hash}`],
-        conflict: { version: req.version, expected, actual: exported.hash }
-      }
-    });
-    ctx.log.error(`"${p.name}": ${error}`);
-    conflicts.push(`"${p.name}": ${error}`);
   }
-  return conflicts.length ? `Content verification failed: ${conflicts.join(' | ')}` : undefined;
+  return conflicts.length ? `Identity verification failed: ${conflicts.join(' | ')}` : undefined;
 }

@@ -54,6 +54,5 @@ export const draftSource: FlowSource<DraftFlowSpec> = {
   plan,
   validatedBeforeRelease: true,
   publish: (_spec, planned, via) => via.promoteVersion(planned.draftVersion!),
-  uploadedContent: () => undefined,
   contentHash: () => undefined
 };

@@ -31,6 +31,5 @@ export const fileSource: FlowSource<FileFlowSpec> = {
   plan,
   validatedBeforeRelease: false,
   publish: (spec, _planned, via) => via.architectJob(spec.content),
-  uploadedContent: (spec) => spec.content,
   contentHash: (spec) => spec.contentHash
 };

@@ -44,11 +44,6 @@ export interface FlowSource<S extends FlowSpec = FlowSpec> {
   /** Whether the versions this source promotes are checked by a validate job before anything changes. */
   readonly validatedBeforeRelease: boolean;
   publish<R>(spec: S, planned: PlannedFlow, via: PublishMechanisms<R>): Promise<R>;
-  /**
-   * The exact content this source uploads: the export of the version it published must equal it (else another
-   * publisher's content is live). Undefined when the source uploads nothing to compare with (a promoted draft).
-   */
-  uploadedContent(spec: S): string | undefined;
   /** The content hash recorded for the published version (publish-succeeded, the release record). */
   contentHash(spec: S): string | undefined;
 }

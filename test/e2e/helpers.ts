@@ -22,6 +22,7 @@ import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { stringify } from 'yaml';
 import type { ScenarioInput } from '../../emulator/scenario.ts';
+import { renderExport } from '../../emulator/render.ts';
 import { startEmulator, type Emulator, type RequestRecord } from '../../emulator/server.ts';
 import { runAction, type ActionRun } from '../../scripts/lib/action-runner.ts';
 import { createGitFixture, type GitFixture } from '../../scripts/lib/git-fixture.ts';
@@ -347,12 +348,15 @@ export function publishedYaml(emu: Emulator, name: string): string | null {
 }
 
 /**
- * The published content after export normalisation (src/git/normalize.ts): what a rollback must restore. A restored
- * version is a re-upload of an export, so its bytes (and sha256) differ from the original upload; this does not.
+ * The published content as an export of it reads (Architect's rendering, as the emulator renders exports), after
+ * export normalisation (src/git/normalize.ts): what a rollback must restore. A restored version is a re-upload of an
+ * export, so its stored text differs from the original upload; its rendering does not (rendering is idempotent).
  */
 export function publishedContent(emu: Emulator, name: string): string | null {
+  const live = emu.org.flows.filter((f) => f.name === name);
+  const f = live.find((x) => !x.deleted) ?? live[0];
   const yaml = publishedYaml(emu, name);
-  return yaml === null ? null : normalizeExport(yaml);
+  return yaml === null ? null : normalizeExport(renderExport(yaml, { division: f?.division.name }));
 }
 
 /** `METHOD /template` of every mutating request since the last resetRequests(). */

@@ -5,6 +5,8 @@ import type { Harness } from './helpers.ts';
 const v1 = 'inboundCall:\n  name: Support IVR\n  description: one\n';
 const v2 = 'inboundCall:\n  name: Support IVR\n  description: two\n';
 const scenario = {
+  // The upload itself behind a header: these tests are about the export job, not the rendering (render.test.ts).
+  exportRendering: 'uploaded' as const,
   latency: { exportMs: 1000 },
   flows: [
     { name: 'Support IVR', type: 'inboundcall', versions: [{ yaml: v1 }, { yaml: v2 }] },

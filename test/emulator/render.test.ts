@@ -169,14 +169,16 @@ describe('export jobs with exportRendering', () => {
     expect(await exportText(flowId, '2.0')).toBe(first);
   });
 
-  it('keeps the uploaded text by default (temporary), and startEmulator can choose the rendering', async () => {
+  it('renders like Architect by default; `uploaded` keeps the text, and startEmulator can choose the rendering', async () => {
     h = await harness({ latency: { jobMs: 2000, exportMs: 1000 } });
     const flowId = await publish(HAND_WRITTEN);
-    expect(await exportText(flowId, '1.0')).toMatch(
-      /^# Exported by Genesys Cloud Architect emulator at .*\n# my IVR\n/
-    );
-    const em = await startEmulator({ clock: new FakeClock(), exportRendering: 'architect' });
-    expect(em.org.scenario.exportRendering).toBe('architect');
+    expect(await exportText(flowId, '1.0')).toBe(renderExport(HAND_WRITTEN));
+    await h.close();
+    h = await harness({ exportRendering: 'uploaded', latency: { jobMs: 2000, exportMs: 1000 } });
+    const again = await publish(HAND_WRITTEN);
+    expect(await exportText(again, '1.0')).toMatch(/^# Exported by Genesys Cloud Architect emulator at .*\n# my IVR\n/);
+    const em = await startEmulator({ clock: new FakeClock(), exportRendering: 'uploaded' });
+    expect(em.org.scenario.exportRendering).toBe('uploaded');
     await em.close();
   });
 });

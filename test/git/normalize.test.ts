@@ -1,7 +1,13 @@
 import { describe, expect, it } from '@jest/globals';
 import fc from 'fast-check';
 import { parse, stringify } from 'yaml';
-import { contentHash, normalizeExport, sameContent, stripExportHeader } from '../../src/git/normalize.ts';
+import {
+  comparableExport,
+  contentHash,
+  normalizeExport,
+  sameContent,
+  stripExportHeader
+} from '../../src/git/normalize.ts';
 
 const EXPORT = [
   '# Exported by Genesys Cloud Architect emulator at 2025-01-02T03:04:05.678Z',
@@ -128,5 +134,48 @@ describe('stripExportHeader', () => {
     );
     expect(stripExportHeader(`\uFEFF# a\r\n#b\r\n\r\n${body.replace(/\n/g, '\r\n')}`)).toBe(body);
     expect(stripExportHeader(body)).toBe(body);
+  });
+});
+
+describe('normalizeExport keeps whitespace that is content', () => {
+  it('parses before anything else: trailing spaces inside a block scalar survive', () => {
+    const text = 'a:\n  exp: |\n    Append("You typed", \n      Input)\n';
+    expect(parse(normalizeExport(text))).toEqual(parse(text));
+    expect(normalizeExport(text)).toContain('"You typed", \n');
+  });
+
+  it('two spellings of the same value normalise to the same text', () => {
+    const quoted = 'a:\n  exp: "Append(\\"You typed\\", \\n  Input)"\n';
+    const block = 'a:\n  exp: |-\n    Append("You typed", \n      Input)\n';
+    expect(parse(quoted)).toEqual(parse(block));
+    expect(normalizeExport(quoted)).toBe(normalizeExport(block));
+  });
+});
+
+describe('comparableExport', () => {
+  const rendered = (n: number, m: number, header = '') =>
+    `${header}inboundCall:\n  name: IVR\n  startUpRef: "/inboundCall/menus/menu[Main Menu_${n}]"\n  menus:\n` +
+    `    - menu:\n        name: Main Menu\n        refId: Main Menu_${n}\n        choices:\n` +
+    `          - menuTask:\n              targetTaskRef: "/inboundCall/tasks/task[Route_${m}]"\n` +
+    `  tasks:\n    - task:\n        name: Route\n        refId: Route_${m}\n        text: "You typed "\n`;
+
+  it('renumbers refIds and their references canonically, ignores header comments and layout', () => {
+    expect(comparableExport(rendered(10, 20))).toBe(comparableExport(rendered(40, 70, '# Exported at now\n')));
+    expect(comparableExport(rendered(10, 20))).toContain('"refId":"Main Menu_#1"');
+    expect(comparableExport(rendered(10, 20))).toContain('menu[Main Menu_#1]');
+    expect(comparableExport(rendered(10, 20))).toContain('task[Route_#2]');
+  });
+
+  it('keeps whitespace inside strings and key order significant', () => {
+    expect(comparableExport(rendered(10, 20))).not.toBe(
+      comparableExport(rendered(10, 20).replace('"You typed "', '"You typed"'))
+    );
+    expect(comparableExport('a: 1\nb: 2\n')).not.toBe(comparableExport('b: 2\na: 1\n'));
+    expect(comparableExport('a: "x"\n')).toBe(comparableExport("# h\na: 'x'\n"));
+  });
+
+  it('references to different objects stay different', () => {
+    const swapped = rendered(10, 20).replace('task[Route_20]', 'menu[Main Menu_10]');
+    expect(comparableExport(swapped)).not.toBe(comparableExport(rendered(10, 20)));
   });
 });

@@ -4,6 +4,7 @@
 // where another publisher's content is live is reported as a conflict, never rolled back over.
 import { describe, expect, it } from '@jest/globals';
 import { aggregatesQuery, type AnalyticsCheck } from '../../src/checks/kinds/analytics.ts';
+import type { FlowVersion } from '../../src/genesys/models.ts';
 import type { ReleaseManifest } from '../../src/manifest/types.ts';
 import type { FakeFlow } from './fake-genesys.ts';
 import { archy, draftFlow, fileFlow, harness, manifest, stage, type Harness } from './helpers.ts';
@@ -33,10 +34,15 @@ function twoStage(h: Harness): ReleaseManifest {
   );
 }
 
-/** Another publisher makes `content` the flow's newest published version. */
-function publishBehindOurBack(f: FakeFlow, content: string): string {
+/** Another publisher (a person by default) makes `content` the flow's newest published version. */
+function publishBehindOurBack(
+  f: FakeFlow,
+  content: string,
+  by: Pick<FlowVersion, 'createdBy' | 'createdByClient'> = { createdBy: { id: 'u-9', name: 'Jane Doe' } }
+): string {
   const v = `${f.nextVersion++}.0`;
   f.versions.set(v, content);
+  (f.meta ??= new Map()).set(v, { ...by, datePublished: '2030-01-01T00:00:00.000Z' });
   f.published = v;
   f.checkedIn = v;
   return v;
@@ -101,7 +107,7 @@ describe('another publisher changes a flow during the release', () => {
     expect(r.message).toMatch(/Nothing had been changed in the org/);
   });
 
-  it('a concurrent publisher that wins the race is detected by content, reported as a conflict, not rolled back over', async () => {
+  it('a concurrent publisher that wins the race is detected by identity, reported as a conflict with its creator, not rolled back over', async () => {
     const h = harness();
     const m = twoStage(h);
     const other = archy('Support IVR', 'inboundcall', 'from release B');
@@ -117,23 +123,26 @@ describe('another publisher changes a flow during the release', () => {
     expect(theirs).toBe('3.0');
     const conflict = h.journal.ofType('publish-failed').find((e) => e.flow === 'Support IVR')!;
     expect(conflict.details.error).toMatch(
-      /^conflict: version 3\.0 of "Support IVR" holds content [0-9a-f]{12}, but this release uploaded [0-9a-f]{12}/
+      /^conflict: version 3\.0 of "Support IVR" was created by a user, not by this action — created by user Jane Doe \(u-9\), published 2030-01-01T00:00:00.000Z/
     );
-    expect(conflict.details.messages?.[0]).toMatch(/^expected content [0-9a-f]{64}$/);
-    expect(conflict.details.messages?.[1]).toMatch(/^actual content [0-9a-f]{64}$/);
-    // The stage failed on the verification (which ends the bake), the other changes were rolled back ...
-    expect(h.journal.ofType('stage-failed')[0]!.details.reason).toMatch(
-      /^Content verification failed: "Support IVR": conflict/
-    );
+    expect(conflict.details.conflict).toEqual({
+      version: '3.0',
+      createdBy: { id: 'u-9', name: 'Jane Doe' },
+      datePublished: '2030-01-01T00:00:00.000Z',
+      expectedClient: 'fake-client'
+    });
+    // The publish failed on the identity proof, the other changes were rolled back ...
+    expect(h.journal.ofType('stage-failed')[0]!.details.reason).toMatch(/^Publish failed: "Support IVR": conflict/);
     expect(r.outcome).toBe('rolled-back');
-    expect(h.journal.ofType('rollback-started')[0]!.details.flows).toEqual(['Sales IVR', 'Callback Workflow']);
+    // (concurrency 1: the conflict stops the stage before Sales IVR is published)
+    expect(h.journal.ofType('rollback-started')[0]!.details.flows).toEqual(['Callback Workflow']);
     expect(h.api.byName('Sales IVR')).toBeUndefined();
-    // ... but B's content stays live and is reported as a conflict with expected vs actual.
+    // ... but B's version stays live and is reported as a conflict with its creator.
     expect(h.api.publishedContent('Support IVR')).toBe(other);
     expect(h.flow('Support IVR')).toMatchObject({ status: 'publish-failed', changedSeq: null });
     expect(h.flow('Support IVR')?.conflict).toMatchObject({ version: '3.0' });
     expect(r.message).toMatch(
-      /Not rolled back because another publisher's content is live .*Support IVR \(version 3\.0: expected content/
+      /Not rolled back because another publisher's version is live \(conflict\): Support IVR \(version 3\.0 created by user Jane Doe \(u-9\), published 2030-01-01T00:00:00.000Z\)/
     );
     expect(r.published).toEqual([]);
     expect(r.exports).toEqual([]);
@@ -174,7 +183,7 @@ describe('another publisher changes a flow during the release', () => {
     expect(r.outcome).toBe('succeeded');
     const i = h.api.calls.findIndex((c) => c.method === 'publishFlow');
     expect(h.api.calls.slice(0, i).filter((c) => c.method === 'getFlow')).toHaveLength(1);
-    // Its verification export (no upload to compare with) is reused for the commit.
+    // One snapshot export, one export of what went live for the commit.
     expect(r.exports.map((e) => [e.name, e.version])).toEqual([['Billing IVR', '2.0']]);
     expect(h.api.count('registerExportJob')).toBe(2);
   });

@@ -31,6 +31,8 @@ export interface FakeFlow {
   deleted?: boolean;
   op?: Operation & { pollsLeft: number; version: string };
   nextVersion: number;
+  /** Version metadata by version id (who created it, when it was published); absent → the version names no creator. */
+  meta?: Map<string, Pick<FlowVersion, 'createdBy' | 'createdByClient' | 'datePublished'>>;
 }
 
 interface ArchitectJob {
@@ -43,7 +45,8 @@ interface ArchitectJob {
   stuck?: boolean;
 }
 
-export type JobFault = 'stuck' | { fail: string } | undefined;
+/** `no-new-version`: the job reports Success but publishes nothing. */
+export type JobFault = 'stuck' | 'no-new-version' | { fail: string } | undefined;
 
 export interface FakeFaults {
   /** Decide the fate of an Architect job for a flow; `nth` counts jobs for that flow name (1-based). */
@@ -111,6 +114,12 @@ export class FakeGenesys implements GenesysApi {
   readonly faults: FakeFaults = {};
   readonly aggregateQueries: FlowAggregationQuery[] = [];
   readonly launches: { flowId: string; flowVersion?: string; inputData?: Record<string, unknown> }[] = [];
+  /** The OAuth client the engine logs in with: versions its jobs create name it as createdByClient. */
+  clientId = 'fake-client';
+  /** Versions the jobs create name no creator (neither createdByClient nor createdBy): the identity fallback. */
+  anonymousVersions = false;
+  /** The org's clock for datePublished (the harness points it at the FakeClock). */
+  now: () => number = () => Date.now();
   jobPolls = 2;
   opPolls = 2;
   execPolls = 1;
@@ -165,6 +174,15 @@ export class FakeGenesys implements GenesysApi {
       const v = `${f.nextVersion++}.0`;
       f.versions.set(v, init.content ?? `${init.type}:\n  name: ${init.name}\n`);
       f.published = v;
+      f.meta = new Map([
+        [
+          v,
+          {
+            createdBy: { id: 'user-admin', name: 'Architect Admin' },
+            datePublished: new Date(this.now() - 86_400_000).toISOString()
+          }
+        ]
+      ]);
     }
     if (init.checkedIn !== undefined) {
       const v = `${f.nextVersion++}.0`;
@@ -185,7 +203,7 @@ export class FakeGenesys implements GenesysApi {
   }
 
   private toFlow(f: FakeFlow): Flow {
-    const ver = (id?: string): FlowVersion | undefined => (id ? { id } : undefined);
+    const ver = (id?: string): FlowVersion | undefined => (id ? { id, ...f.meta?.get(id) } : undefined);
     return {
       id: f.id,
       name: f.name,
@@ -255,8 +273,9 @@ export class FakeGenesys implements GenesysApi {
 
   async getFlowVersion(flowId: string, versionId: string): Promise<FlowVersion> {
     this.record('getFlowVersion', flowId, versionId);
-    if (!this.live(flowId).versions.has(versionId)) throw notFound(`version ${versionId}`);
-    return { id: versionId };
+    const f = this.live(flowId);
+    if (!f.versions.has(versionId)) throw notFound(`version ${versionId}`);
+    return { id: versionId, ...f.meta?.get(versionId) };
   }
 
   async getFlowVersionConfiguration(flowId: string, versionId: string): Promise<unknown> {
@@ -360,6 +379,10 @@ export class FakeGenesys implements GenesysApi {
       j.stuck = true;
       return;
     }
+    if (fault === 'no-new-version') {
+      j.flowId = [...this.flows.values()].find((x) => !x.deleted && x.name === id.name && x.type === id.type)?.id;
+      return finish('Success');
+    }
     if (fault) {
       j.messages.push({ type: 'Error', text: fault.fail });
       return finish('Failure');
@@ -372,6 +395,10 @@ export class FakeGenesys implements GenesysApi {
     const v = `${f.nextVersion++}.0`;
     // The org stores the flow, not the bytes: line endings do not survive.
     f.versions.set(v, yaml.replace(/\r\n?/g, '\n'));
+    (f.meta ??= new Map()).set(v, {
+      createdByClient: this.anonymousVersions ? undefined : { id: this.clientId },
+      datePublished: new Date(this.now()).toISOString()
+    });
     f.published = v;
     f.checkedIn = v;
     j.flowId = f.id;

@@ -117,6 +117,7 @@ export interface Harness {
 export function harness(): Harness {
   const api = new FakeGenesys();
   const clock = new FakeClock();
+  api.now = () => clock.now();
   const journal = new MemoryJournal(clock);
   const log = new MemoryLogger();
   let lastRun = 0;
@@ -129,7 +130,15 @@ export function harness(): Harness {
     run: (opts, signal) => {
       lastRun = journal.events.length;
       return runRelease(
-        { api, journal, clock, log, signal, httpGet: async () => ({ status: 200, body: 'ok' }) },
+        {
+          api,
+          journal,
+          clock,
+          log,
+          signal,
+          httpGet: async () => ({ status: 200, body: 'ok' }),
+          clientId: api.clientId
+        },
         { command: 'deploy', releaseId: 'rel-1', ...opts }
       );
     },

@@ -114,10 +114,10 @@ describe('runRelease: deploy', () => {
     expect(h.api.count('listFlows')).toBe(2);
     // ... except right before creating Sales IVR: it must still not exist (another release may have created it).
     expect(h.api.calls.filter((c) => c.method === 'findFlowsByName').map((c) => c.args[0])).toEqual(['Sales IVR']);
-    // Exports: normalised (no header comment, no CRLF), one per published flow, in manifest order. They are the
-    // stages' verification exports, reused: 1 snapshot job + 1 verification job per stage, no export at the end.
+    // Exports: normalised (no header comment, no CRLF), one per published flow, in manifest order: 1 snapshot job and
+    // 1 export job at the end (the stages verify by identity, without exports).
     expect(r.exports.map((e) => e.name)).toEqual(['Callback Workflow', 'Support IVR', 'Sales IVR']);
-    expect(h.api.count('registerExportJob')).toBe(3);
+    expect(h.api.count('registerExportJob')).toBe(2);
     const e = r.exports.find((x) => x.name === 'Sales IVR')!;
     expect(e.content).not.toMatch(/^#|\r/m);
     expect(e.contentHash).toBe(exportHash(archy('Sales IVR', 'inboundcall', 'v2')));
@@ -432,8 +432,8 @@ describe('runRelease: deploy', () => {
     expect(r.outcome).toBe('succeeded');
     expect(r.published).toHaveLength(7);
     expect(h.api.maxInFlightJobs).toBe(3);
-    // One export job snapshots the whole stage, one verifies it.
-    expect(h.api.count('registerExportJob')).toBe(2);
+    // One export job snapshots the whole stage; verification is by identity (no export).
+    expect(h.api.count('registerExportJob')).toBe(1);
     // Reported in manifest order although the publishes finish in any order.
     expect(r.published.map((p) => p.name)).toEqual(names);
   });

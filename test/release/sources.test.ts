@@ -31,11 +31,9 @@ describe('flow sources', () => {
     expect(h.journal.ofType('publish-started')).toEqual([]);
   });
 
-  it('file: verified against the upload, hash recorded; draft: nothing uploaded to verify', () => {
+  it('file: the file hash is recorded; draft: no hash, validated before the release', () => {
     const file = fileFlow('Support IVR');
-    expect(fileSource.uploadedContent(file)).toBe(file.content);
     expect(fileSource.contentHash(file)).toBe(file.contentHash);
-    expect(draftSource.uploadedContent(draftFlow('Billing IVR'))).toBeUndefined();
     expect(draftSource.contentHash(draftFlow('Billing IVR'))).toBeUndefined();
     expect([fileSource.validatedBeforeRelease, draftSource.validatedBeforeRelease]).toEqual([false, true]);
   });
