@@ -9739,6 +9739,7 @@ async function openLedger(ctx, api) {
             (await git_store/* GitLedgerStore */.dn.open({
                 cwd: ctx.workspace,
                 branch: inputs.stateBranch,
+                ...(ctx.localLedger ? { remote: null } : {}),
                 ...(inputs.githubToken ? { token: inputs.githubToken } : {}),
                 logger: log,
                 clock: ctx.clock

@@ -59,6 +59,7 @@ Local options:
   --workspace <dir>        the repository root (default: the current directory)
   --audit-dir <dir>        where the audit log and journal go (default: <temp>/flow-release/<release-id>)
   --branch <name>          the branch the artifact commit is pushed to (default: the checked-out branch)
+  --local-state            keep the release ledger in this repository only, never pushed (trying it out)
   --client-secret-stdin    read the client secret from standard input (e.g. from a password manager's CLI)
   --verbose                also print debug lines
   -h, --help               this help
@@ -124,6 +125,7 @@ function parseCli(argv, env) {
                 workspace: { type: 'string' },
                 'audit-dir': { type: 'string' },
                 branch: { type: 'string' },
+                'local-state': { type: 'boolean' },
                 'client-secret-stdin': { type: 'boolean' },
                 verbose: { type: 'boolean' },
                 help: { type: 'boolean', short: 'h' }
@@ -173,6 +175,7 @@ function toOptions(positionals, v, env) {
         ...(typeof v.workspace === 'string' ? { workspace: v.workspace } : {}),
         ...(typeof v['audit-dir'] === 'string' ? { auditDir: v['audit-dir'] } : {}),
         ...(typeof v.branch === 'string' ? { branch: v.branch } : {}),
+        localState: v['local-state'] === true,
         secretFromStdin: v['client-secret-stdin'] === true,
         verbose: v.verbose === true
     };
@@ -404,7 +407,8 @@ async function release(inputs, o, e) {
             builtins: { run: releaseId, release: releaseId, sha: sha ?? '' },
             branch: o.branch ?? git(workspace, 'branch', '--show-current') ?? '',
             httpGet: release_id/* httpGet */.l,
-            evidenceDir
+            evidenceDir,
+            localLedger: o.localState
         });
     }
     catch (err) {

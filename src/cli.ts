@@ -100,7 +100,8 @@ async function release(inputs: Inputs, o: CliOptions, e: CliEnv): Promise<number
       builtins: { run: releaseId, release: releaseId, sha: sha ?? '' },
       branch: o.branch ?? git(workspace, 'branch', '--show-current') ?? '',
       httpGet,
-      evidenceDir
+      evidenceDir,
+      localLedger: o.localState
     });
   } catch (err) {
     const message = redactor.redact(err instanceof Error ? err.message : String(err));

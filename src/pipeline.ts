@@ -45,6 +45,8 @@ export interface PipelineContext {
   githubApiUrl?: string;
   /** The ledger store; default a GitLedgerStore on the workspace repository (remote origin when present). */
   ledgerStore?: LedgerStore;
+  /** Keep the ledger in the local repository only, never pushed (the CLI's --local-state, e.g. against the emulator). */
+  localLedger?: boolean;
 }
 
 export async function runPipeline(ctx: PipelineContext): Promise<RunEnd> {
@@ -165,6 +167,7 @@ async function openLedger(ctx: PipelineContext, api: GenesysClient): Promise<Ope
       (await GitLedgerStore.open({
         cwd: ctx.workspace,
         branch: inputs.stateBranch,
+        ...(ctx.localLedger ? { remote: null } : {}),
         ...(inputs.githubToken ? { token: inputs.githubToken } : {}),
         logger: log,
         clock: ctx.clock

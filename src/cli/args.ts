@@ -35,6 +35,7 @@ Local options:
   --workspace <dir>        the repository root (default: the current directory)
   --audit-dir <dir>        where the audit log and journal go (default: <temp>/flow-release/<release-id>)
   --branch <name>          the branch the artifact commit is pushed to (default: the checked-out branch)
+  --local-state            keep the release ledger in this repository only, never pushed (trying it out)
   --client-secret-stdin    read the client secret from standard input (e.g. from a password manager's CLI)
   --verbose                also print debug lines
   -h, --help               this help
@@ -76,6 +77,8 @@ export interface CliOptions {
   workspace?: string;
   auditDir?: string;
   branch?: string;
+  /** Keep the release ledger in the local repository (never pushed). */
+  localState: boolean;
   secretFromStdin: boolean;
   verbose: boolean;
 }
@@ -121,6 +124,7 @@ export function parseCli(argv: readonly string[], env: NodeJS.ProcessEnv): Parse
         workspace: { type: 'string' },
         'audit-dir': { type: 'string' },
         branch: { type: 'string' },
+        'local-state': { type: 'boolean' },
         'client-secret-stdin': { type: 'boolean' },
         verbose: { type: 'boolean' },
         help: { type: 'boolean', short: 'h' }
@@ -166,6 +170,7 @@ function toOptions(
     ...(typeof v.workspace === 'string' ? { workspace: v.workspace } : {}),
     ...(typeof v['audit-dir'] === 'string' ? { auditDir: v['audit-dir'] } : {}),
     ...(typeof v.branch === 'string' ? { branch: v.branch } : {}),
+    localState: v['local-state'] === true,
     secretFromStdin: v['client-secret-stdin'] === true,
     verbose: v.verbose === true
   };
