@@ -59,7 +59,7 @@ Local options:
   --workspace <dir>        the repository root (default: the current directory)
   --audit-dir <dir>        where the audit log and journal go (default: <temp>/flow-release/<release-id>)
   --branch <name>          the branch the artifact commit is pushed to (default: the checked-out branch)
-  --local-state            keep the release ledger in this repository only, never pushed (trying it out)
+  --local-state            keep the release ledger in this repository only (refs/flow-release/…), never pushed
   --client-secret-stdin    read the client secret from standard input (e.g. from a password manager's CLI)
   --verbose                also print debug lines
   -h, --help               this help
