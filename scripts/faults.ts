@@ -11,7 +11,7 @@
 //   FC_SEED=123 FC_RUNS=20000 node scripts/faults.ts   # replay / explore the properties
 //   FAULTS_CONCURRENCY=3                         # scenarios run at once (default 3)
 //   FAULTS_KILL_RUNS=200 FAULTS_KILL_SEED=20261130   # kill-point scenarios (K…): how many, and their seed
-//   FAULTS_KILL_CONCURRENCY=10                   # kill-point scenarios run at once, after the others (they mostly
+//   FAULTS_KILL_CONCURRENCY=16                   # kill-point scenarios run at once, after the others (they mostly
 //                                                #   wait on the action's job polling); a failed one's details and
 //                                                #   evidence are printed and kept for the first 5 only
 //   node scripts/faults.ts --only K,D            # the durable-state scenarios alone (kill points and D01–D05)
@@ -295,7 +295,7 @@ async function main(): Promise<number> {
   }
   const selected = args.scenarios ? [...SCENARIOS, ...DURABLE_SCENARIOS].filter((s) => wanted(s.id)) : [];
   const concurrency = Number(process.env.FAULTS_CONCURRENCY ?? 3);
-  const killConcurrency = Number(process.env.FAULTS_KILL_CONCURRENCY ?? 10);
+  const killConcurrency = Number(process.env.FAULTS_KILL_CONCURRENCY ?? 16);
   console.log(`Fault suite: ${selected.length} scenario(s), ${concurrency} at a time, action ${entry}`);
   const print = (r: ScenarioResult, detail = true) => {
     const mark = r.passed ? 'PASS' : 'FAIL';

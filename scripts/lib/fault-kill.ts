@@ -189,11 +189,25 @@ export async function killedDeploy(w: World, point: KillPoint, o: DeployOptions 
     w.hooks = {};
   }
   if (fired) {
+    await settle(w);
     w.killed.add(run);
     w.killedUpToSeq = Math.max(w.killedUpToSeq, ...w.em.requests().map((r) => r.seq));
     for (const j of w.em.state().jobs) w.killedJobs.add(j.id);
   }
   return { run, at: fired ? nth : undefined };
+}
+
+/**
+ * Lets the org finish what the killed run set going (an uploaded job completes after its latency, with no one
+ * polling): the next run, and the judge's "live when the run started", then see the org as it will stay.
+ */
+async function settle(w: World, timeoutMs = 5000): Promise<void> {
+  const until = Date.now() + timeoutMs;
+  // The fixed release's latencies are ≤ 15 ms: after 200 ms only a job still Started (or a slow one) is pending.
+  await new Promise((res) => setTimeout(res, 200));
+  while (Date.now() < until && w.em.state().jobs.some((j) => j.status === 'Started')) {
+    await new Promise((res) => setTimeout(res, 20));
+  }
 }
 
 /**
@@ -322,7 +336,7 @@ export class Durable {
       if (f.status === 'published' || (f.status === 'unchanged' && command !== 'rollback')) {
         expected = content[f.name] === undefined ? null : norm(content[f.name] as string);
         means = 'the content it released';
-      } else if (command === 'rollback' && (f.status === 'rolled-back' || f.status === 'unchanged')) {
+      } else if (command === 'rollback' && ['rolled-back', 'restored', 'unchanged'].includes(f.status)) {
         if (!target) {
           if (f.status === 'rolled-back')
             this.misreport(
@@ -333,7 +347,7 @@ export class Durable {
         }
         expected = target.contents.get(f.name);
         means = `its content in ${target.label} (the newest good release that differs from live)`;
-      } else if (f.status === 'rolled-back') {
+      } else if (['rolled-back', 'restored', 'recovered'].includes(f.status)) {
         expected = this.lkg(f.name);
         means = 'its last known-good content';
       }
