@@ -21,7 +21,7 @@
 // the suite removes what it made before it exits.
 import { spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
-import { join } from 'node:path';
+import { join, resolve } from 'node:path';
 import { killRunningActions, REPO_ROOT } from './lib/action-runner.ts';
 import { checkInvariants, World, type InvariantReport } from './lib/fault-harness.ts';
 import { calibrateKillRelease, DURABLE_SCENARIOS, killScenarios } from './lib/fault-durable.ts';
@@ -270,7 +270,7 @@ function parseArgs(argv: string[]) {
 async function main(): Promise<number> {
   const args = parseArgs(process.argv.slice(2));
   const entry = process.env.FLOW_RELEASE_ENTRY ?? 'dist/index.js';
-  if (!existsSync(join(REPO_ROOT, entry))) {
+  if (!existsSync(resolve(REPO_ROOT, entry))) {
     console.error(`${entry} is missing: run \`npm run build\` (or set FLOW_RELEASE_ENTRY=src/index.ts).`);
     return 2;
   }

@@ -237,7 +237,7 @@ export const DURABLE_SCENARIOS: FaultScenario[] = [
     id: 'D02-concurrent-deploy-and-rollback',
     issue: 10,
     faultClass: 'durable-concurrency',
-    title: 'a deploy and a rollback at once: exactly one changes the org, the other names the holder',
+    title: 'a rollback while a deploy is mid-release: exactly one changes the org, the other names the holder',
     world: () => twoFlowWorld('release-1'),
     run: async (w) => {
       const d = new Durable(w, ORG.id);
@@ -251,10 +251,17 @@ export const DURABLE_SCENARIOS: FaultScenario[] = [
         cwd: other
       });
       const before = versionCounts(w);
-      const [dep, rb] = await Promise.all([
-        d.run('deploy', 'deploy', v2, { workspace: other, env: { GITHUB_RUN_ID: '2101' } }),
-        d.run('rollback', 'rollback', contentOf('release-1', names), { env: { GITHUB_RUN_ID: '2102' } })
-      ]);
+      // The rollback starts at the deploy's first mutating call: the two runs provably overlap (D01 starts its two
+      // at the same instant instead, racing for the lock itself).
+      let rollback: Promise<ActionRun> | undefined;
+      w.hooks = {
+        received: () => {
+          rollback ??= d.run('rollback', 'rollback', contentOf('release-1', names), { env: { GITHUB_RUN_ID: '2102' } });
+        }
+      };
+      const dep = await d.run('deploy', 'deploy', v2, { workspace: other, env: { GITHUB_RUN_ID: '2101' } });
+      w.hooks = {};
+      const rb = await (rollback ?? d.run('rollback', 'rollback', contentOf('release-1', names)));
       const made = newVersions(w, before);
       const v2Hashes = new Set(Object.values(v2).map(norm));
       const changed: [number, number] = [
@@ -296,9 +303,12 @@ export const DURABLE_SCENARIOS: FaultScenario[] = [
       );
       const taker = await d.run('takeover run', 'deploy', content, { inputs: { 'takeover-lock': 'true' } });
       const ledger = readLedger(w, ORG.id);
-      const journaled = /take-?over|taken over|took over/i.test(journalOf(taker).text);
+      // Journaled = an event (not the run's own start, which may echo its inputs) that names the previous holder.
+      const journaled =
+        !!holder &&
+        journalOf(taker).events.some((e) => e.type !== 'release-started' && JSON.stringify(e).includes(holder));
       notes.push(
-        ...expectThat(journaled, 'takeover run: no takeover in its journal'),
+        ...expectThat(journaled, `takeover run: no journal event names the previous holder ${holder ?? '(unknown)'}`),
         ...expectThat(
           JSON.stringify(ledger.doc ?? {}).includes('takenOver') ||
             JSON.stringify(ledger.doc?.history ?? []).includes('recover'),
