@@ -1,6 +1,8 @@
 // The fault suite (issue 5): every scenario of scripts/lib/fault-scenarios.ts runs the action against an in-process
 // Genesys Cloud emulator in a git fixture and is checked against its own expectation and the four invariants of
 // scripts/lib/fault-harness.ts; the fast-check properties over the manifest loader and the inputs run alongside.
+// The durable-state scenarios (issue 10 item 8, scripts/lib/fault-durable.ts) add D01–D05 and the kill points (K…,
+// generated after one undisturbed calibration run of the fixed release), judged by scripts/lib/fault-kill.ts too.
 // Prints the figures, writes fault-results.json, exits non-zero on any failure.
 //
 //   node scripts/faults.ts                       # everything (dist/index.js; FLOW_RELEASE_ENTRY=src/index.ts for sources)
