@@ -9,7 +9,7 @@ import type { Ctx, Reply, Route, Router } from './http.ts';
 import { ApiError } from './model.ts';
 import type { Org } from './org.ts';
 import type { RequestFaults } from './request-faults.ts';
-import type { RequestLog } from './request-log.ts';
+import type { RequestLog, RequestRecord } from './request-log.ts';
 import { UPLOAD_LIMIT_BYTES, UPLOAD_TEMPLATE } from './routes/upload.ts';
 
 const API_BODY_LIMIT_BYTES = 5_000_000;
@@ -21,6 +21,17 @@ export interface PipelineParts {
   gate: ApiGate;
   faults: RequestFaults;
   admin(ctx: Ctx): Reply;
+  hooks?: MutationHooks;
+}
+
+/**
+ * In-process observers of mutating requests (the fault suite's kill points). `received` runs once the request's body
+ * is read, before any work: it may hold the request (a promise) and may drop it (`'drop'`: the connection is reset,
+ * nothing is done). `answered` runs right after the answer is written.
+ */
+export interface MutationHooks {
+  received?(record: RequestRecord): void | 'drop' | Promise<void | 'drop'>;
+  answered?(record: RequestRecord): void;
 }
 
 /** The reply for a thrown error: a Genesys error body (unexpected errors are 500s). */
@@ -97,6 +108,7 @@ export class Pipeline {
     const reply = (r: Reply, extra?: Record<string, string>) => {
       record.status = r.status;
       send(res, ctx.correlationId, r, extra);
+      if (record.mutating) this.parts.hooks?.answered?.(record);
     };
 
     if (faults.reset('before-body', route, ctx)) return reset();
@@ -105,6 +117,7 @@ export class Pipeline {
     if (body === 'too-large') return reply(tooLarge(route, ctx));
     ctx.body = body;
     if (faults.reset('after-body', route, ctx)) return reset();
+    if (record.mutating && (await this.parts.hooks?.received?.(record)) === 'drop') return reset();
     if (!route) return reply(unrouted(ctx, otherMethod));
 
     const verdict = faults.storm(route, ctx) ?? (route.api ? this.parts.gate.admit(ctx) : { headers: {} });

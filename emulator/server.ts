@@ -14,6 +14,7 @@ import { JSON_TYPE, Router } from './http.ts';
 import { Org } from './org.ts';
 import type { OrgSnapshot } from './org.ts';
 import { Pipeline } from './pipeline.ts';
+import type { MutationHooks } from './pipeline.ts';
 import { RequestFaults } from './request-faults.ts';
 import { RequestLog } from './request-log.ts';
 import type { RequestRecord } from './request-log.ts';
@@ -33,6 +34,7 @@ import type { ExportRendering, FaultInput, Scenario, ScenarioInput } from './sce
 
 export { UPLOAD_LIMIT_BYTES } from './routes/upload.ts';
 export type { RequestRecord } from './request-log.ts';
+export type { MutationHooks } from './pipeline.ts';
 
 export interface EmulatorOptions {
   /** 0 (default) picks a free port. */
@@ -43,6 +45,8 @@ export interface EmulatorOptions {
   clock?: Clock;
   /** Overrides the scenario's `exportRendering` (default `architect`: Architect's rendering, as a real org). */
   exportRendering?: ExportRendering;
+  /** Observers of mutating requests (see MutationHooks in pipeline.ts): the fault suite's kill points. */
+  hooks?: MutationHooks;
 }
 
 export interface EmulatorState extends OrgSnapshot {
@@ -125,7 +129,15 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Emul
     return { ...org.snapshot(), counts: log.counts(), mutatingRequests: log.mutating().length };
   };
   const faults = new RequestFaults(org, scenario);
-  const pipeline = new Pipeline({ org, router, log, gate, faults, admin: (ctx) => admin({ org, log, state }, ctx) });
+  const pipeline = new Pipeline({
+    org,
+    router,
+    log,
+    gate,
+    faults,
+    admin: (ctx) => admin({ org, log, state }, ctx),
+    hooks: options.hooks
+  });
 
   const server = createHttpServer(pipeline);
   await listen(server, options.port ?? 0, host);

@@ -51,6 +51,11 @@ export interface RunActionOptions {
    * silent sleep of the bake: keep this above the longest bake).
    */
   idleTimeoutMs?: number;
+  /**
+   * Starts the action in its own process group (detached): `killActionGroup(child)` then SIGKILLs the action and every
+   * process it started (git), as a runner that dies would. The fault suite's kill points use it.
+   */
+  processGroup?: boolean;
 }
 
 /** Parses GitHub's file-command format (`name<<DELIM\nvalue\nDELIM` or `name=value`). */
@@ -81,13 +86,24 @@ function listFiles(dir: string): string[] {
 }
 
 const running = new Set<ChildProcess>();
+const grouped = new WeakSet<ChildProcess>();
+
+/** SIGKILLs a child and, when it was started with `processGroup: true`, every process of its group. Never throws. */
+export function killActionGroup(child: ChildProcess): void {
+  try {
+    if (grouped.has(child) && child.pid !== undefined) process.kill(-child.pid, 'SIGKILL');
+    else child.kill('SIGKILL');
+  } catch {
+    // already gone
+  }
+}
 
 /**
  * SIGKILLs every action process still running: for a script interrupted mid-run, before it removes their RUNNER_TEMP
  * (a process left to handle the signal itself would write its evidence there after the removal).
  */
 export function killRunningActions(): void {
-  for (const child of running) child.kill('SIGKILL');
+  for (const child of running) killActionGroup(child);
 }
 
 export async function runAction(opts: RunActionOptions): Promise<ActionRun> {
@@ -124,16 +140,18 @@ export async function runAction(opts: RunActionOptions): Promise<ActionRun> {
   const child = spawn(process.execPath, [entry], {
     cwd: opts.workspace,
     env,
-    stdio: ['ignore', 'pipe', 'pipe']
+    stdio: ['ignore', 'pipe', 'pipe'],
+    ...(opts.processGroup ? { detached: true } : {})
   });
   running.add(child);
+  if (opts.processGroup) grouped.add(child);
   opts.onStart?.(child);
   let stdout = '';
   let stderr = '';
   let killedBy: ActionRun['killedBy'];
   const kill = (why: 'timeout' | 'idle') => {
     killedBy ??= why;
-    child.kill('SIGKILL');
+    killActionGroup(child);
   };
   const totalMs = opts.timeoutMs ?? (opts.idleTimeoutMs === undefined ? 120_000 : undefined);
   const timer = totalMs === undefined ? undefined : setTimeout(() => kill('timeout'), totalMs);

@@ -10,9 +10,16 @@ import { execFileSync } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { existsSync, lstatSync, mkdirSync, readFileSync, readdirSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
-import { startEmulator, type Emulator, type EmulatorState, type RequestRecord } from '../../emulator/server.ts';
+import {
+  startEmulator,
+  type Emulator,
+  type EmulatorState,
+  type MutationHooks,
+  type RequestRecord
+} from '../../emulator/server.ts';
 import { runAction, type ActionRun, type RunActionOptions } from './action-runner.ts';
 import { createGitFixture, type GitFixture } from './git-fixture.ts';
+import type { DurableFigures } from './fault-kill.ts';
 import { keepTemp, removeTemp, tempDir } from './temp.ts';
 
 export const CLIENT_ID = 'fault-suite-client';
@@ -162,6 +169,8 @@ export interface WorldOptions {
   manifest: ManifestSpec;
   /** Extra repository files (path → content), written before the fixture's first commit. */
   files?: Record<string, string>;
+  /** The org `GET /api/v2/organizations/me` answers (the ledger's key); drawn at start when absent. */
+  organization?: { id: string; name?: string };
 }
 
 export const HEALTHY = { perMinute: 30, failureRatio: 0, initial: 25 };
@@ -182,6 +191,9 @@ export interface DeployOptions {
   /** Run in another workspace (a second clone for concurrent releases). */
   workspace?: string;
   timeoutMs?: number;
+  /** Own process group (the kill points SIGKILL the whole group), and a hook once the process is started. */
+  processGroup?: boolean;
+  onStart?: RunActionOptions['onStart'];
 }
 
 export class World {
@@ -192,6 +204,19 @@ export class World {
   em!: Emulator;
   repo!: GitFixture;
   readonly opts: WorldOptions;
+  /** Observers of the emulator's mutating requests, replaceable while the world runs (the kill switch). */
+  hooks: MutationHooks = {};
+  /**
+   * Runs killed on purpose (SIGKILL at a kill point) and what they left: a killed run has no outcome and no audit, and
+   * its last mutating calls may never reach its journal — so invariants 2–4 skip it (the durable-state checks of
+   * fault-kill.ts judge what it left instead): requests with seq ≤ `killedUpToSeq` and the Architect jobs that
+   * existed when it died (`killedJobs`) are not required in a journal.
+   */
+  readonly killed = new Set<ActionRun>();
+  killedUpToSeq = 0;
+  readonly killedJobs = new Set<string>();
+  /** The durable-state figures, when the scenario judges durable state (fault-kill.ts Durable). */
+  durableFigures?: DurableFigures;
   constructor(opts: WorldOptions) {
     this.opts = opts;
   }
@@ -213,8 +238,13 @@ export class World {
           ...(f.traffic ? { traffic: f.traffic } : {}),
           ...(f.draft ? { draft: { yaml: f.draft } } : {})
         })),
-        faults: this.opts.faults ?? []
-      } as never
+        faults: this.opts.faults ?? [],
+        ...(this.opts.organization ? { organization: this.opts.organization } : {})
+      } as never,
+      hooks: {
+        received: (r) => this.hooks.received?.(r),
+        answered: (r) => this.hooks.answered?.(r)
+      }
     });
     const files = { ...manifestFiles(this.opts.manifest), ...this.opts.files };
     const srcDir = tempDir('flow-release-fault-src-');
@@ -253,6 +283,8 @@ export class World {
       inputs: this.inputs(o.inputs),
       env: { GITHUB_SHA: head, GITHUB_RUN_ID: String(1000 + this.runs.length), ...o.env },
       onStdout: o.onStdout,
+      onStart: o.onStart,
+      processGroup: o.processGroup,
       timeoutMs: o.timeoutMs ?? 150_000
     });
     this.runs.push(run);
@@ -549,9 +581,13 @@ export function checkInvariants(world: World, manifestFlows: string[]): Invarian
   ];
   const secretsLeaked = outputsToScan(world).flatMap((o) => findLeaks(o.where, o.text, needles));
   const journals = world.runs.map(journalOf);
-  const acc = accountMutations(world.em.mutatingRequests(), state, journals);
-  const outcomeMismatches = world.runs.flatMap((r, i) => checkOutcome(r, `run ${i + 1}`));
-  const unreported = world.runs.flatMap((r, i) => checkReported(r, `run ${i + 1}`, manifestFlows));
+  // A run killed on purpose is judged by the durable-state checks (fault-kill.ts), not by invariants 2–4.
+  const mutating = world.em.mutatingRequests().filter((r) => r.seq > world.killedUpToSeq);
+  const jobs = { ...state, jobs: state.jobs.filter((j) => !world.killedJobs.has(j.id)) };
+  const acc = accountMutations(mutating, jobs, journals);
+  const judged = world.runs.map((r, i) => ({ r, label: `run ${i + 1}` })).filter(({ r }) => !world.killed.has(r));
+  const outcomeMismatches = judged.flatMap(({ r, label }) => checkOutcome(r, label));
+  const unreported = judged.flatMap(({ r, label }) => checkReported(r, label, manifestFlows));
   const dup = duplicatePublishes(state);
   const commits = checkCommits(world);
   return {

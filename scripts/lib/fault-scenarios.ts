@@ -39,11 +39,16 @@ export type FaultClass =
   | 'hostile-text'
   | 'injection'
   | 'endpoints'
-  | 'hostile-files';
+  | 'hostile-files'
+  | 'kill-points'
+  | 'durable-concurrency'
+  | 'lease'
+  | 'ledger-race'
+  | 'ledger-corruption';
 
 export interface FaultScenario {
   id: string;
-  /** The issue's scenario number (1–18). */
+  /** The issue's scenario number (1–18; 10 for the durable-state scenarios of issue 10 item 8). */
   issue: number;
   faultClass: FaultClass;
   title: string;
