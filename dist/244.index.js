@@ -7195,6 +7195,7 @@ async function validateDrafts(ctx, drafts, errors) {
 
 
 
+
 /** A job still `Registered` this long after we first saw it was never uploaded (its run is dead): it does nothing. */
 const REGISTERED_GRACE_MS = 15_000;
 const created = (f) => f.before.version === null && f.flowId === undefined;
@@ -7295,7 +7296,36 @@ async function restoreFlow(run, f, found) {
         };
     }
     const content = await run.ledger.getBlob(f.before.content);
-    return restoreContent(ctx, flow, recordedTarget(content, f.before.version ?? undefined));
+    const target = recordedTarget(content, f.before.version ?? undefined);
+    const live = found.live?.version ?? null;
+    if (live !== null && (await holdsKnownGood(run, f, found.flowId, live, target.hash))) {
+        // Already at its last known-good content (the dead run never changed it, or its own rollback restored it):
+        // proven by the version's identity or by comparing exports, so nothing is republished.
+        ctx.log.info(`"${f.name}": version ${live} already holds its last known-good content; nothing to restore.`);
+        const proof = { version: live, contentHash: target.hash };
+        return { ...flow, action: 'republish', attempts: 0, ok: true, expected: proof, actual: proof };
+    }
+    return restoreContent(ctx, flow, target);
+}
+/**
+ * Whether the live version holds the known-good content: it is the version the ledger recorded with that content
+ * (before the dead run, or the dead run's own verified restore), or its export equals the known-good export.
+ */
+async function holdsKnownGood(run, f, flowId, live, knownGoodHash) {
+    if (live === f.before.version)
+        return true;
+    if (f.result?.state === 'restored' && f.result.version === live)
+        return true;
+    try {
+        const got = await exportVersions(run.ctx, [{ name: f.name, type: f.type, flowId, version: live }], {
+            signal: run.ctx.signal
+        });
+        return got.get(flowId)?.hash === knownGoodHash;
+    }
+    catch (e) {
+        run.ctx.log.warning(`Could not export "${f.name}" version ${live} to compare it: ${(0,genesys_errors/* errorText */.kc)(e)}; restoring it.`);
+        return false;
+    }
 }
 function recoveryEntry(run, dead, results, startedAt) {
     const flows = dead.flows.flatMap((f) => {

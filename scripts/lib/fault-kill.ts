@@ -16,7 +16,8 @@
 //   after        — right after the emulator answered it (made, maybe not journaled).
 import { execFileSync, type ChildProcess } from 'node:child_process';
 import { createHash } from 'node:crypto';
-import { contentHash, normalizeExport } from '../../src/git/normalize.ts';
+import { comparableExport, contentHash, normalizeExport } from '../../src/git/normalize.ts';
+import { renderExport } from '../../emulator/render.ts';
 import { killActionGroup, type ActionRun } from './action-runner.ts';
 import { auditFlows, journalOf, type DeployOptions, type World } from './fault-harness.ts';
 
@@ -59,8 +60,18 @@ export function emptyFigures(): DurableFigures {
   };
 }
 
-/** The normalised content identity the action verifies with (export header comments and YAML style removed). */
-export const norm = (yaml: string): string => contentHash(normalizeExport(yaml));
+/**
+ * The content identity of a flow as the org shows it: Architect's rendering (the emulator's, idempotent on its own
+ * output, so an uploaded file and the export of its version get the same identity), compared as the action compares
+ * exports (parsed values, refIds renumbered canonically, header comments ignored).
+ */
+export const norm = (yaml: string): string => {
+  try {
+    return contentHash(comparableExport(renderExport(yaml)));
+  } catch {
+    return contentHash(normalizeExport(yaml));
+  }
+};
 const sha256 = (text: string) => createHash('sha256').update(text, 'utf8').digest('hex');
 
 export interface Live {

@@ -14,6 +14,7 @@ import { appendHistory } from '../ledger/history.ts';
 import type { HistoryEntry, HistoryFlow, InProgress, InProgressFlow } from '../ledger/schema.ts';
 import { isNotFound, sameType, type RunContext } from './context.ts';
 import { refuse } from './finish.ts';
+import { exportVersions } from './exports.ts';
 import { deleteCreated, recordedTarget, restoreContent } from './rollback.ts';
 import type { ReleaseResult } from './types.ts';
 
@@ -119,7 +120,40 @@ async function restoreFlow(run: RunContext, f: InProgressFlow, found: RecoveryFl
     };
   }
   const content = await run.ledger!.getBlob(f.before.content);
-  return restoreContent(ctx, flow, recordedTarget(content, f.before.version ?? undefined));
+  const target = recordedTarget(content, f.before.version ?? undefined);
+  const live = found.live?.version ?? null;
+  if (live !== null && (await holdsKnownGood(run, f, found.flowId, live, target.hash))) {
+    // Already at its last known-good content (the dead run never changed it, or its own rollback restored it):
+    // proven by the version's identity or by comparing exports, so nothing is republished.
+    ctx.log.info(`"${f.name}": version ${live} already holds its last known-good content; nothing to restore.`);
+    const proof = { version: live, contentHash: target.hash };
+    return { ...flow, action: 'republish', attempts: 0, ok: true, expected: proof, actual: proof };
+  }
+  return restoreContent(ctx, flow, target);
+}
+
+/**
+ * Whether the live version holds the known-good content: it is the version the ledger recorded with that content
+ * (before the dead run, or the dead run's own verified restore), or its export equals the known-good export.
+ */
+async function holdsKnownGood(
+  run: RunContext,
+  f: InProgressFlow,
+  flowId: string,
+  live: string,
+  knownGoodHash: string
+): Promise<boolean> {
+  if (live === f.before.version) return true;
+  if (f.result?.state === 'restored' && f.result.version === live) return true;
+  try {
+    const got = await exportVersions(run.ctx, [{ name: f.name, type: f.type, flowId, version: live }], {
+      signal: run.ctx.signal
+    });
+    return got.get(flowId)?.hash === knownGoodHash;
+  } catch (e) {
+    run.ctx.log.warning(`Could not export "${f.name}" version ${live} to compare it: ${errorText(e)}; restoring it.`);
+    return false;
+  }
 }
 
 function recoveryEntry(run: RunContext, dead: InProgress, results: RollbackFlowResult[], startedAt: string) {
