@@ -1,8 +1,8 @@
 // Runs the built action (dist/index.js) the way a GitHub runner does: INPUT_* variables, a step-summary file, an
 // outputs file, a state file and RUNNER_TEMP — used by the demo, the end-to-end tests, the fault suite and the bench.
 // RUNNER_TEMP is a fresh directory under os.tmpdir() (scripts/lib/temp.ts tempDir: the caller removes it with
-// removeTemp(run.runnerTemp) or removeAllTemp()), and the action gets the caller's TMPDIR, so nothing it writes lands
-// outside what the caller cleans up.
+// removeTemp(run.runnerTemp) or removeAllTemp()), and the action's TMPDIR is a folder inside it, so nothing the action
+// writes lands outside what the caller cleans up — even when the action is killed (SIGKILL) with temp files open.
 import { spawn, type ChildProcess } from 'node:child_process';
 import { existsSync, mkdirSync, readFileSync, readdirSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -110,10 +110,12 @@ export async function runAction(opts: RunActionOptions): Promise<ActionRun> {
   const runnerTemp = tempDir('flow-release-runner-');
   const files = { summary: 'step-summary.md', output: 'output.txt', state: 'state.txt', env: 'env.txt' };
   for (const f of Object.values(files)) writeFileSync(join(runnerTemp, f), '');
+  const actionTmp = join(runnerTemp, 'tmp');
+  mkdirSync(actionTmp);
   const env: Record<string, string> = {
     PATH: process.env.PATH ?? '',
     HOME: process.env.HOME ?? tmpdir(),
-    TMPDIR: tmpdir(),
+    TMPDIR: actionTmp,
     GITHUB_ACTIONS: 'true',
     GITHUB_WORKSPACE: opts.workspace,
     GITHUB_STEP_SUMMARY: join(runnerTemp, files.summary),
